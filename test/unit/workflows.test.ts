@@ -1705,6 +1705,39 @@ describe('the drift issue script', () => {
     expect(failing.issues).toHaveLength(1);
     expect(warned.warnings.join('\n')).toMatch(/could not tell whether an apply of staging ran during this check \(Resource not accessible by integration\)/);
   });
+  // "Run workflow" offers any branch: drift then compares the org with that branch. The issue
+  // tells about the default branch (the schedule's), so a branch that matches the org closed the
+  // issue main's drift keeps open, and one that differs rewrote it with that branch's differences.
+  it('on a branch other than the default one, says what it found in the job summary and leaves the issue alone', async () => {
+    const gh = fakeGitHub();
+    const file = join(tmp, 'drift-branch.md');
+    writeFileSync(file, '~ SafetyFilter/pii changed by someone\n');
+    // Schedule and workflow_dispatch payloads name the repository, with its default branch.
+    const payload = { ...baseContext.payload, repository: { default_branch: 'main' } } as typeof baseContext.payload;
+    const onMain = { context: { ref: 'refs/heads/main', payload } };
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file }, onMain);
+    expect(gh.issues.map((i) => i.state)).toEqual(['open']);
+    const before = gh.issues[0]!.body;
+    const onBranch = { context: { ref: 'refs/heads/export-prod', payload } };
+    const clean = await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '0', DRIFT_FILE: '' }, onBranch);
+    writeFileSync(file, '~ TrafficSplit/x differs from this branch\n');
+    const differs = await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file }, onBranch);
+    expect(gh.issues.map((i) => i.state)).toEqual(['open']);
+    expect(gh.issues[0]!.body).toBe(before);
+    expect(gh.issues[0]!.comments).toEqual([]);
+    for (const c of [clean, differs]) {
+      expect(c.notices.join('\n')).toMatch(/compared prod with export-prod, not main: its promptctl-drift issue, which tells about main, was left as it is/);
+      expect(c.outputs['other-branch']).toBe('export-prod');
+    }
+    expect(differs.summary.join('')).toMatch(/## promptctl drift of export-prod/);
+    // The job passes, saying so, rather than warning of a drift its issue does not hold.
+    const result = wf('drift.yml').jobs.drift!.steps.find((s) => s.name === 'Result')!;
+    expect(result.env).toMatchObject({ OTHER_BRANCH: '${{ steps.issue.outputs.other-branch }}' });
+    const r = await runStep(result.run!, { HAS_CREDENTIALS: 'true', ENVIRONMENT: 'prod', DRIFT_CODE: '2', APPLY_DURING: '', OTHER_BRANCH: 'export-prod' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/::warning/);
+    expect(r.stdout).toMatch(/drift of prod against export-prod: see the job summary; the promptctl-drift issue tells about the default branch only/);
+  });
   it('runs per environment, bound to no GitHub Environment (it only reads)', () => {
     const job = wf('drift.yml').jobs.drift!;
     expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
