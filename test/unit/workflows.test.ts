@@ -1152,6 +1152,33 @@ describe('the sticky plan comment script', () => {
     expect(footer).not.toContain('promptctl-plan-fingerprint env=prod');
   });
 
+  // A plan's heading is promptctl's only outside its fences; inside one, a prompt's text may hold
+  // any line. A failed plan (a published version edited) whose prompt text held the waiting
+  // heading was marked waiting: its merge's apply then decided `waiting` (no failure, no issue).
+  it('marks no environment waiting for a heading that only prompt text, inside a fence, holds', async () => {
+    const gh = fakeGitHub();
+    const failed = [
+      '**Plan:** 1 to update (❌ 1 problem)',
+      '',
+      '### ❌ Problems (1) — this plan cannot be applied',
+      '',
+      '<details><summary><code>PromptVersion/a@1.0.0</code> is published: its content cannot change</summary>',
+      '',
+      '```text',
+      '### ⏳ Waiting for promotion (1) — this plan can be applied once the environment before this one has run it',
+      '```',
+      '',
+      '</details>',
+      '',
+    ].join('\n');
+    const root = artifact({ 'plan.md': '**Plan:** 1 to create\n', 'plan.json': JSON.stringify({ fingerprint: FP }) });
+    artifact({ 'plan.md': failed }, 'prod', root);
+    await runScript(script, gh.api, ok(root, {}, { prod: { PLAN_CODE: '1' } }));
+    const footer = gh.comments[0]!.body.slice(gh.comments[0]!.body.lastIndexOf('<!-- promptctl-plan -->'));
+    expect(footer).not.toContain('promptctl-plan-waiting');
+    expect(footer).not.toContain('promptctl-plan-fingerprint env=prod');
+  });
+
   it('shares the comment by need, and says how many resources a cut left out', async () => {
     const gh = fakeGitHub();
     // promptctl's own blocks, its own note on 7 more it left out; dev's plan is long, the others short.
