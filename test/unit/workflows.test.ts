@@ -175,6 +175,12 @@ describe('ci.yml', () => {
     expect(runs).toContain('npm ci');
     expect(runs).toContain('npm test');
   });
+  // The README said "for every push": ci.yml runs on pushes to main only (and every pull request).
+  it("is described by the README as it triggers: pushes to main and every pull request", () => {
+    expect(w.on.push).toEqual({ branches: ['main'] });
+    expect(ciSection).not.toMatch(/for every\s+push and pull request/);
+    expect(ciSection).toMatch(/The project's own `ci\.yml` runs `npm ci` and `npm test` on Node 20, 22 and 24 for every\s+push to `main` and every pull request/);
+  });
   it('checks every workflow and the action against the schema', () => {
     expect(w.jobs.workflows!.steps.map((s) => s.run ?? '').join('\n')).toMatch(/action-validator.*\n[\s\S]*\.github\/actions\/\*\/action\.yml/);
   });
