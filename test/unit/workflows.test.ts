@@ -762,12 +762,12 @@ describe('apply.yml compare step', () => {
     expect(r.code).toBe(0);
     expect(r.outputs).toMatchObject({ decision: 'apply', fingerprint: FRESH });
   });
-  it('refuses a re-run of a push\'s run once main has moved on (a revert applied since would be undone), and applies a re-run of main\'s head', async () => {
+  it('refuses a re-run (of a push\'s run or of one by hand) once main has moved on (a revert applied since would be undone), and applies a re-run of main\'s head', async () => {
     // A git that answers ls-remote with main's head, as the checkout's origin would.
     const bin = join(tmp, `git-${Math.random().toString(36).slice(2)}`);
     mkdirSync(bin);
     const fakeGit = (head: string) => writeFileSync(join(bin, 'git'), `#!/bin/sh\n[ "$1" = ls-remote ] && printf '%s\\trefs/heads/main\\n' ${head}\n`, { mode: 0o755 });
-    const rerun = { EVENT: 'push', ATTEMPT: '2', PATH: `${bin}:${process.env.PATH}` };
+    const rerun = { ATTEMPT: '2', PATH: `${bin}:${process.env.PATH}` };
     fakeGit('0123456789abcdef0123456789abcdef01234567');
     const moved = await compare(rerun);
     expect(moved.code).toBe(1);
@@ -775,10 +775,19 @@ describe('apply.yml compare step', () => {
     expect(moved.outputs.reason).toMatch(/^Nothing was applied: this is a re-run \(attempt 2\) of the run for abcdef1, and main has moved on to 0123456;/);
     fakeGit('abcdef1234567890');
     expect((await compare(rerun)).outputs.decision).toBe('apply');
-    // The first attempt asks no git; nor does a run by hand.
+    // The first attempt asks no git.
     fakeGit('0123456789abcdef0123456789abcdef01234567');
     expect((await compare({ ...rerun, ATTEMPT: '1' })).outputs.decision).toBe('apply');
-    expect((await compare({ ...rerun, EVENT: 'workflow_dispatch' })).outputs.decision).toBe('apply');
+    // A re-run of a run by hand replays its fingerprint on its commit: refused alike once main
+    // moved on (README: "a re-run of a commit main has moved on from is refused in any case").
+    const byHand = { ...rerun, SOURCE: 'dispatch', NOTE: 'the fingerprint @octocat gave this run for prod' };
+    const replayed = await compare(byHand);
+    expect(replayed.code).toBe(1);
+    expect(replayed.outputs.decision).toBe('refused');
+    expect(replayed.outputs.reason).toMatch(/^Nothing was applied: this is a re-run \(attempt 2\) of the run for abcdef1, and main has moved on to 0123456;/);
+    expect((await compare({ ...byHand, ATTEMPT: '1' })).outputs.decision).toBe('apply');
+    fakeGit('abcdef1234567890');
+    expect((await compare(byHand)).outputs.decision).toBe('apply');
   });
   it('stops, before any change, when the plan differs from the reviewed one', async () => {
     const r = await compare({ EXPECTED: OTHER });
