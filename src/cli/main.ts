@@ -178,7 +178,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       async (command) => {
         if (!TOKEN_CACHE_COMMANDS.has(command)) return;
         tokenCacheDir = join(ctx.cwd, '.promptctl', 'cache');
-        await (await import('../tokens/cache-file.js')).loadTokenCache(tokenCacheDir, ctx.tokenMemo);
+        const { loadTokenCache, TOKEN_CACHE_FILE } = await import('../tokens/cache-file.js');
+        // Said on stderr, so that a JSON document on stdout stays whole; the run goes on either way.
+        const file = join('.promptctl', 'cache', TOKEN_CACHE_FILE);
+        await loadTokenCache(tokenCacheDir, ctx.tokenMemo, (why) => ctx.info(`note: ignored the token count cache ${file} (${why}): counting afresh, and replacing it`));
       },
       argv,
     );

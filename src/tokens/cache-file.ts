@@ -1,6 +1,7 @@
 // The token-count memo on disk (`.promptctl/cache/token-counts.json`), so that re-validating
 // thousands of unchanged versions counts nothing. Keys are content hashes (count.ts `memoKey`);
-// the file is only ever an optimisation: a missing, corrupt or unwritable cache is ignored.
+// the file is only ever an optimisation: a missing, corrupt or unwritable cache is ignored (one
+// that is there but cannot be used is said, `onIgnored`: it is then counted afresh and replaced).
 // The caller (the CLI, once per command run) owns the memo it seeds and saves.
 import { readFileSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
@@ -22,23 +23,41 @@ interface CacheFile {
   counts: Record<string, number>;
 }
 
-/** Seeds `memo` from `dir`; returns how many entries it read (0 when none usable). */
-export async function loadTokenCache(dir: string, memo: TokenMemo): Promise<number> {
+/**
+ * Seeds `memo` from `dir`; returns how many entries it read (0 when none usable). A file that is
+ * there but not usable (damaged, not a token cache, another promptctl's format, too big) is
+ * ignored, and `onIgnored` told why in a few words: a count silently redone every run, or a file
+ * of the user's replaced without a word, would each surprise someone. An absent file is no news.
+ */
+export async function loadTokenCache(dir: string, memo: TokenMemo, onIgnored?: (why: string) => void): Promise<number> {
   const file = join(dir, TOKEN_CACHE_FILE);
+  const ignored = (why: string): number => {
+    onIgnored?.(why);
+    return 0;
+  };
+  let text: string;
   try {
     // Read blocking: the command waits for it anyway, and a CLI run has nothing to overlap it with.
-    if (statSync(file).size > MAX_FILE_BYTES) return 0;
-    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-    if (!data || data.format !== FORMAT || data.counter !== COUNTER || typeof data.counts !== 'object' || !data.counts) return 0;
-    const entries: [string, number][] = [];
-    for (const [key, n] of Object.entries(data.counts)) {
-      if (KEY.test(key) && Number.isSafeInteger(n) && n >= 0) entries.push([key, n]);
-    }
-    memo.seed(entries);
-    return entries.length;
-  } catch {
-    return 0; // absent or unreadable: count afresh
+    if (statSync(file).size > MAX_FILE_BYTES) return ignored(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 0 : ignored(`unreadable (${code ?? 'error'})`);
   }
+  let data: Partial<CacheFile> | null;
+  try {
+    data = JSON.parse(text) as Partial<CacheFile> | null;
+  } catch {
+    return ignored('damaged: not JSON');
+  }
+  if (!data || typeof data !== 'object' || typeof data.counts !== 'object' || !data.counts) return ignored('not a token count cache');
+  if (data.format !== FORMAT || data.counter !== COUNTER) return ignored('written by another version of promptctl');
+  const entries: [string, number][] = [];
+  for (const [key, n] of Object.entries(data.counts)) {
+    if (KEY.test(key) && Number.isSafeInteger(n) && n >= 0) entries.push([key, n]);
+  }
+  memo.seed(entries);
+  return entries.length;
 }
 
 /**
