@@ -3,7 +3,7 @@
 // but for the caller's token memo.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { Config, DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
-import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
+import { resolveModel, suggestModel } from './registry.js';
 import { DEFAULT_VARIABLE_TOKENS, DEFAULT_WARN_AT } from '../model/normalize.js';
 import type { TokenMemo } from './count.js';
 import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
@@ -114,21 +114,18 @@ export function budgetDiagnostics(state: DesiredState, memo: TokenMemo): Diagnos
         ),
       );
     }
-    out.push(...limitDiagnostics(v, templates.get(v.template), report, model));
+    out.push(...limitDiagnostics(v, templates.get(v.template), analysis));
   }
   out.push(...textBudgetDiagnostics(state, memo));
   return out;
 }
 
-function limitDiagnostics(
-  v: PromptVersion,
-  template: PromptTemplate | undefined,
-  report: VersionTokenReport,
-  model: ModelInfo,
-): Diagnostic[] {
+function limitDiagnostics(v: PromptVersion, template: PromptTemplate | undefined, analysis: VersionAnalysis): Diagnostic[] {
+  const { report, model } = analysis;
   const out: Diagnostic[] = [];
-  // Where and how to say it are worked out only for a version that has something to report.
-  const at = () => largestPartLocation(v, report);
+  // Where and how to say it are worked out only for a version that has something to report. The
+  // context window holds the reply too: its maxTokens may be the part to cut.
+  const at = (withOutput = false) => largestPartLocation(v, analysis, withOutput);
   const approx = model.approximate ? ' (approximate)' : '';
   const worst = report.worstCasePromptTokens;
   const warnAt = template?.budget?.warnAt ?? DEFAULT_WARN_AT;
@@ -138,9 +135,9 @@ function limitDiagnostics(
   const what = () => `worst-case prompt ${fmt(worst)} tokens${approx}` + (v.maxTokens ? ` + maxTokens ${fmt(v.maxTokens)}` : '');
   const windowName = () => `${model.id}'s context window of ${fmt(model.contextWindow)}`;
   if (needed > model.contextWindow) {
-    out.push(diag(at(), 'error', 'tokens/context-window', `${what()} exceeds ${windowName()}`));
+    out.push(diag(at(true), 'error', 'tokens/context-window', `${what()} exceeds ${windowName()}`));
   } else if (aboveShare(needed, model.contextWindow, warnAt)) {
-    out.push(diag(at(), 'warning', 'tokens/near-limit', `${what()} is ${percentOf(needed, model.contextWindow)} of ${windowName()} (warnAt ${warnAt})`));
+    out.push(diag(at(true), 'warning', 'tokens/near-limit', `${what()} is ${percentOf(needed, model.contextWindow)} of ${windowName()} (warnAt ${warnAt})`));
   }
 
   const budget = template?.budget?.maxPromptTokens;
@@ -168,17 +165,36 @@ function limitDiagnostics(
   return out;
 }
 
-/** Over-budget prompts are pointed at their largest text, where an author would start cutting. */
-function largestPartLocation(v: PromptVersion, report: VersionTokenReport): SourceLocation {
-  const parts: [string, number][] = [
-    ['spec.systemInstruction', report.systemTokens],
-    ['spec.userTemplate', report.userTemplateTokens],
-    ['spec.fewShotExamples', report.fewShotTokens],
+/**
+ * Over-budget prompts are pointed at their largest part, where an author would start cutting: a
+ * text, the few-shot examples, a variable's bound (its maxTokens or maxLength, taken as many times
+ * as its placeholder appears; a variable of maxTokens 200,000 behind a one-line instruction is
+ * what to cut, not the instruction) or, for the context window, the reply's maxTokens. On a tie
+ * the text comes first.
+ */
+function largestPartLocation(v: PromptVersion, analysis: VersionAnalysis, withOutput: boolean): SourceLocation {
+  const { report } = analysis;
+  const parts: [SourceLocation | undefined, number][] = [
+    [v.locations['spec.systemInstruction'], report.systemTokens],
+    [v.locations['spec.userTemplate'], report.userTemplateTokens],
+    [v.locations['spec.fewShotExamples'], report.fewShotTokens],
   ];
-  parts.sort((a, b) => b[1] - a[1]);
-  for (const [path] of parts) {
-    const at = v.locations[path];
-    if (at) return at;
+  for (const { index, tokens } of analysis.variableTokens) {
+    const variable = v.variables[index]!;
+    // The field its bound is read from (worst-case.ts declaredBound): maxLength bounds only text.
+    const text = variable.type === 'string' || variable.type === 'enum';
+    const bound = variable.maxTokens !== undefined ? 'maxTokens' : variable.maxLength !== undefined && text ? 'maxLength' : 'name';
+    const prefix = `spec.variables.${index}`;
+    parts.push([v.locations[`${prefix}.${bound}`] ?? v.locations[`${prefix}.name`] ?? v.locations[prefix], tokens]);
   }
-  return v.source;
+  if (withOutput && v.maxTokens !== undefined) parts.push([v.locations['spec.maxTokens'], v.maxTokens]);
+  let best: SourceLocation | undefined;
+  let most = -1;
+  for (const [at, tokens] of parts) {
+    if (at && tokens > most) {
+      best = at;
+      most = tokens;
+    }
+  }
+  return best ?? v.source;
 }

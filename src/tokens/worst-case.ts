@@ -47,6 +47,8 @@ export interface VersionAnalysis {
   model: ModelInfo;
   /** Indexes into `variables` that fell back to `defaultVariableTokens` and are used at least once. */
   unboundedVariables: number[];
+  /** Each declared variable used: its index and the tokens its placeholders add to the worst case. */
+  variableTokens: { index: number; tokens: number }[];
 }
 
 /** The model id a version runs on: its own, else its template's. */
@@ -172,6 +174,7 @@ export function analyseVersion(
   const defaultTokens = config.defaultVariableTokens ?? DEFAULT_VARIABLE_TOKENS;
   const occurrences = placeholderCounts(v);
   const unboundedVariables: number[] = [];
+  const perVariable: { index: number; tokens: number }[] = [];
   let variableTokens = 0;
   for (const [name, times] of occurrences) {
     const index = v.variables.findIndex((x) => x.name === name);
@@ -179,6 +182,7 @@ export function analyseVersion(
     // An undeclared placeholder is the placeholder rule's error; here it still takes the default.
     const bound = variable ? variableBound(variable, model, defaultTokens, memo) : { tokens: defaultTokens, unbounded: false };
     if (bound.unbounded) unboundedVariables.push(index);
+    if (variable) perVariable.push({ index, tokens: times * bound.tokens });
     variableTokens += times * bound.tokens;
   }
   unboundedVariables.sort((a, b) => a - b);
@@ -207,7 +211,7 @@ export function analyseVersion(
   if (priced && output === undefined) report.outputUnbounded = true;
   const cost = output === undefined ? undefined : costPer1kCalls(worst, output, model);
   if (cost !== undefined) report.costPer1kCalls = cost;
-  return { report, model, unboundedVariables };
+  return { report, model, unboundedVariables, variableTokens: perVariable };
 }
 
 /**

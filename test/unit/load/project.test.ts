@@ -309,7 +309,8 @@ describe('loadProject', () => {
     await write('config.yaml', 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  models:\n    my-model: {encoding: cl100k_base, contextWindow: 8000}\n');
     await write('t.yaml', `${TEMPLATE().replace('gpt-4o', 'my-model')}  budget: {maxPromptTokens: 10}\n---\n${VERSION('billing', '1.0.0')}`);
     const r = await load();
-    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/config.yaml:2:7 config/misplaced', 'p/t.yaml:14:22 tokens/budget']);
+    // At q's maxLength (100 tokens of the worst case; "Be brief." is 3): the part to cut.
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/config.yaml:2:7 config/misplaced', 'p/t.yaml:17:42 tokens/budget']);
   });
 
   it('sorts diagnostics by file, line and column across the pipeline stages', async () => {

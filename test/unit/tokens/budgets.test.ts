@@ -78,12 +78,47 @@ describe('budgetDiagnostics', () => {
     const ds = budgetDiagnostics(state([t], [v]), memo);
     expect(ds).toEqual([
       {
-        ...at('prompts/t-1.0.0.yaml', 8, 17),
+        // At the question's maxTokens, 7,200 of the worst case: the part to cut.
+        ...at('prompts/t-1.0.0.yaml', 10, 40),
         severity: 'error',
         rule: 'tokens/context-window',
         message: `worst-case prompt ${worst.toLocaleString('en-US')} tokens + maxTokens 1,024 exceeds gpt-4's context window of 8,192`,
       },
     ]);
+  });
+
+  it('points a breach at its largest part: a text, a variable bound, or the reply maxTokens for the context window', () => {
+    // Found by review: every breach was pointed at the largest text, so a variable of maxTokens
+    // 200,000 behind a one-line instruction had its error at the instruction, and a reply
+    // maxTokens of 8,000 on gpt-4 (8,192) its context-window error at a 20-token text.
+    const file = 'prompts/t-1.0.0.yaml';
+    const where = (ds: { line: number; column: number; rule: string }[]) => ds.map((d) => [d.rule, d.line, d.column]);
+    const big = version('t', '1.0.0', {
+      userTemplate: 'Document: {{doc}}',
+      variables: [{ name: 'doc', type: 'string', required: true, maxTokens: 200_000 }],
+      locations: { 'spec.userTemplate': at(file, 8, 17), 'spec.variables.0.name': at(file, 17, 13), 'spec.variables.0.maxTokens': at(file, 19, 18) },
+    });
+    expect(where(budgetDiagnostics(state([template('t', { budget: { maxPromptTokens: 5000, warnAt: 0.9 } })], [big]), memo))).toEqual([
+      ['tokens/context-window', 19, 18],
+      ['tokens/budget', 19, 18],
+    ]);
+    // A variable bounded by maxLength is pointed at its maxLength.
+    const long = version('t', '1.0.0', {
+      userTemplate: 'Document: {{doc}}',
+      variables: [{ name: 'doc', type: 'string', required: true, maxLength: 9000 }],
+      locations: { 'spec.userTemplate': at(file, 8, 17), 'spec.variables.0.name': at(file, 17, 13), 'spec.variables.0.maxLength': at(file, 19, 18) },
+    });
+    expect(where(budgetDiagnostics(state([template('t', { model: 'gpt-4' })], [long]), memo))).toEqual([['tokens/context-window', 19, 18]]);
+    // The reply: maxTokens 8,000 of gpt-4's 8,192 takes the window; the budget has no reply in it.
+    const reply = version('t', '1.0.0', { maxTokens: 8000 });
+    expect(where(budgetDiagnostics(state([template('t', { model: 'gpt-4', budget: { maxPromptTokens: 100, warnAt: 0.9 } })], [reply]), memo))).toEqual([
+      ['tokens/context-window', 13, 14],
+      ['tokens/budget', 10, 40],
+    ]);
+    // A text that is the largest part keeps the error.
+    const text = 'Answer about invoices, refunds and card payments only. '.repeat(40);
+    const wordy = version('t', '1.0.0', { systemInstruction: text, locations: { ...version('t', '1.0.0').locations, 'spec.systemInstruction': at(file, 6, 22) } });
+    expect(where(budgetDiagnostics(state([template('t', { budget: { maxPromptTokens: 300, warnAt: 0.9 } })], [wordy]), memo))).toEqual([['tokens/budget', 6, 22]]);
   });
 
   it('warns near the context window and says when the count is approximate', () => {
@@ -102,7 +137,8 @@ describe('budgetDiagnostics', () => {
     it('is an error above maxPromptTokens', () => {
       const ds = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst - 1, warnAt: 0.9 })], [v]), memo);
       expect(ds).toHaveLength(1);
-      expect(ds[0]).toMatchObject({ severity: 'error', rule: 'tokens/budget', line: 8, column: 17 });
+      // At the question's maxTokens (200 of the worst case, the texts a dozen): the part to cut.
+      expect(ds[0]).toMatchObject({ severity: 'error', rule: 'tokens/budget', line: 10, column: 40 });
       expect(ds[0]!.message).toBe(
         `worst-case prompt ${worst} tokens exceeds the budget of ${worst - 1} (PromptTemplate/t budget.maxPromptTokens)`,
       );

@@ -37,6 +37,7 @@ export function version(templateName: string, v: string, over: Partial<PromptVer
       'spec.model': at(file, 12, 10),
       'spec.maxTokens': at(file, 13, 14),
       'spec.variables.0.name': at(file, 10, 15),
+      'spec.variables.0.maxTokens': at(file, 10, 40),
       'spec.variables.1.name': at(file, 11, 15),
       'spec.variables.2.name': at(file, 12, 15),
     },
