@@ -11,12 +11,15 @@ export function groupThousands(n: number): string {
 }
 
 /**
- * `part` as a share of `whole`, to a tenth of a percent and rounded down ("97.9%"): the same in a
- * table and in a warning about it, and never "100.0%" for what is still under its limit.
+ * `part` as a share of `whole`, to a tenth of a percent, rounded away from the limit ("97.9%"): the
+ * same in a table and in a warning about it, never "100.0%" for what is still under its limit, and
+ * never for what is over it either (100,031 of 100,000 is "100.1%", a breach the table must show).
  */
 export function percentOf(part: number, whole: number): string {
-  // The small epsilon keeps an exact tenth (0.979 × 1000 = 978.9999…) from losing a digit.
-  return `${(Math.floor((part * 1000) / whole + 1e-9) / 10).toFixed(1)}%`;
+  // The small epsilons keep an exact tenth (0.979 × 1000 = 978.9999…) from losing or gaining a digit.
+  const tenths = (part * 1000) / whole;
+  const rounded = part > whole ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9);
+  return `${(rounded / 10).toFixed(1)}%`;
 }
 
 /**

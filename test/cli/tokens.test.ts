@@ -458,4 +458,35 @@ spec:
       /^prompts\/t\.yaml:\d+:\d+: error: worst-case prompt [\d,]+ tokens \+ maxTokens 1,024 exceeds gpt-4o's context window of 128,000 \[tokens\/context-window\]$/m,
     );
   });
+
+  it('shows a context window exceeded by a few tokens above 100.0% in USE, never as exactly full', async () => {
+    // Found by review: 90,011 + maxTokens 10,020 of a 100,000 window (31 tokens over) read "100.0%".
+    const dir = await project({
+      'prompts/promptctl.yaml': 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  models:\n    acme: {encoding: o200k_base, contextWindow: 100000}\n',
+      'prompts/t.yaml': `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata: {name: tpl}
+spec:
+  model: acme
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: tpl
+  version: "1.0.0"
+  systemInstruction: "Hi."
+  userTemplate: "{{doc}}"
+  variables:
+    - {name: doc, type: string, maxTokens: 90000}
+  maxTokens: 10020
+`,
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts');
+    expect(r.code).toBe(1);
+    const needed = 90_000 + count('Hi.') + 3 * 2 + 3 + 10_020; // the bound, the text, 2 messages, priming, the reply
+    expect(needed).toBeGreaterThan(100_000);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('tpl@1.0.0'));
+    expect(row).toMatch(/ 100,000 +100\.1% /);
+    expect(r.stderr).toMatch(/exceeds acme's context window of 100,000 \[tokens\/context-window\]/);
+  });
 });

@@ -11,4 +11,12 @@ describe('percentOf', () => {
     expect(percentOf(200, 200)).toBe('100.0%');
     expect(percentOf(0, 5)).toBe('0.0%');
   });
+
+  it('is rounded up above the whole, so a breach never reads as 100.0%', () => {
+    // Found by review: 100,031 tokens of a 100,000 context window showed as "100.0%" in tokens' USE column.
+    expect(percentOf(100_031, 100_000)).toBe('100.1%');
+    expect(percentOf(1_000_001, 1_000_000)).toBe('100.1%');
+    expect(percentOf(300, 200)).toBe('150.0%');
+    expect(percentOf(2001, 1000)).toBe('200.1%');
+  });
 });
