@@ -66,6 +66,19 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const yamlFiles = fallback !== undefined ? [CONFIG_FILE, ...discovery.files] : discovery.files;
 
   const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment, opts.secretOf);
+  // A directory where the Config belongs is not "no Config": going on with the defaults would drop
+  // the environments (a protected prod among them) and budgets the team meant, without a word.
+  if (fallback === undefined && !discovery.files.includes(CONFIG_FILE) && (await isDirectory(configAbs))) {
+    const shown = visibleName(rel(configAbs));
+    loader.diagnostics.push({
+      file: rel(configAbs),
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: 'config/not-a-file',
+      message: `${shown} is a directory, not the Config file: promptctl reads its settings from a file of that name; rename the directory (its YAML files are read as prompts all the same) and put the Config document in a file ${CONFIG_FILE}`,
+    });
+  }
   for (const s of discovery.skipped) {
     loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
   }
@@ -186,4 +199,12 @@ async function unreachableLink(abs: string, err: unknown): Promise<string | unde
   if (code !== 'ENOENT') return undefined;
   const target = await readlink(abs).catch(() => undefined);
   return target === undefined ? undefined : `is a symbolic link to "${visibleName(target)}", which does not exist`;
+}
+
+/** Whether `abs` is a directory (through a link too); anything else, or nothing there, is not. */
+async function isDirectory(abs: string): Promise<boolean> {
+  return stat(abs).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
 }
