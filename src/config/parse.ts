@@ -17,6 +17,7 @@ import { findDuplicateKeys } from './key-problems.js';
 import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './other-spaces.js';
 import { continuedItems, MAY_HOLD_CONTINUED_ITEM } from './continued-items.js';
 import { loneSurrogates, MAY_HOLD_SURROGATE_ESCAPE } from './lone-surrogates.js';
+import { MARKER_IN_TEXT, markersInText } from './marker-in-text.js';
 
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data
@@ -126,6 +127,8 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     return { documents: [], diagnostics };
   }
 
+  // A `---` that cut an indented text in two: said at the marker, the cause of what follows.
+  if (src.includes('\n---')) for (const at of markersInText(src)) diagnostics.push(diag(at, 'yaml/marker-in-text', MARKER_IN_TEXT));
   const documents: ParsedDocument[] = [];
   const broken: unknown[] = [];
   // Once a file: asked of each document, a file of 40,000 took minutes to validate.
