@@ -128,7 +128,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
   }
 
   // A `---` that cut an indented text in two: said at the marker, the cause of what follows.
-  if (src.includes('\n---')) for (const at of markersInText(src)) diagnostics.push(diag(at, 'yaml/marker-in-text', MARKER_IN_TEXT));
+  for (const at of markersInText(src)) diagnostics.push(diag(at, 'yaml/marker-in-text', MARKER_IN_TEXT));
   const documents: ParsedDocument[] = [];
   const broken: unknown[] = [];
   // Once a file: asked of each document, a file of 40,000 took minutes to validate.
@@ -138,6 +138,14 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
   const mayHoldSurrogate = MAY_HOLD_SURROGATE_ESCAPE.test(src);
   // Lines indented with a space other than ASCII's: found once a file, told to their documents.
   const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src, tokens) : [];
+  // A refused document's best-effort data, kept for the names it meant to define.
+  const keepBroken = (doc: Document.Parsed): void => {
+    try {
+      broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    } catch {
+      /* nothing to learn from it */
+    }
+  };
   docs.forEach((doc, index) => {
     const indents = otherSpaced.length > 0 ? otherSpaceIndents(doc, otherSpaced, docs[index + 1]?.range[0] ?? src.length) : [];
     const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1), ...indents], src);
@@ -164,11 +172,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
         diagnostics.push(d);
       }
       if (leftOut) diagnostics.push(diag(leftOut.pos[0], 'yaml/syntax', `more YAML problems in this document after line ${lastLine}`));
-      try {
-        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-      } catch {
-        /* nothing to learn from it */
-      }
+      keepBroken(doc);
       // Duplicate keys and keys that are no name alone leave a tree to check further (its schema,
       // its text) in this run.
       const checked = found.every((e) => KEY_PROBLEMS.has(e.code)) ? firstValuesOnly(doc) : undefined;
@@ -189,11 +193,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
           `%YAML ${declared.version}: promptctl reads YAML 1.2 (core schema), where 010 is 10 and yes, on are text, not ${declared.version}'s 8 and true; remove the directive and write such values as 1.2 reads them`,
         ),
       );
-      try {
-        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-      } catch {
-        /* nothing to learn from it */
-      }
+      keepBroken(doc);
       return;
     }
     // A value no field takes, which the schema cannot tell from one (a timestamp passes for a mapping).
@@ -204,11 +204,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
         diagnostics.push(diag(t.at, 'yaml/tag', `${name} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
       }
       // Known by its name, so that what refers to it is not an error too.
-      try {
-        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-      } catch {
-        /* nothing to learn from it */
-      }
+      keepBroken(doc);
       return;
     }
     // Half a character, which no output can write: refused at its escape, as a tag no field takes is.
@@ -223,11 +219,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
           ),
         );
       }
-      try {
-        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-      } catch {
-        /* nothing to learn from it */
-      }
+      keepBroken(doc);
       return;
     }
     let data: unknown;
