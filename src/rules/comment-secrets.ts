@@ -4,7 +4,7 @@
 // at the line and column where the credential starts. The message never repeats the secret.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/types.js';
-import { knownSecretPatterns, SECRET_PATTERNS } from './secrets.js';
+import { knownSecretPatterns, MIN_SCANNED_LENGTH, SECRET_PATTERNS } from './secrets.js';
 import { findingDiagnostics, scanner, type KnownSecret, type PatternFinding } from './util.js';
 
 /** One YAML file's comments, as yaml's lexer tells them (a `#` inside a scalar is none). */
@@ -17,8 +17,8 @@ export interface CommentedFile {
   inTest: (offset: number) => boolean;
 }
 
-/** No credential any pattern knows is shorter (secrets.ts MIN_SCANNED_LENGTH), after the `#`. */
-const MIN_COMMENT_LENGTH = 9;
+/** No credential any pattern knows is shorter than MIN_SCANNED_LENGTH, after the `#`. */
+const MIN_COMMENT_LENGTH = MIN_SCANNED_LENGTH + 1;
 
 /**
  * The credentials in the files' comments, at most MAX_FINDINGS_PER_FIELD a file and severity and

@@ -107,7 +107,7 @@ function metadataFields(r: AnyResource | PromptTest): TextField[] {
 }
 
 /** No credential any pattern knows is shorter. */
-const MIN_SCANNED_LENGTH = 8;
+export const MIN_SCANNED_LENGTH = 8;
 
 /** Model fields that are not the document's own text: where it was read from. */
 const NOT_DOCUMENT_TEXT = new Set(['kind', 'source', 'locations', 'keyLocations', 'textOrigins', 'textFiles']);

@@ -179,13 +179,9 @@ function largestPartLocation(v: PromptVersion, analysis: VersionAnalysis, withOu
     [v.locations['spec.userTemplate'], report.userTemplateTokens],
     [v.locations['spec.fewShotExamples'], report.fewShotTokens],
   ];
-  for (const { index, tokens } of analysis.variableTokens) {
-    const variable = v.variables[index]!;
-    // The field its bound is read from (worst-case.ts declaredBound): maxLength bounds only text.
-    const text = variable.type === 'string' || variable.type === 'enum';
-    const bound = variable.maxTokens !== undefined ? 'maxTokens' : variable.maxLength !== undefined && text ? 'maxLength' : 'name';
+  for (const { index, tokens, field } of analysis.variableTokens) {
     const prefix = `spec.variables.${index}`;
-    parts.push([v.locations[`${prefix}.${bound}`] ?? v.locations[`${prefix}.name`] ?? v.locations[prefix], tokens]);
+    parts.push([v.locations[`${prefix}.${field ?? 'name'}`] ?? v.locations[`${prefix}.name`] ?? v.locations[prefix], tokens]);
   }
   if (withOutput && v.maxTokens !== undefined) parts.push([v.locations['spec.maxTokens'], v.maxTokens]);
   let best: SourceLocation | undefined;

@@ -47,8 +47,11 @@ export interface VersionAnalysis {
   model: ModelInfo;
   /** Indexes into `variables` that fell back to `defaultVariableTokens` and are used at least once. */
   unboundedVariables: number[];
-  /** Each declared variable used: its index and the tokens its placeholders add to the worst case. */
-  variableTokens: { index: number; tokens: number }[];
+  /**
+   * Each declared variable used: its index, the tokens its placeholders add to the worst case, and
+   * the field its bound is read from (none: its type or the default bounds it).
+   */
+  variableTokens: { index: number; tokens: number; field?: BoundField }[];
 }
 
 /** The model id a version runs on: its own, else its template's. */
@@ -116,11 +119,14 @@ export function variableBound(
   model: ModelInfo,
   defaultTokens: number,
   memo: TokenMemo,
-): { tokens: number; unbounded: boolean } {
+): { tokens: number; unbounded: boolean; field?: BoundField } {
   const declared = declaredBound(variable, model, defaultTokens, memo);
   if (variable.default === undefined) return declared;
   return { ...declared, tokens: Math.max(declared.tokens, memo.count(String(variable.default), model.encoding)) };
 }
+
+/** The declaration field a variable's bound is read from, where one is. */
+export type BoundField = 'maxTokens' | 'maxLength';
 
 /** The longest text of a JavaScript number: "-1.7976931348623157e+308". */
 const NUMBER_TEXT_MAX = 24;
@@ -131,11 +137,11 @@ function declaredBound(
   model: ModelInfo,
   defaultTokens: number,
   memo: TokenMemo,
-): { tokens: number; unbounded: boolean } {
-  if (variable.maxTokens !== undefined) return { tokens: variable.maxTokens, unbounded: false };
+): { tokens: number; unbounded: boolean; field?: BoundField } {
+  if (variable.maxTokens !== undefined) return { tokens: variable.maxTokens, unbounded: false, field: 'maxTokens' };
   // The gateway checks maxLength on strings and enums only: on a number or boolean it bounds nothing.
   if (variable.maxLength !== undefined && (variable.type === 'string' || variable.type === 'enum')) {
-    return { tokens: variable.maxLength, unbounded: false };
+    return { tokens: variable.maxLength, unbounded: false, field: 'maxLength' };
   }
   if (variable.type === 'enum' && variable.values && variable.values.length > 0) {
     return { tokens: Math.max(...variable.values.map((s) => memo.count(s, model.encoding))), unbounded: false };
@@ -174,15 +180,15 @@ export function analyseVersion(
   const defaultTokens = config.defaultVariableTokens ?? DEFAULT_VARIABLE_TOKENS;
   const occurrences = placeholderCounts(v);
   const unboundedVariables: number[] = [];
-  const perVariable: { index: number; tokens: number }[] = [];
+  const perVariable: VersionAnalysis['variableTokens'] = [];
   let variableTokens = 0;
   for (const [name, times] of occurrences) {
     const index = v.variables.findIndex((x) => x.name === name);
     const variable = v.variables[index];
     // An undeclared placeholder is the placeholder rule's error; here it still takes the default.
-    const bound = variable ? variableBound(variable, model, defaultTokens, memo) : { tokens: defaultTokens, unbounded: false };
+    const bound: ReturnType<typeof variableBound> = variable ? variableBound(variable, model, defaultTokens, memo) : { tokens: defaultTokens, unbounded: false };
     if (bound.unbounded) unboundedVariables.push(index);
-    if (variable) perVariable.push({ index, tokens: times * bound.tokens });
+    if (variable) perVariable.push({ index, tokens: times * bound.tokens, ...(bound.field ? { field: bound.field } : {}) });
     variableTokens += times * bound.tokens;
   }
   unboundedVariables.sort((a, b) => a - b);

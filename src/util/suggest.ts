@@ -1,29 +1,9 @@
 // "Did you mean …?" for misspelt field names, kinds, enum values and references.
 import { foldLookalikes } from './lookalike.js';
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (!a.length) return b.length;
-  if (!b.length) return a.length;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
-      cur.push(d);
-    }
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /**
- * editDistance(a, b) when it is at most `max`, else `max + 1`, in time about the length times
+ * The optimal string alignment distance of `whole` and `other` (Levenshtein plus adjacent
+ * transpositions) when it is at most `max`, else `max + 1`, in time about the length times
  * `max`: only the diagonal band |i - j| <= max can hold a distance that small, and a row whose band
  * is all past `max` ends the walk. `closest` asks every candidate for every unknown name, so a
  * full table each (128 by 128 for two long names) made 500 unknown references among 500 templates

@@ -1,5 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean, distanceWithin, editDistance } from '../../../src/util/suggest.js';
+import { closest, didYouMean, distanceWithin } from '../../../src/util/suggest.js';
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), table by table: the reference distanceWithin is checked against. */
+function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a.length) return b.length;
+  if (!b.length) return a.length;
+  let prev2: number[] = [];
+  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 
 describe('editDistance', () => {
   it.each([
