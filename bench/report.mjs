@@ -67,7 +67,6 @@ function ratioTable(o, startup, sizes, rate, longText) {
     add('`promptctl validate`, one text indented with U+3000', `${int(LONG_TEXT_LINES)} lines`, ms(longText.ideographic), 'the same, ASCII spaces', ms(longText.ascii), ratio(longText.ideographic, longText.ascii), '');
   }
   if (rate) {
-    const r = rate.apply.wallMs / rate.floorMs;
     const share = rate.floorMs / rate.apply.wallMs;
     const refused = Math.max(rate.served?.rateLimited ?? 0, rate.apply.rateLimited ?? 0);
     add(

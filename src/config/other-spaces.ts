@@ -6,13 +6,8 @@
 // then yaml's own CST tokens) and told to each document as YamlProblems (yaml-problems.ts words them).
 import { Scalar, visit, type CST, type Document } from 'yaml';
 import type { YamlProblem } from './yaml-problems.js';
+import { OTHER_SPACES } from '../util/escapes.js';
 
-/**
- * Spaces other than ASCII's (Unicode's Zs but U+0020), and the byte order mark (U+FEFF, a
- * zero-width no-break space once, which a file joined from others keeps inside): YAML reads them
- * as text, never as indentation or a separator.
- */
-const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000\\ufeff';
 /** Whether a text holds one of them at all (asked once a file, before any line is looked at). */
 export const MAY_HOLD_OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
 /** A line whose indentation is, or ends in, one of them (copied from a web page or a word processor). */

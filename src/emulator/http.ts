@@ -50,19 +50,25 @@ export function sendJsonBytes(res: ServerResponse, status: number, bytes: Buffer
   res.end(bytes);
 }
 
+/**
+ * Each name an Accept or Accept-Encoding header lists (lower case) with its q-value (1 when it
+ * gives none), the first mention of a name standing (RFC 9110 §12.4.2).
+ */
+function weights(header: string | readonly string[] | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  const all = Array.isArray(header) ? header.join(',') : ((header as string | undefined) ?? '');
+  for (const part of all.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => /^q\s*=/.test(p));
+    if (name !== '' && !out.has(name)) out.set(name, q === undefined ? 1 : Number(q.slice(q.indexOf('=') + 1).trim()));
+  }
+  return out;
+}
+
 /** Whether an Accept-Encoding header takes gzip: named (or `*`) with a q-value above 0 (RFC 9110 §12.5.3). */
 export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  let gzip: number | undefined;
-  let any: number | undefined;
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    const weight = q === undefined ? 1 : Number(q.slice(2));
-    if (name === 'gzip' || name === 'x-gzip') gzip = weight;
-    else if (name === '*') any = weight;
-  }
-  return (gzip ?? any ?? 0) > 0;
+  const w = weights(header);
+  return (w.get('gzip') ?? w.get('x-gzip') ?? w.get('*') ?? 0) > 0;
 }
 
 /**
@@ -71,14 +77,7 @@ export function acceptsGzip(header: string | undefined): boolean {
  * default answer does not already give.
  */
 export function namesMediaType(header: string | readonly string[] | undefined, type: string): boolean {
-  const all = Array.isArray(header) ? header.join(',') : ((header as string | undefined) ?? '');
-  for (const part of all.split(',')) {
-    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-    if (name !== type) continue;
-    const q = params.find((p) => /^q\s*=/.test(p));
-    return q === undefined || Number(q.slice(q.indexOf('=') + 1).trim()) > 0;
-  }
-  return false;
+  return (weights(header).get(type) ?? 0) > 0;
 }
 
 export function readBody(req: IncomingMessage): Promise<string> {

@@ -155,10 +155,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
         const only = t.cases.some((c) => c.expect.every((e) => e.type === 'routedTo'));
         notes.push(`routedTo is not checked under --compare: each call names its version${only ? '; a case whose only assertion is routedTo is not checked, and left out of the pass rate' : ''}`);
       }
-      const model = modelNotApplied(spec.template, template, pair, opts.live);
-      if (model) notes.push(model);
-      const filtered = filtersNotApplied(spec.template, pair, opts.live);
-      if (filtered) notes.push(filtered);
+      notes.push(...notAppliedNotes(spec.template, template, pair, opts.live));
       const calls = pair.flatMap((v) => t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, [v], v.version, null, filters, c, i, r, true))));
       return { ...base, kind: 'template', target: `${spec.template}@${a} vs ${b}`, versions: [a, b], calls };
     }
@@ -201,10 +198,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     const drawn = randomlyRouted(t, split, candidates);
     if (drawn) notes.push(drawn);
   }
-  const model = modelNotApplied(spec.template, template, candidates, opts.live);
-  if (model) notes.push(model);
-  const filtered = filtersNotApplied(spec.template, candidates, opts.live);
-  if (filtered) notes.push(filtered);
+  notes.push(...notAppliedNotes(spec.template, template, candidates, opts.live));
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
 }
@@ -228,6 +222,11 @@ function randomlyRouted(t: PromptTest, split: DesiredState['splits'][number] | u
   const declared = key !== undefined && candidates.length > 0 && candidates.every((v) => v.variables.some((d) => d.name === key));
   const fix = declared ? `give ${one ? 'it' : 'them'} a ${key} var, or pin target.version` : 'pin target.version to test one version (a test sends no routing key)';
   return `the split is sticky${key !== undefined ? ` on ${key}` : ''}, but ${which} no ${key ?? 'routing key'}: ${one ? 'its' : 'their'} calls go to a version drawn at random (${shares})${routed}; ${fix}`;
+}
+
+/** What of git's template the target has not applied yet, as notes on a test of `versions`: its model, its safety filters. */
+function notAppliedNotes(name: string, template: PromptTemplate | undefined, versions: readonly PromptVersion[], live: LiveFacts | undefined): string[] {
+  return [modelNotApplied(name, template, versions, live), filtersNotApplied(name, versions, live)].filter((n): n is string => n !== undefined);
 }
 
 /**

@@ -4,6 +4,7 @@
 // space other than ASCII's, which the loader refuses at an edge of a plain value.
 import { Document, Scalar, isPair, isScalar, isSeq, parse, visit } from 'yaml';
 import type { ExportDocument } from './documents.js';
+import { OTHER_SPACES } from '../util/escapes.js';
 
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false } as const;
 
@@ -44,11 +45,11 @@ export function documentToYaml(obj: ExportDocument): string {
 }
 
 /**
- * Spaces other than ASCII's (Unicode's Zs but U+0020, and U+FEFF), as config/other-spaces.ts lists
- * them: in a plain value the loader refuses one at an edge (a pasted no-break space is more often a
- * mistyped indent or separator than text), though YAML reads it as text. Quoted, it is text to both.
+ * A space other than ASCII's (util/escapes.ts OTHER_SPACES, the list the loader checks): in a plain
+ * value the loader refuses one at an edge (a pasted no-break space is more often a mistyped indent
+ * or separator than text), though YAML reads it as text. Quoted, it is text to both.
  */
-const OTHER_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/;
+const OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
 
 /** A string holding one of them written double-quoted, never plain: the org's text then loads as it is. */
 function quoteOtherSpaces(node: Scalar): void {

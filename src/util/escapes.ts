@@ -14,6 +14,14 @@
  * Source"), the word joiner and invisible operators, the Hangul filler, the byte-order mark, and
  * the tag characters ("ASCII smuggling": U+E0000-E007F spell instructions no one sees).
  */
+/**
+ * Spaces other than ASCII's (Unicode's Zs but U+0020), and the byte order mark (U+FEFF, a
+ * zero-width no-break space once, which a file joined from others keeps inside), as a regex
+ * character class's body: YAML reads them as text, never as indentation or a separator
+ * (config/other-spaces.ts refuses them where it needs one; export quotes text that holds one).
+ */
+export const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000\\ufeff';
+
 const INVISIBLE =
   '\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufeff\\u{e0000}-\\u{e007f}';
 
@@ -214,7 +222,7 @@ export function shown(text: string): string {
  * INVISIBLE (zero-width and bidirectional controls, the byte-order mark, the soft hyphen, the tag
  * characters…), the joiners too.
  */
-const UNSEEN = new RegExp(`[\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000${INVISIBLE}]`, 'gu');
+const UNSEEN = new RegExp(`[${OTHER_SPACES}${INVISIBLE}]`, 'gu');
 
 /**
  * An added or removed line of prompt text in a diff: as `shown`, with the spaces and tabs it ends
