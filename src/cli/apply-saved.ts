@@ -41,7 +41,7 @@ export function refuseUnprunedDeletes(ctx: CliContext, file: string, dir: string
   if (n === 0) return;
   throw new UserError(
     `${file} deletes ${n} object${n === 1 ? '' : 's'} git no longer defines (it was planned with prune on), and this apply does not prune: the file cannot prove --prune was given to plan. ` +
-      `If those deletes were reviewed, apply it with \`${applyCommand(ctx, dir)} --prune ${applyIt}\` (or set prune: true in promptctl.yaml); nothing was applied`,
+      `If those deletes were reviewed, apply it with \`${applyCommand(ctx, dir, true)} ${applyIt}\` (or set prune: true in promptctl.yaml); nothing was applied`,
   );
 }
 

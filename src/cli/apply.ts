@@ -68,6 +68,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   const shownFile = planFile === undefined ? undefined : piped ? STDIN_NAME : visibleName(planFile);
   // Where a refusal says to save the plan again: the same file, or for stdin a file to review.
   const outWord = planFile === undefined ? undefined : piped ? 'plan.json' : shellWord(planFile);
+  // How a command to run applies this same plan: the file again, or stdin again.
+  const applyArg = planFile === undefined ? undefined : piped ? '- --auto-approve' : shellWord(planFile);
   // A pipe named as a file (`/dev/stdin`, `<(promptctl plan --format json)`) is stdin by another name.
   const pipe = ctx.environment?.settings.protected ? { pipe: () => unsavedApplyRefused(ctx, flags, `${shownFile} is a pipe, not one`) } : {};
   // A plan it cannot read is refused with the commands that save or pipe one again: this run's, --env and --dir kept.
@@ -80,7 +82,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     // Planned for an environment this run did not choose (or the other way round): the command that matches it,
     // with the directory the plan was made from (the file names it), which a copy without --dir would not read.
     const planned = labelEnvironment(saved.target);
-    const applyIt = `${dirFlag(saved.dir ?? flags.dir)} ${piped ? '- --auto-approve' : shellWord(planFile!)}`;
+    const applyIt = `${dirFlag(saved.dir ?? flags.dir)} ${applyArg!}`;
     const hint =
       planned !== undefined && planned !== ctx.environment?.name
         ? `; it was planned with --env ${planned}: promptctl apply --env ${planned}${applyIt}`
@@ -92,7 +94,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
   if (saved && flags.prune === true && !saved.prune) {
     throw new UserError(
-      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${outWord!}\`, review it, then apply it with \`${applyCommand(ctx, flags.dir)} --prune ${outWord!}\`; nothing was applied`,
+      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${outWord!}\`, review it, then apply it with \`${applyCommand(ctx, flags.dir, true)} ${outWord!}\`; nothing was applied`,
     );
   }
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved, outWord);
@@ -170,7 +172,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // The same file applied again (a retried job): nothing to do when what it made still holds.
         if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
         // Prune is allowed by this command (its flag or the config), never by the file alone.
-        refuseUnprunedDeletes(ctx, shownFile!, flags.dir, saved, flags.prune ?? state.config.prune, piped ? '- --auto-approve' : shellWord(planFile!));
+        refuseUnprunedDeletes(ctx, shownFile!, flags.dir, saved, flags.prune ?? state.config.prune, applyArg!);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
@@ -322,7 +324,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   if (took) ctx.info(took);
   // A plan piped in is finished from a file saved to review: stdin is spent.
   const file = planFile === undefined ? undefined : planFile === '-' ? 'plan.json' : shellWord(planFile);
-  const saved = file === undefined ? undefined : { file: planFile === '-' ? 'the plan piped in' : file, out: file, apply: `${applyCommand(ctx, dir)}${plan.prune ? ' --prune' : ''} ${file}` };
+  const saved = file === undefined ? undefined : { file: planFile === '-' ? 'the plan piped in' : file, out: file, apply: `${applyCommand(ctx, dir, plan.prune)} ${file}` };
   const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), saved);
   if (result.ok) {
     // Interrupted once every change had started (DESIGN §5: exits 130): nothing is left, and a

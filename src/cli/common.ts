@@ -199,25 +199,20 @@ export async function withTarget<T>(ctx: CliContext, fn: (t: OpenTarget) => Prom
 }
 
 /**
- * Where the prompts directory `dir` defines template `name` (or its version `version`) for this
- * run's --env, if it does: for run and status, once the target is found without it (read only
- * then; the files' problems are validate's to say, and a directory that cannot be read defines
- * nothing here).
+ * The error for a template (or its version) the target does not hold yet that the prompts
+ * directory `dir` defines for this run's --env: where git defines it, and the plan and apply that
+ * create it; undefined when git does not define it either. For run and status, once the target is
+ * found without it (the directory is read only then; its problems are validate's to say, and one
+ * that cannot be read defines nothing here).
  */
-export async function definedInGit(ctx: CliContext, dir: string, name: string, version?: string): Promise<SourceLocation | undefined> {
+export async function notAppliedYet(ctx: CliContext, dir: string, name: string, version?: string): Promise<UserError | undefined> {
   const { loadProject } = await import('../load/index.js');
   const environment = ctx.environment?.name;
   const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) }).catch(() => undefined);
   const state = loaded?.state;
-  if (version === undefined) return state?.templates.find((t) => t.name === name)?.source;
-  return state?.versions.find((v) => v.template === name && v.version === version)?.source;
-}
-
-/**
- * A template (or its version) git defines at `where` that the target does not hold yet: the plan
- * and apply that create it.
- */
-export function notAppliedYet(ctx: CliContext, dir: string, name: string, where: SourceLocation, version?: string): UserError {
+  const where: SourceLocation | undefined =
+    version === undefined ? state?.templates.find((t) => t.name === name)?.source : state?.versions.find((v) => v.template === name && v.version === version)?.source;
+  if (!where) return undefined;
   const what = version === undefined ? `no prompt template "${name}" on the target yet` : `template "${name}" has no version ${visibleName(version)} on the target yet`;
   return new UserError(`${what}: git defines it (${visibleName(where.file)}:${where.line}:${where.column}), and the next apply creates it: ${planThenApply(ctx, dir)}`);
 }

@@ -21,7 +21,7 @@ import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, learnConfiguredSecrets, withTarget } from './common.js';
-import { noteUnavailable } from './live-plan.js';
+import { noteUnavailable, statusOf } from './live-plan.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
@@ -365,12 +365,6 @@ function exportedKinds(c: ExportResult['counts'], gatewayRead: boolean): string[
   const kinds = gatewayRead ? [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')] : [];
   if (c.guides + c.summarySettings > 0 || !gatewayRead) kinds.push(plural(c.guides, 'guide'), plural(c.summarySettings, 'summary setting'));
   return kinds;
-}
-
-/** A refusal's status and code as messages show them ("403 missing.any.permissions"); the code is the server's word, shown visibly. */
-function statusOf(error: unknown): string {
-  const e = error as { status?: number; code?: string };
-  return `${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}`;
 }
 
 /**

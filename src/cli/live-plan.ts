@@ -248,11 +248,9 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
     throw f.error;
   }
   for (const f of failed) {
-    const e = f.error as { status?: number; code?: string };
     const read = refusedRead(f);
-    // The code is the server's word: shown as a name is, its control characters as escapes.
     ctx.info(
-      `note: the target refused to ${read.verb} its ${read.objects} (${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}); ` +
+      `note: the target refused to ${read.verb} its ${read.objects} (${statusOf(f.error)}); ` +
         `git defines no ${surfaceKinds(f.surface).join(' or ')} documents, so none are planned (and none are pruned)`,
     );
   }
@@ -378,4 +376,13 @@ export async function planTarget(
     // later one leaves the state (and its journal) as it found them.
     { org: p.sealed !== false, dir: p.dir, readOnly: true },
   );
+}
+
+/**
+ * A refusal's status and code as messages show them ("403 missing.any.permissions"): the code is
+ * the server's word, shown as a name is, its control characters as escapes.
+ */
+export function statusOf(error: unknown): string {
+  const e = error as { status?: number; code?: string };
+  return `${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}`;
 }

@@ -13,9 +13,12 @@ export function planAgain(ctx: CliContext, dir: string, prune: boolean): string 
   return `promptctl plan${targetFlags(ctx, dir)}${prune ? ' --prune' : ''}`;
 }
 
-/** `promptctl apply` with the environment and prompts directory of this run. */
-export function applyCommand(ctx: CliContext, dir: string): string {
-  return `promptctl apply${targetFlags(ctx, dir)}`;
+/**
+ * `promptctl apply` with the environment and prompts directory of this run, and `--prune` when it
+ * prunes (a saved plan that deletes needs it again at apply: its file cannot prove it, as planAgain's).
+ */
+export function applyCommand(ctx: CliContext, dir: string, prune = false): string {
+  return `promptctl apply${targetFlags(ctx, dir)}${prune ? ' --prune' : ''}`;
 }
 
 /**
@@ -27,8 +30,8 @@ export function applyCommand(ctx: CliContext, dir: string): string {
  */
 export function applySteps(ctx: CliContext, dir: string, opts: { prune?: boolean; allowMassDelete?: boolean } = {}): string[] {
   const mass = opts.allowMassDelete ? ' --allow-mass-delete' : '';
-  if (ctx.environment?.settings.protected !== true) return [`${applyCommand(ctx, dir)}${opts.prune ? ' --prune' : ''}${mass}`];
-  return [`${planAgain(ctx, dir, opts.prune === true)}${mass} --out plan.json`, `${applyCommand(ctx, dir)}${opts.prune ? ' --prune' : ''}${mass} plan.json`];
+  if (ctx.environment?.settings.protected !== true) return [`${applyCommand(ctx, dir, opts.prune === true)}${mass}`];
+  return [`${planAgain(ctx, dir, opts.prune === true)}${mass} --out plan.json`, `${applyCommand(ctx, dir, opts.prune === true)}${mass} plan.json`];
 }
 
 /**

@@ -91,7 +91,7 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
     const n = plan.problems.length;
     // A plan with problems is still saved (for review), but it is no invitation to apply: apply refuses it.
     if (n > 0) ctx.info(`plan saved to ${visibleName(flags.out)} for review: it has ${n} problem${n === 1 ? '' : 's'}, so apply would refuse it`);
-    else ctx.info(`plan saved to ${visibleName(flags.out)}: apply it with \`${applyCommand(ctx, flags.dir)}${flags.prune === true ? ' --prune' : ''} ${shellWord(flags.out)}\``);
+    else ctx.info(`plan saved to ${visibleName(flags.out)}: apply it with \`${applyCommand(ctx, flags.dir, flags.prune === true)} ${shellWord(flags.out)}\``);
   } else if (format !== 'json') savedPlanNote(ctx, plan, flags);
   if (plan.problems.length > 0) {
     ctx.info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);

@@ -24,7 +24,7 @@ import type { Revision } from '../export/promote.js';
 import type { CliContext } from './context.js';
 import { checkPrevious } from './environments.js';
 import { DEFAULT_DIR } from './common.js';
-import { dirFlag } from './next-commands.js';
+import { dirFlag, targetFlags } from './next-commands.js';
 
 interface EditFlags {
   dir: string;
@@ -366,7 +366,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
       `no earlier commit of ${visibleName(s.file)} routes 100% of template "${template}"${where} to one version other than the current routes` +
         `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back.` +
         // Undoing a promote whose weights never reached 100 %: the two ways that still work.
-        ` To route everything to one version, run \`promptctl promote ${shellWord(template)} VERSION --weight 100${env ? ` --env ${shellWord(env)}` : ''}${dirFlag(flags.dir)}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
+        ` To route everything to one version, run \`promptctl promote ${shellWord(template)} VERSION --weight 100${targetFlags(ctx, flags.dir)}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
     );
   }
   // The subject is anyone's text: shown, never obeyed (a terminal escape in it would clear the screen or forge a line).

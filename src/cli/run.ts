@@ -13,7 +13,7 @@ import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, DEFAULT_DIR, definedInGit, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
@@ -130,8 +130,8 @@ async function invokeOnce(
   }
   // A pinned version the target lacks that git defines: the apply that creates it, not an unknown label.
   if (target.version !== undefined && template.versions !== undefined && !template.versions.some((v) => v.version === target.version)) {
-    const inGit = await definedInGit(ctx, flags.dir ?? DEFAULT_DIR, target.template, target.version);
-    if (inGit) throw notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, target.template, inGit, target.version);
+    const notYet = await notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, target.template, target.version);
+    if (notYet) throw notYet;
   }
   const declared = declaredVariables(template, target.version, raw.keys());
   if (target.version === undefined) {
@@ -244,8 +244,8 @@ async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir:
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
   if (all.length === 0) throw new UserError(`no prompt template "${name}" on the target (it has none: ${applyFirst(ctx, dir)})`);
-  const inGit = await definedInGit(ctx, dir, name);
-  if (inGit) throw notAppliedYet(ctx, dir, name, inGit);
+  const notYet = await notAppliedYet(ctx, dir, name);
+  if (notYet) throw notYet;
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
 }
 

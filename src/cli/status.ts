@@ -11,7 +11,7 @@ import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, assertDirGiven, DEFAULT_DIR, definedInGit, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { servedTemplates } from './target.js';
 import { applySteps } from './next-commands.js';
@@ -68,10 +68,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       const live = all.find((t) => sameId(t.id, name));
       if (live) only = [await api.getTemplate(live.id, { expand: ['traffic'] })];
       else if (TEMPLATE_ID.test(name)) [formerIds, byId] = [new Set([name.toLowerCase()]), true];
-      else {
-        const inGit = await definedInGit(ctx, flags.dir ?? DEFAULT_DIR, name);
-        throw inGit ? notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, name, inGit) : new UserError(`no prompt template "${name}" on the target${didYouMean(name, all.map((t) => t.name))}`);
-      }
+      else throw (await notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, name)) ?? new UserError(`no prompt template "${name}" on the target${didYouMean(name, all.map((t) => t.name))}`);
     }
     // The calls of the ids asked for: the one live and those gone (several ids: every template's calls are read).
     const wanted = formerIds && formerIds.size > 0 ? new Set([...formerIds, ...only.map((t) => t.id)]) : undefined;
