@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, SourceLocation } from '../model/types.js';
+import type { ConfigResult } from '../load/index.js';
 import { planThenApply } from './next-commands.js';
 import { FilesRefused } from './refused.js';
 import { UserError } from '../util/errors.js';
@@ -153,12 +154,18 @@ export function jsonFailureOnFormat(ctx: CliContext): (format: string) => void {
  * variable is called) for a command that prints or writes what the target holds without loading the
  * prompts (run, export, status): a model's answer or a live object holding one is masked there too, as by
  * the commands that load them (loadOrRefuse). The --env environment's config, else `dir`'s: an
- * absent or invalid one names none (its own command says what is wrong with it).
+ * absent or invalid one names none (its own command says what is wrong with it). Returns what it
+ * read of `dir`'s promptctl.yaml (undefined with --env), for the command to use rather than read again.
  */
-export async function learnConfiguredSecrets(ctx: CliContext, dir: string): Promise<void> {
-  if (ctx.environment) return ctx.learnConfigSecrets(ctx.environment.config);
+export async function learnConfiguredSecrets(ctx: CliContext, dir: string): Promise<ConfigResult | undefined> {
+  if (ctx.environment) {
+    ctx.learnConfigSecrets(ctx.environment.config);
+    return undefined;
+  }
   const { loadConfigFile } = await import('../load/index.js');
-  ctx.learnConfigSecrets((await loadConfigFile({ dir, cwd: ctx.cwd })).config);
+  const read = await loadConfigFile({ dir, cwd: ctx.cwd });
+  ctx.learnConfigSecrets(read.config);
+  return read;
 }
 
 /**

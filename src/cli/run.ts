@@ -93,8 +93,8 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   const raw = parseVars(flags.var ?? []);
   if (flags.routingKey === '') throw new UserError('--routing-key is empty: give the key a sticky split hashes (a customer or conversation id)');
   await announceTarget(ctx, flags.dir ?? DEFAULT_DIR);
-  await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
-  const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);
+  const configRead = await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
+  const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR, configRead);
   // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130. Heard
   // until the target has closed: one while it closes, after the result was printed, is said as one
   // after the whole answer arrived (not the process's bare `interrupted`).

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
+import type { ConfigResult } from '../load/index.js';
 import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
@@ -48,7 +49,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
   }
   const label = await announceTarget(ctx);
   // It prints the org's template names: a sink's key one holds is masked too.
-  await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
+  const configRead = await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
   // Status only reads: an embedded org with no state yet is read as empty, and not created.
   const report = await withTarget(ctx, async ({ api }) => {
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');
@@ -57,7 +58,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     // (as status without a name shows it): its calls are still in the interval. So is one of the
     // name deleted and made again since, beside the one now live.
     // Read once: what names the former template also names its calls below.
-    const former = name ? await formerNames(ctx, flags.dir ?? 'prompts') : undefined;
+    const former = name ? await formerNames(ctx, configRead) : undefined;
     let formerIds = former ? new Set([...idsNamed(former.names, name!)].filter((id) => !only.some((t) => t.id === id))) : undefined;
     // Asked for by the id the report names it by: a template gone with no trail here to name it
     // has no other, and a live one is the same template by either.
@@ -96,7 +97,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       );
     }
     const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
-    const names = former ?? (await formerNames(ctx, flags.dir ?? 'prompts', gone));
+    const names = former ?? (await formerNames(ctx, configRead, gone));
     return buildStatus(
       result,
       only.map((t) => ({
@@ -120,14 +121,11 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
  * writes (`trail`, unless no id was asked for): the analytics name a template only by its id, which says nothing to the reader. None
  * when there is no trail here (a CI runner's checkout): the id is said then.
  */
-async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<string>): Promise<{ names: Map<string, string>; trail?: { file: string; exists: boolean } }> {
+async function formerNames(ctx: CliContext, configRead: ConfigResult | undefined, ids?: ReadonlySet<string>): Promise<{ names: Map<string, string>; trail?: { file: string; exists: boolean } }> {
   if (ids?.size === 0) return { names: new Map() };
-  const [{ DEFAULT_AUDIT_FILE }, { loadConfigFile }, { namesInTrail }] = await Promise.all([
-    import('../audit/log.js'),
-    import('../load/index.js'),
-    import('../audit/names.js'),
-  ]);
-  const file = ctx.environment?.auditFile ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config.audit.file ?? DEFAULT_AUDIT_FILE;
+  const [{ DEFAULT_AUDIT_FILE }, { namesInTrail }] = await Promise.all([import('../audit/log.js'), import('../audit/names.js')]);
+  // The prompts directory's promptctl.yaml as learnConfiguredSecrets read it (undefined with --env).
+  const file = ctx.environment?.auditFile ?? configRead?.config.audit.file ?? DEFAULT_AUDIT_FILE;
   const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? undefined : ''));
   // The trail as the config spells it: a template it does not name is said to be unnamed there, or
   // the trail absent (a CI checkout that did not restore it), so no reader looks for a file not there.

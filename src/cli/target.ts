@@ -15,6 +15,7 @@ import { ANSWERS_HEADER, type WireTemplate } from '../targets/llmgateway/wire.js
 import { ApiError } from '../genesys/errors.js';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 import type { ModelCatalog } from '../tokens/registry.js';
+import type { ConfigResult } from '../load/index.js';
 import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
 import { aiStudioWriteChecks, gatewayWriteChecks, SURFACE_NAMES } from '../kinds/index.js';
 import { ENV as GENESYS_ENV, resolveTarget, type Target } from '../genesys/target.js';
@@ -155,9 +156,9 @@ export function trailAboveWarning(cwd: string, trail: string, above: string): st
  * their file:line:column as validate says them (and as --env says them): its models would
  * otherwise be counted in the wrong encoding and cost nothing.
  */
-export async function configModels(ctx: CliContext, dir: string): Promise<{ models: ModelCatalog; file: string }> {
+export async function configModels(ctx: CliContext, dir: string, read?: ConfigResult): Promise<{ models: ModelCatalog; file: string }> {
   const { loadConfigFile } = await import('../load/index.js');
-  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
+  const { config, status, file } = read ?? (await loadConfigFile({ dir, cwd: ctx.cwd }));
   if (status === 'invalid') {
     const { refuseInvalidConfig } = await import('./environments.js');
     return refuseInvalidConfig(ctx, dir, file, `${visibleName(file)} is not valid; the emulator takes the models it defines from it`);
@@ -170,10 +171,10 @@ export async function configModels(ctx: CliContext, dir: string): Promise<{ mode
  * which prices its own models). A command that has loaded the project passes
  * `state.config.models` instead.
  */
-export async function embeddedModels(ctx: CliContext, dir: string): Promise<ModelCatalog | undefined> {
+export async function embeddedModels(ctx: CliContext, dir: string, read?: ConfigResult): Promise<ModelCatalog | undefined> {
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'embedded') return undefined;
   if (ctx.environment) return ctx.environment.config.models;
-  return (await configModels(ctx, dir)).models;
+  return (await configModels(ctx, dir, read)).models;
 }
 
 /**
