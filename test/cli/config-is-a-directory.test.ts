@@ -2,18 +2,17 @@
 // conflict folder) was taken for no Config at all: validate and plan went on with the defaults,
 // silently dropping the environments (a protected prod among them) and budgets the team meant,
 // and `--env` said to add a file that is there. It is an error at that path now.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 let dir: TempDir;
 beforeEach(async () => {
-  dir = await tempDir('promptctl-config-directory-');
-  await mkdir(join(dir.path, 'prompts/promptctl.yaml'), { recursive: true });
-  await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-config-directory-', { 'billing.yaml': BILLING_1_0 }, 'prompts');
+  await mkdir(join(dir.path, 'prompts/promptctl.yaml'));
 });
 afterEach(async () => {
   await dir.remove();
@@ -33,6 +32,7 @@ describe('a directory named promptctl.yaml', () => {
   it('is not "absent" to --env', async () => {
     const r = await runCliInProcess(['validate', '--env', 'dev'], { cwd: dir.path, env: {} });
     expect(r.code).toBe(1);
+    expect(r.stderr).toContain('prompts/promptctl.yaml is not a file');
     expect(r.stdout + r.stderr).not.toMatch(/there is no/);
   });
 });

@@ -4,11 +4,9 @@
 // or the bearer token are left before the `…` (output masking finds only a start of 8 or more).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { PROMPTS_YAML } from './evals-support.js';
 
 const SECRET = `Qz${Math.random().toString(36).slice(2, 10)}-secret-value`;
@@ -53,9 +51,7 @@ async function target(answer: { token?: string; api?: string }): Promise<string>
 }
 
 async function plan(url: string): Promise<string> {
-  dir = await tempDir('promptctl-clip-');
-  await mkdir(join(dir.path, 'prompts'), { recursive: true });
-  await writeFile(join(dir.path, 'prompts', 'faq.yaml'), `${PROMPTS_YAML}\n`);
+  dir = await promptsIn('promptctl-clip-', { 'faq.yaml': `${PROMPTS_YAML}\n` }, 'prompts');
   const r = await runCliInProcess(['plan'], { cwd: dir.path, env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: SECRET } });
   expect(r.code, r.stderr).toBe(1);
   // The answer was quoted, and cut.

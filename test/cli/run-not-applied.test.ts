@@ -1,11 +1,11 @@
 // run of a template git defines and the target does not hold yet, on an org that holds others:
 // said as such, with the plan and apply that create it (this run's --env and --dir kept; a
 // protected environment's saved plan and its apply), not as an unknown name.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0, billingVersion } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -23,10 +23,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-run-not-applied-');
-  await mkdir(join(dir.path, 'team'), { recursive: true });
-  await writeFile(join(dir.path, 'team/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'team/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-run-not-applied-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 }, 'team');
 });
 afterEach(async () => {
   await dir.remove();

@@ -1,11 +1,11 @@
 // status of a template git defines and the target does not hold yet, on an org that holds
 // others: said as such, with the plan and apply that create it (this run's --env and --dir
 // kept), not as an unknown name; as run says it (run-not-applied.test.ts).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -19,10 +19,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-status-not-applied-');
-  await mkdir(join(dir.path, 'team'), { recursive: true });
-  await writeFile(join(dir.path, 'team/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'team/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-status-not-applied-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 }, 'team');
 });
 afterEach(async () => {
   await dir.remove();

@@ -5,11 +5,10 @@
 // workflow refuses an environment outside its promotion order). validate now warns at its
 // `protected`, naming the order to add it to; a config without any promotion order is left alone
 // (it gates nothing anywhere, by choice), as is a protected environment that leads the order.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 
 let dir: TempDir | undefined;
 afterEach(async () => {
@@ -31,9 +30,7 @@ const config = (promotion: string | undefined): string =>
   ].join('\n');
 
 async function validate(promotion: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
-  dir = await tempDir();
-  await mkdir(join(dir.path, 'prompts'));
-  await writeFile(join(dir.path, 'prompts/promptctl.yaml'), config(promotion));
+  dir = await promptsIn('promptctl-protected-not-promoted-', { 'promptctl.yaml': config(promotion) }, 'prompts');
   return runCliInProcess(['validate'], { cwd: dir.path, env: {} });
 }
 

@@ -3,16 +3,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staleReasons } from '../../src/apply/stale.js';
 import { planFingerprint } from '../../src/plan/fingerprint.js';
-import { executePlan } from '../../src/apply/executor.js';
 import { readLiveState } from '../../src/targets/live.js';
 import type { DesiredState } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { desiredState, filter, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { applyPlan } from '../helpers/engine.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { contentHash, toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
-import { createCorrelationTracker } from '../../src/apply/correlation.js';
 
 let emu: TestEmulator;
 beforeEach(async () => {
@@ -35,7 +34,6 @@ async function plan(desired: DesiredState, opts: { target?: string; commit?: str
 }
 
 // These tests are about plans, not the trail: a sink that records nothing.
-const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
 const versionBody = (label: string) => versionWire(version('alpha', label));
 const base = (): DesiredState =>
   desiredState({
@@ -47,7 +45,7 @@ const base = (): DesiredState =>
 
 describe('staleReasons', () => {
   it('compares what a template delete takes along, also when the file names none', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const gone = desiredState({ filters: [filter('guard', 10)] });
     const saved = await plan(gone, { prune: true });
     const del = saved.actions.find((a) => a.address === 'PromptTemplate/alpha')!;
@@ -70,7 +68,7 @@ describe('staleReasons', () => {
   });
 
   it('finds nothing when nothing moved, even if the commit label differs', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const changed = base();
     changed.templates[0] = template('alpha', { description: 'new' });
     const saved = await plan(changed, { commit: 'aaaa' });
@@ -79,7 +77,7 @@ describe('staleReasons', () => {
   });
 
   it('names every field a hand edit of the file changed, but not who last changed the live object nor why (only shown)', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const changed = base();
     changed.templates[0] = template('alpha', { description: 'new' });
     changed.versions.push(version('alpha', '1.1.0'));
@@ -128,7 +126,7 @@ describe('staleReasons', () => {
     const reasons = staleReasons(saved, await plan(base()));
     expect(reasons).toContainEqual({ address: 'SafetyFilter/guard', message: 'was created on the target since the plan (version 1)' });
 
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const update = base();
     update.templates[0] = template('alpha', { description: 'planned' });
     const saved2 = await plan(update);
@@ -147,7 +145,7 @@ describe('staleReasons', () => {
   });
 
   it('refuses a plan whose unchanged object was saved by hand since, as its fingerprint does (DESIGN §5: any guard)', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const update = base();
     update.templates[0] = template('alpha', { description: 'planned' });
     const saved = await plan(update);
@@ -167,7 +165,7 @@ describe('staleReasons', () => {
   });
 
   it('refuses a plan whose object was deleted and re-created identically since (another id)', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const update = base();
     update.filters[0] = filter('guard', 10, { thresholds: { pii: 0.3 } });
     const saved = await plan(update);
@@ -182,7 +180,7 @@ describe('staleReasons', () => {
   });
 
   it('guards a version by the hash of its content: a Draft patched by hand since the plan is named, and not retired', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
     const draft = await emu.api.createVersion(t.id, versionBody('1.1.0'));
     // In git: publish the Draft as it is; with prune, retire it once git no longer has it.
@@ -200,7 +198,7 @@ describe('staleReasons', () => {
       address: 'PromptVersion/alpha@1.1.0',
       message: `live content hash moved ${contentHash(draft).slice(0, 12)} → ${contentHash(patched).slice(0, 12)} since the plan`,
     });
-    const result = await executePlan(retire, emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const result = await applyPlan(retire, emu.api);
     expect(result.failed.map((f) => [f.action.address, f.detail])).toEqual([
       ['PromptVersion/alpha@1.1.0', expect.stringContaining(`content hash ${contentHash(draft).slice(0, 12)} → ${contentHash(patched).slice(0, 12)}`)],
     ]);
@@ -208,7 +206,7 @@ describe('staleReasons', () => {
   });
 
   it('guards a version by its own id: one deleted and made again with the same content is named, and not retired', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
     const was = await emu.api.createVersion(t.id, versionBody('1.1.0'));
     await emu.api.publishVersion(t.id, '1.1.0');
@@ -222,13 +220,13 @@ describe('staleReasons', () => {
     expect(staleReasons(retire, await plan(base(), { prune: true }))).toEqual([
       { address: 'PromptVersion/alpha@1.1.0', message: `the live object was replaced since the plan (id ${was.id} → ${now.id})` },
     ]);
-    const result = await executePlan(retire, emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const result = await applyPlan(retire, emu.api);
     expect(result.failed.map((f) => [f.action.address, f.detail])).toEqual([['PromptVersion/alpha@1.1.0', expect.stringContaining(`replaced: id ${was.id} → ${now.id}`)]]);
     expect((await emu.api.getVersion(t.id, '1.1.0')).id).toBe(now.id);
   });
 
   it('refuses a plan whose versions carry no id of their own (saved by an earlier promptctl), saying so', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await applyPlan(await plan(base()), emu.api);
     const saved = await plan(base());
     const noop = saved.actions.find((a) => a.address === 'PromptVersion/alpha@1.0.0')!;
     const id = noop.action === 'noop' ? noop.guard.id : undefined;

@@ -2,12 +2,10 @@
 // kept it, validate passed, and plan, apply and every UTF-8 output (the PR comment, the audit
 // trail, the gateway) then saw U+FFFD where the text hashed and counted held the half. It is
 // refused at the escape, like the other input no output can carry (DESIGN §2).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseYaml } from '../../../src/config/parse.js';
 import { runCliInProcess } from '../../helpers/cli.js';
-import { tempDir, type TempDir } from '../../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../../helpers/tmp.js';
 
 let dir: TempDir | undefined;
 afterEach(async () => {
@@ -35,9 +33,7 @@ describe('an escape that makes a lone surrogate', () => {
   });
 
   it('fails validate and plan, nothing planned', async () => {
-    dir = await tempDir('promptctl-lone-surrogate-');
-    await mkdir(join(dir.path, 'prompts'));
-    await writeFile(join(dir.path, 'prompts/t.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n  description: "Bills \\ud83d"\n');
+    dir = await promptsIn('promptctl-lone-surrogate-', { 't.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n  description: "Bills \\ud83d"\n' }, 'prompts');
     for (const command of ['validate', 'plan']) {
       const r = await runCliInProcess([command], { cwd: dir.path });
       expect(r.code, r.stdout + r.stderr).toBe(1);
