@@ -98,7 +98,8 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
         return judge(same, same ? 'equal' : `the output is ${preview(out)}`);
       }
       const parsed = parseJson(out);
-      if (!parsed.ok) return done(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
+      // An answer that is not JSON is plainly not equal to a JSON value: `not` passes on it.
+      if (!parsed.ok) return judge(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
       const same = stableStringify(parsed.value) === stableStringify(a.value);
       return judge(same, same ? 'equal' : `the output is ${clip(JSON.stringify(parsed.value), 120)}`);
     }
@@ -108,7 +109,8 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
     }
     case 'jsonSchema': {
       const parsed = parseJson(out);
-      if (!parsed.ok) return done(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
+      // Nor does it match any schema: what a JSON Schema describes is a JSON document.
+      if (!parsed.ok) return judge(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
       const validate = ctx.schemas.validator(a.value);
       let valid: boolean;
       try {

@@ -72,8 +72,8 @@ describe('assertions on an answer', () => {
     expect(check({ type: 'equals', value: { queue: 'billing', urgent: false } }, answered('{"urgent": false, "queue": "billing"}')).passed).toBe(true);
     expect(check({ type: 'equals', value: { queue: 'billing' } }, answered('{"queue": "other"}')).passed).toBe(false);
     expect(check({ type: 'equals', value: 42 }, answered('not json'))).toMatchObject({ passed: false, detail: expect.stringContaining('not JSON') });
-    // Not JSON is a failure even under `not`: the comparison could not be made.
-    expect(check({ type: 'equals', value: 42, not: true }, answered('not json')).passed).toBe(false);
+    // An answer that is not JSON is plainly not equal to a JSON value: `not` passes on it.
+    expect(check({ type: 'equals', value: 42, not: true }, answered('not json')).passed).toBe(true);
   });
 
   it('isJson and jsonSchema (draft 2020-12, with formats)', () => {
@@ -86,7 +86,9 @@ describe('assertions on an answer', () => {
     expect(bad.passed).toBe(false);
     expect(bad.detail).toMatch(/must have required property 'urgent'/);
     expect(bad.detail).toMatch(/\/queue must be equal to one of the allowed values/);
-    expect(check({ type: 'jsonSchema', value: schema }, answered('nope')).detail).toMatch(/not JSON/);
+    expect(check({ type: 'jsonSchema', value: schema }, answered('nope'))).toMatchObject({ passed: false, detail: expect.stringMatching(/not JSON/) });
+    // Nor does it match a schema: `not` passes on it.
+    expect(check({ type: 'jsonSchema', value: schema, not: true }, answered('nope')).passed).toBe(true);
   });
 
   it('maxOutputTokens, maxLatencyMs and maxCostUsd are inclusive upper bounds', () => {
