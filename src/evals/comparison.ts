@@ -10,9 +10,10 @@
 // The intervals, from what the analytics shape allows (count, sum, min, max per bucket):
 // - the difference of error rates: Newcombe's hybrid score interval (from two Wilson intervals),
 //   which behaves at 0 errors and small counts where the textbook one does not;
-// - the difference of mean tokens per answered call: a normal interval, from MIN_CALLS answered
-//   calls per version on (the normal approximation needs them, and so does the range bound). Its
-//   spread is estimated by batch means when the calls spread over at least MIN_BATCHES buckets per
+// - the difference of mean tokens per call the model answered (a call whose output a filter then
+//   blocked included: its tokens were spent, though the caller got no answer): a normal interval,
+//   from MIN_CALLS such calls per version on (the normal approximation needs them, and so does
+//   the range bound). Its spread is estimated by batch means when the calls spread over at least MIN_BATCHES buckets per
 //   version (the variance of per-bucket means, scaled by bucket size, estimates the per-call
 //   variance), capped by, and otherwise replaced with, the largest variance the observed range
 //   allows (Popoviciu: variance <= (max - min)^2 / 4), which makes the interval conservative
@@ -80,7 +81,7 @@ function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
   if (a.invocations === 0 || b.invocations === 0) return `${(a.invocations === 0 ? a : b).version} has had no call in the interval`;
   // Even every call of one failing and none of the other would not stand out: the counts are too small.
   if (newcombe(0, a.invocations, b.invocations, b.invocations).low <= 0) {
-    return `too few calls (${a.invocations} and ${b.invocations}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} answered calls each`;
+    return `too few calls (${a.invocations} and ${b.invocations}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model answered each`;
   }
   return undefined;
 }
@@ -113,10 +114,10 @@ export function tokenVariance(g: Totals | undefined, n: number): { variance: num
 
 function tokenDifference(a: VersionStatus, b: VersionStatus, ga: Totals | undefined, gb: Totals | undefined): SplitComparison['tokens'] {
   if (!a.tokens || !b.tokens) return null;
-  const va = tokenVariance(ga, a.answered);
-  const vb = tokenVariance(gb, b.answered);
+  const va = tokenVariance(ga, a.tokens.calls);
+  const vb = tokenVariance(gb, b.tokens.calls);
   if (!va || !vb) return null;
-  const d = meanDifference(a.tokens.meanTotal, va.variance, a.answered, b.tokens.meanTotal, vb.variance, b.answered);
+  const d = meanDifference(a.tokens.meanTotal, va.variance, a.tokens.calls, b.tokens.meanTotal, vb.variance, b.tokens.calls);
   const base = a.tokens.meanTotal;
   const relative: Interval95 = base > 0 ? { estimate: d.estimate / base, low: d.low / base, high: d.high / base } : { estimate: 0, low: 0, high: 0 };
   const method = va.method === vb.method ? va.method : `${a.version}: ${va.method}; ${b.version}: ${vb.method}`;
@@ -176,9 +177,10 @@ function verdict(
     return `no calls to ${none.join(' or ')} yet: nothing to compare`;
   }
   let tokenPart: string;
-  if (!tokens && a.answered >= MIN_CALLS && b.answered >= MIN_CALLS) {
+  const [na, nb] = [a.tokens?.calls ?? 0, b.tokens?.calls ?? 0];
+  if (!tokens && na >= MIN_CALLS && nb >= MIN_CALLS) {
     tokenPart = `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
-  } else if (!tokens) tokenPart = `too few answered calls to compare tokens (${a.answered} and ${b.answered}; ${MIN_CALLS} each needed)`;
+  } else if (!tokens) tokenPart = `too few calls the model answered to compare tokens (${na} and ${nb}; ${MIN_CALLS} each needed)`;
   else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
   else tokenPart = 'tokens not different yet';
   let errorPart: string;

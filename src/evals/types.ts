@@ -185,11 +185,18 @@ export interface VersionStatus {
   errorRate: number | null;
   blocked: number;
   blockedRate: number | null;
-  /** Invocations that reached the model (the measures are over these). */
+  /**
+   * Invocations whose caller got an answer: neither refused (errors) nor blocked. A call whose
+   * output a filter blocked reached the model but is blocked, not answered.
+   */
   answered: number;
   /** Milliseconds; min and max when the target gives them, p50 and p95 when it answers the percentile query (promptctl's extension). */
   latencyMs: { mean: number; min?: number; max?: number; p50?: number; p95?: number } | null;
-  tokens: { meanPrompt: number; meanCompletion: number; meanTotal: number; total: number } | null;
+  /**
+   * Over the `calls` the model answered: those answered, and those whose output a filter then
+   * blocked (their tokens were spent and billed all the same).
+   */
+  tokens: { calls: number; meanPrompt: number; meanCompletion: number; meanTotal: number; total: number } | null;
   costUsd: { total: number; mean: number } | null;
 }
 

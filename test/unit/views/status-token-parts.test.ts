@@ -17,7 +17,7 @@ function version(label: string, meanPrompt: number, meanCompletion: number): Ver
     blockedRate: 0,
     answered: 2,
     latencyMs: null,
-    tokens: { meanPrompt, meanCompletion, meanTotal: meanPrompt + meanCompletion, total: 2 * (meanPrompt + meanCompletion) },
+    tokens: { calls: 2, meanPrompt, meanCompletion, meanTotal: meanPrompt + meanCompletion, total: 2 * (meanPrompt + meanCompletion) },
     costUsd: null,
   };
 }
