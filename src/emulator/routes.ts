@@ -24,7 +24,7 @@ interface Route {
 
 export type Match =
   | { kind: 'found'; handler: Handler; params: Record<string, string> }
-  | { kind: 'method'; allowed: Method[] }
+  | { kind: 'method'; allowed: string[] }
   | { kind: 'none' };
 
 const notImplemented = (what: string): Handler => (): Reply => {
@@ -84,9 +84,23 @@ export function matchRoute(routes: Route[], method: string, pathname: string): M
       return s === p;
     });
     if (!ok) continue;
-    const handler = r.handlers[method as Method];
-    if (!handler) return { kind: 'method', allowed: Object.keys(r.handlers) as Method[] };
+    const handler = r.handlers[servedAs(method)];
+    if (!handler) return { kind: 'method', allowed: allowedOn(r) };
     return { kind: 'found', handler, params };
   }
   return { kind: 'none' };
+}
+
+/**
+ * The method whose handler answers `method`. HEAD is GET's (RFC 9110 §9.3.2): the same status and
+ * headers, rate limit and faults included. Node's response leaves out the body of an answer to a
+ * HEAD itself, keeping the Content-Length the GET's body would have.
+ */
+function servedAs(method: string): Method {
+  return (method === 'HEAD' ? 'GET' : method) as Method;
+}
+
+/** What a 405's Allow header lists: the route's methods, HEAD beside GET where GET is served. */
+function allowedOn(r: Route): string[] {
+  return Object.keys(r.handlers).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
 }

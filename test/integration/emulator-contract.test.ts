@@ -137,7 +137,7 @@ describe('errors', () => {
     const wrong = await api.req('PATCH', paths.templates(), { name: 'x' });
     expect(wrong.status).toBe(405);
     expect(wrong.body).toMatchObject({ code: 'method.not.allowed', status: 405 });
-    expect(wrong.headers.get('allow')).toBe('GET, POST');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
     expect((await api.req('DELETE', paths.filters())).status).toBe(405);
   });
 
