@@ -1,7 +1,9 @@
 // HTTP audit sinks: POST each record, signed with HMAC-SHA256 so the receiver can trust it.
 // A sink failure is a warning: the local record is already on disk, and the records a sink did not
-// take are sent again, in order, later in the run or by the next one (sink-cursor.ts). A sink that keeps failing
-// (one that never answers costs three timeouts a record) is given up for the rest of the run once
+// take are sent again, in order, later in the run or by the next one (sink-cursor.ts). A delivery
+// that timed out may have been stored (a slow sink): it is not retried at once, is sent once more
+// at most in the run, and a second timeout gives the sink up for the run. A sink that keeps failing
+// is given up for the rest of the run once
 // its failed deliveries have taken its budget, a delivery cut off where it would overrun it; and a
 // sink still behind when the run ends (a slow one, answering each record after a second) is waited
 // for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
@@ -80,6 +82,12 @@ export function sinkQueue(
 ): SinkQueue {
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   let failedMs = 0;
+  // The record whose delivery timed out in this run (the sink may hold it), and whether it then
+  // timed out again: the sink is then sent nothing more in the run, so that a sink always slower
+  // than the timeout gets each record twice a run at most (it was four times: three attempts, and
+  // a fourth when the next record came).
+  let timedOut: number | undefined;
+  let gaveUp = false;
   const pending: SinkRecord[] = [...resume.backlog];
   // Aborted when the end of the run has waited its budget for the sink: the delivery in flight is
   // cut off and the records still queued are not sent.
@@ -87,21 +95,27 @@ export function sinkQueue(
   let queue: Promise<void> = Promise.resolve();
   /** Sends the pending records in order until one fails, the budget is spent or none is left. */
   const pump = async (): Promise<void> => {
-    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted) {
+    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted && !gaveUp) {
       const record = pending[0]!;
       const started = Date.now();
       // What is left of the budget bounds this delivery too: its attempts end with the budget.
       const spent = AbortSignal.timeout(budgetMs - failedMs);
-      const w = await postToSink(sink, record.body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent]) });
-      if (!w) {
+      const failure = await deliverToSink(sink, record.body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent]) });
+      if (!failure) {
         pending.shift();
         // A cursor not written costs a duplicate the idempotency key names, never a lost record.
         await resume.delivered(record).catch((err: unknown) => warn(`audit sink ${describeSinkUrl(sink.url)}: could not note record ${record.seq} as delivered (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); the next run may send it again`));
         continue;
       }
       failedMs += Date.now() - started;
+      if (failure.timedOut) {
+        gaveUp = timedOut === record.seq;
+        timedOut = record.seq;
+      }
       if (!late.signal.aborted) {
-        warn(`${w}${spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : ''}; record ${record.seq} is kept in ${file} and sent again before any later one`);
+        const spentNote = spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : '';
+        const next = gaveUp ? ', and not sent again in this run: it timed out twice' : ' and sent again before any later one';
+        warn(`${failure.warning}${spentNote}; record ${record.seq} is kept in ${file}${next}`);
       }
       return;
     }
@@ -126,9 +140,11 @@ export function sinkQueue(
       const which = seqs.length === 1 ? `${first}` : last - first + 1 === seqs.length ? `${first}–${last}` : seqs.join(', ');
       const why = late.signal.aborted
         ? `still delivering ${seconds(budgetMs)} s after the run's last record`
-        : failedMs >= budgetMs
-          ? `after ${seconds(failedMs)} s of failed deliveries`
-          : 'after its last delivery failed';
+        : gaveUp
+          ? `after record ${first} timed out twice (the sink may hold it)`
+          : failedMs >= budgetMs
+            ? `after ${seconds(failedMs)} s of failed deliveries`
+            : 'after its last delivery failed';
       warn(
         `audit sink ${describeSinkUrl(sink.url)}: ${seqs.length} record${seqs.length === 1 ? '' : 's'} (${which}) not sent in this run ${why}; ` +
           `${seqs.length === 1 ? 'it is' : 'they are'} kept in ${file}, and the next run sends ${seqs.length === 1 ? 'it' : 'them'} first`,
@@ -184,6 +200,34 @@ export async function postToSink(
   env: NodeJS.ProcessEnv,
   opts: SinkOptions = {},
 ): Promise<string | null> {
+  return (await deliverToSink(sink, body, idempotencyKey, env, opts))?.warning ?? null;
+}
+
+/**
+ * A delivery that failed: its warning, and whether its last attempt timed out (the sink may have
+ * stored the record, and only answered too late).
+ */
+export interface FailedDelivery {
+  warning: string;
+  timedOut: boolean;
+}
+
+/**
+ * got's default error codes retried, but for a timeout: a sink slower than the timeout has stored
+ * the record by then, and a retry at once only stores another copy. The queue decides whether it
+ * is sent again (sinkQueue).
+ */
+const RETRIED_ERROR_CODES = ['ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
+
+/** Sends BODY once (with retries, none after a timeout); resolves to the failure, or null when the sink took it. */
+export async function deliverToSink(
+  sink: HttpAuditSink,
+  body: string,
+  idempotencyKey: string,
+  env: NodeJS.ProcessEnv,
+  opts: SinkOptions = {},
+): Promise<FailedDelivery | null> {
+  const failed = (warning: string | null, timedOut = false): FailedDelivery | null => (warning === null ? null : { warning, timedOut });
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     [TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)),
@@ -193,7 +237,7 @@ export async function postToSink(
   const key = sink.secretEnv ? env[sink.secretEnv] : undefined;
   if (key) headers[SIGNATURE_HEADER] = signBody(body, key);
   const retries = opts.retries ?? 2;
-  const { got, HTTPError, RequestError } = await import('got');
+  const { got, HTTPError, RequestError, TimeoutError } = await import('got');
   const agent = opts.agentsFor?.(new URL(sink.url));
   // The attempts made: got does not retry every failure (a proxy's refusal of the tunnel has no code).
   let attempted = 1;
@@ -210,6 +254,7 @@ export async function postToSink(
         limit: retries,
         methods: ['POST'],
         statusCodes: [408, 429, 500, 502, 503, 504],
+        errorCodes: RETRIED_ERROR_CODES,
         backoffLimit: opts.backoffLimitMs ?? 1000,
         maxRetryAfter: 5000,
       },
@@ -218,18 +263,20 @@ export async function postToSink(
       hooks: { beforeRetry: [() => void attempted++] },
     });
     capped = capAnswer(call, MAX_REPLY_BYTES);
-    return delivered(sink, (await call).statusCode);
+    return failed(delivered(sink, (await call).statusCode));
   } catch (err) {
     const head = capped?.tooLarge ? capped.head?.status : undefined;
-    if (head !== undefined && head < 300) return delivered(sink, head);
+    if (head !== undefined && head < 300) return failed(delivered(sink, head));
     const where = describeSinkUrl(sink.url);
     const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
-    if (err instanceof HTTPError) return `audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`;
-    if (head !== undefined) return `audit sink ${where}: HTTP ${head} ${attempts}`;
-    if (opts.signal?.aborted) return `audit sink ${where}: cut off ${attempts}`;
+    if (err instanceof HTTPError) return failed(`audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`);
+    if (head !== undefined) return failed(`audit sink ${where}: HTTP ${head} ${attempts}`);
+    if (opts.signal?.aborted) return failed(`audit sink ${where}: cut off ${attempts}`);
     // got's message and options can carry headers (the signature); print only the code, or the
     // command's own words for it.
-    if (err instanceof RequestError) return `audit sink ${where}: ${opts.describeFailure?.(err, new URL(sink.url)) ?? (err.code || 'request failed')} ${attempts}`;
-    return `audit sink ${where}: request failed`;
+    if (err instanceof RequestError) {
+      return failed(`audit sink ${where}: ${opts.describeFailure?.(err, new URL(sink.url)) ?? (err.code || 'request failed')} ${attempts}`, err instanceof TimeoutError);
+    }
+    return failed(`audit sink ${where}: request failed`);
   }
 }
