@@ -138,6 +138,38 @@ export function takenAlong(a: PlanAction): string[] {
 }
 
 
+/**
+ * The first step of a priority swap: a safety filter apply creates or moves to a free interim
+ * priority before any other change (apply/executor.ts, in plan order), then sets to its own
+ * priority at its place in the plan. The views show it first, where apply runs it: listed only at
+ * its final place, a new filter taking a pruned one's priority read as created after the delete.
+ */
+export interface StagedStep {
+  address: string;
+  /** Created at the interim priority (the action is a create), or moved there (an update). */
+  created: boolean;
+  interim: number;
+  /** The priority it takes at its place in the plan. */
+  takes: number | undefined;
+}
+
+/** The staged steps of a plan, in the order apply runs them (the plan's). */
+export function stagedSteps(plan: Plan): StagedStep[] {
+  const out: StagedStep[] = [];
+  for (const a of plan.actions) {
+    if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) continue;
+    const takes = a.desired.kind === 'SafetyFilter' ? a.desired.body.priority : undefined;
+    out.push({ address: a.address, created: a.action === 'create', interim: a.stagePriority, takes });
+  }
+  return out;
+}
+
+/** What a staged step does, after its address: "first: created at interim priority 100, takes priority 20 at its place below". */
+export function stagedWords(s: StagedStep): string {
+  const takes = s.takes !== undefined ? `, takes priority ${s.takes} at its place below` : ', takes its own priority at its place below';
+  return `first: ${s.created ? 'created at' : 'moved to'} interim priority ${s.interim}${takes}`;
+}
+
 export function visibleActions(plan: Plan, showNoop: boolean): PlanAction[] {
   return showNoop ? plan.actions : plan.actions.filter((a) => a.action !== 'noop');
 }

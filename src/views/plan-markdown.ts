@@ -1,6 +1,8 @@
 // The plan as ONE pull-request comment: the summary on the first line, per-kind counts,
 // destructive actions and problems near the top, then one <details> block per resource with a
-// ```diff of its prompt text and its token/cost delta. Never longer than 65,536 characters (the
+// ```diff of its prompt text and its token/cost delta, in the order apply runs them (as the text
+// and JSON plans list them: a reviewer and an operator see one sequence), a priority swap's staged
+// steps first. Never longer than 65,536 characters (the
 // GitHub comment limit): what does not fit is cut between whole pieces (markdown-cap.ts) with a
 // pointer to the whole plan (the JSON plan artifact, unless the caller names another).
 // Content is fenced with a fence longer than any backtick run inside it and everything outside
@@ -27,6 +29,8 @@ import {
   noChangesLine,
   requireSealed,
   waitsForPromotion,
+  stagedSteps,
+  stagedWords,
 } from './plan-common.js';
 import { capList, fitLeading, MARKDOWN_CAP, truncateLines } from './markdown-cap.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
@@ -79,9 +83,11 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   const { headText, tailText } = frame(plan, opts, more);
   let budget = cap - headText.length - tailText.length - noteReserve(more);
 
-  const reviewed = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
-  const changesHeading = reviewed.length > 0 ? CHANGES_HEADING : '';
-  budget -= changesHeading.length;
+  // The plan's order, apply's (DESIGN §5); what a cut leaves out is chosen below.
+  const listed = visibleActions(plan, opts.showNoop ?? false);
+  const staged = stagedList(plan);
+  const changesHeading = listed.length > 0 || staged ? CHANGES_HEADING : '';
+  budget -= changesHeading.length + staged.length;
   // Rendered one by one while they fit: a plan of thousands renders only what is shown.
   const fit = (actions: PlanAction[]) =>
     fitLeading(
@@ -90,14 +96,14 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
       })(),
       budget,
     );
-  let actions = reviewed;
+  let actions = listed;
   let blocks = fit(actions);
   if (blocks.length < actions.length) {
     // Not all fits: what changes or removes a live object comes first, what is new after it, so
     // a cut leaves out new objects before an edit of one that runs today.
     // A delete that waits for prune does nothing: last.
     const pending = (a: PlanAction) => a.action === 'delete' && a.pending === true;
-    actions = [...reviewed.filter((a) => a.action !== 'create' && !pending(a)), ...reviewed.filter((a) => a.action === 'create'), ...reviewed.filter(pending)];
+    actions = [...listed.filter((a) => a.action !== 'create' && !pending(a)), ...listed.filter((a) => a.action === 'create'), ...listed.filter(pending)];
     blocks = fit(actions);
   }
   const hidden = actions.slice(blocks.length);
@@ -107,7 +113,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
     const what = creates === hidden.length ? ', all of them new' : creates > 0 ? `, ${formatInt(creates)} of them new` : '';
     body += `> … ${formatInt(hidden.length)} more resource${hidden.length === 1 ? '' : 's'} not shown${what}; ${more}.\n`;
   }
-  const out = headText + changesHeading + body + tailText;
+  const out = headText + changesHeading + staged + body + tailText;
   // The budget above keeps us below a cap from markdownFloor up; this only guards the contract should a section misbehave.
   if (out.length <= cap) return out;
   const cut = `\n\n… comment cut at the size limit; ${more}.\n`;
@@ -122,7 +128,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
  */
 export function markdownFloor(plan: Plan, opts: MarkdownRenderOptions = {}): number {
   const { headText, tailText } = frame(plan, opts, opts.more ?? FULL_PLAN);
-  return headText.length + tailText.length + noteReserve(opts.more ?? FULL_PLAN) + CHANGES_HEADING.length;
+  return headText.length + tailText.length + noteReserve(opts.more ?? FULL_PLAN) + CHANGES_HEADING.length + stagedList(plan).length;
 }
 
 /** What comes before the resources (summary, counts, destructive changes, problems, warnings) and after them (what is left alone, the plan's id). */
@@ -232,16 +238,15 @@ function problemList(problems: readonly PlanProblem[], more: string): string[] {
   return [...withDiff, note, ...capList(rest.map((p) => problemItem(p, more, false)), PROBLEMS_CAP, 'problems', more)];
 }
 
-/** For reviewers: filters first, then each template with its versions and split together. */
-function reviewOrder(actions: PlanAction[]): PlanAction[] {
-  const rank = { SafetyFilter: 0, PromptTemplate: 1, PromptVersion: 2, TrafficSplit: 3, Guide: 4, SummarySetting: 5 } as const;
-  // Filters, then the templates' families, then AI Studio guides and summary settings.
-  const group = (a: PlanAction): number => (a.kind === 'SafetyFilter' ? 0 : a.kind === 'Guide' || a.kind === 'SummarySetting' ? 2 + rank[a.kind] : 1);
-  const key = (a: PlanAction): string => `${group(a)}\u0000${a.name}\u0000${rank[a.kind]}`;
-  return actions
-    .map((a, i) => ({ a, i, k: key(a) }))
-    .sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i))
-    .map((x) => x.a);
+/**
+ * A priority swap's staged steps, which apply runs before any other change, as a list ahead of
+ * the resources ('' when none). At most one per enabled filter (50), so never cut: a cut list
+ * would hide a step that runs first.
+ */
+function stagedList(plan: Plan): string {
+  const steps = stagedSteps(plan);
+  if (steps.length === 0) return '';
+  return steps.map((st) => `- \`» stage\` **${escapeInline(st.address)}** ${escapeInline(stagedWords(st))}`).join('\n') + '\n\n';
 }
 
 function renderDetails(a: PlanAction, more: string): string {

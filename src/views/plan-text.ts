@@ -1,5 +1,6 @@
 // The terminal plan, Terraform-like: `+ create`, `~ update`, `- delete`, field changes, coloured
 // unified diffs of prompt text, token deltas, problems, unmanaged objects and a summary line.
+// Changes are listed in the order apply runs them, as the JSON and markdown plans list them.
 import {
   ACTION_STYLE,
   SYMBOL,
@@ -19,6 +20,8 @@ import {
   noChangesLine,
   waitsForPromotion,
   formatInt,
+  stagedSteps,
+  stagedWords,
 } from './plan-common.js';
 import { visibleIn } from './diagnostics.js';
 import { oneLine, visible, visibleName } from '../util/escapes.js';
@@ -47,11 +50,14 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (scope) lines.push(style('yellow', scope));
   lines.push('');
 
+  // In the order apply runs them: a priority swap's staged steps before anything else.
+  const staged = stagedSteps(plan);
+  for (const st of staged) lines.push(`  ${style('yellow', '» stage')} ${style('bold', visibleName(st.address))} ${style('dim', stagedWords(st))}`);
   const actions = visibleActions(plan, opts.showNoop ?? false).map(printable);
   for (const a of actions) {
     lines.push(...renderAction(a, style));
   }
-  if (actions.length > 0) lines.push('');
+  if (actions.length > 0 || staged.length > 0) lines.push('');
 
   // Messages, rules and reasons on one line each: a saved file's (`show`) are anyone's to write,
   // and a line break in one would print a line of its own (a forged action or summary).
