@@ -1802,6 +1802,34 @@ describe("the README's CI section", () => {
     expect(ciSection).not.toMatch(/--changed-since origin\/<base>/);
     expect(ciSection).toMatch(/merging to `main` applies \*\*that plan and nothing else\*\*/);
   });
+  // The example plan step handed promptctl the writing client's secrets (secrets.<PREFIX>_OAUTHCLIENT_ID),
+  // where plan.yml reads the read-only client's (<PREFIX>_READONLY_…): a pull request's plan copied
+  // from it would hold a client that can write, on any branch. Each snippet step that runs the
+  // action reads its credentials as the workflow step of the same command does, variable by variable.
+  it("runs each command in its snippets with the secrets the workflow's step of that command reads: the plan's read-only ones", () => {
+    const workflowOf: Record<string, string> = { plan: 'plan.yml', test: 'plan.yml', drift: 'drift.yml', apply: 'apply.yml' };
+    const stepsOf = (block: unknown): Step[] => {
+      if (Array.isArray(block)) return block as Step[];
+      const jobs = (block as { jobs?: Record<string, Job> } | null)?.jobs;
+      return jobs ? Object.values(jobs).flatMap((j) => j.steps ?? []) : [];
+    };
+    const snippetSteps = yamlBlocks
+      .flatMap((b) => stepsOf(parse(b)))
+      .filter((st) => /\.github\/actions\/promptctl(@|$)/.test(st.uses ?? '') && st.env !== undefined);
+    const checked = snippetSteps.filter((st) => st.with?.command === 'plan');
+    expect(checked.length, 'the README shows a plan step').toBeGreaterThan(0);
+    for (const st of snippetSteps) {
+      const command = st.with!.command!;
+      const file = workflowOf[command];
+      expect(file, `a README snippet runs promptctl ${command}, which no workflow runs`).toBeDefined();
+      const [real] = promptctlSteps(wf(file!), command);
+      for (const [name, value] of Object.entries(st.env!)) {
+        if (!/secrets\./.test(value)) continue;
+        expect(value, `README ${command} step, ${name}`).toBe(real!.env?.[name]);
+        if (command !== 'apply') expect(value, `README ${command} step, ${name}: a read-only client`).toMatch(/^\$\{\{ secrets\.[A-Z0-9_]+_READONLY_[A-Z_]+ \}\}$/);
+      }
+    }
+  });
 });
 
 // A new version is tested where it is applied: after dev's apply, dev's PromptTests; a failed
