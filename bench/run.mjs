@@ -326,7 +326,7 @@ async function benchRateLimited(o) {
     const accepted = (served?.requests ?? apply.requests) - (served?.rateLimited ?? 0);
     // A rolling window lets the first `rateLimit` go at once; request k·limit + 1 waits k windows.
     const earliestMs = Math.floor((accepted - 1) / o.rateLimit) * o.rateWindowMs;
-    return { size: n, apply, served, perSecond, accepted, floorMs: (accepted / perSecond) * 1000, earliestMs };
+    return { size: n, apply, served, perSecond, accepted, floorMs: (accepted / perSecond) * 1000, earliestMs, resources, minimum: contractMinimum(n, o.versions) };
   } finally {
     if (!o.keep) await rm(dir, { recursive: true, force: true });
   }
