@@ -8,8 +8,12 @@
 // compared with the baseline on its own (its intervals are 95 % each, not jointly).
 //
 // The intervals, from what the analytics shape allows (count, sum, min, max per bucket):
-// - the difference of error rates: Newcombe's hybrid score interval (from two Wilson intervals),
-//   which behaves at 0 errors and small counts where the textbook one does not;
+// - the difference of error rates, and of blocked rates: Newcombe's hybrid score interval (from
+//   two Wilson intervals), which behaves at 0 errors and small counts where the textbook one does
+//   not. Blocks are compared apart from errors (which are refusals other than blocks): a blocked
+//   call's caller got no answer, so a candidate blocked more often is as much a reason to route
+//   back as one failing more often, and the verdict says which of the two it is (a filter's
+//   logs, not the gateway's errors, are where to look);
 // - the difference of mean tokens per call the model answered (a call whose output a filter then
 //   blocked included: its tokens were spent, though the caller got no answer): a normal interval,
 //   from MIN_CALLS such calls per version on (the normal approximation needs them, and so does
@@ -22,7 +26,7 @@ import { liveRoutes } from '../model/routing.js';
 import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { percentText } from '../util/numbers.js';
-import type { Interval95, SplitComparison, VersionStatus } from './types.js';
+import type { Interval95, RateDifference, SplitComparison, VersionStatus } from './types.js';
 
 export const Z95 = 1.959963984540054;
 /** Buckets per version before batch means are trusted for the spread of tokens per call. */
@@ -59,13 +63,15 @@ export function compareSplit(
   const a = versions.find((v) => v.version === top.version)!;
   const comparisons = candidates.map((candidate): SplitComparison => {
     const b = versions.find((v) => v.version === candidate)!;
-    const errors = a.invocations > 0 && b.invocations > 0 ? errorDifference(a, b) : null;
+    const both = a.invocations > 0 && b.invocations > 0;
+    const errors = both ? rateDifference(a.errors, a.invocations, b.errors, b.invocations) : null;
+    const blocked = both ? rateDifference(a.blocked, a.invocations, b.blocked, b.invocations) : null;
     const tokens = tokenDifference(a, b, groups.get(top.version), groups.get(candidate));
     const why = noVerdict(a, b);
     if (why) notes.push(`no verdict for ${candidate} vs ${top.version}: ${why}`);
     // Too few calls for any verdict: said so, not "not different yet" beside a note saying there is none.
     const said = why && a.invocations > 0 && b.invocations > 0 ? `${candidate} vs ${top.version}: no verdict yet, too few calls (${a.invocations} and ${b.invocations}): keep collecting` : undefined;
-    return { baseline: top.version, candidate, tokens, errors, verdict: said ?? verdict(top.version, candidate, a, b, tokens, errors, candidates.length > 1) };
+    return { baseline: top.version, candidate, tokens, errors, blocked, verdict: said ?? verdict(top.version, candidate, a, b, { tokens, errors, blocked }, candidates.length > 1) };
   });
   return { comparisons, notes };
 }
@@ -86,10 +92,10 @@ function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
   return undefined;
 }
 
-function errorDifference(a: VersionStatus, b: VersionStatus): NonNullable<SplitComparison['errors']> {
-  const d = newcombe(a.errors, a.invocations, b.errors, b.invocations);
-  // Both have had calls here (noVerdict), so both have a rate.
-  return { ...d, baselineRate: a.errorRate ?? 0, candidateRate: b.errorRate ?? 0, significant: d.low > 0 || d.high < 0 };
+/** x2/n2 − x1/n1 (candidate minus baseline) by Newcombe's interval; both sides have had calls. */
+function rateDifference(x1: number, n1: number, x2: number, n2: number): RateDifference {
+  const d = newcombe(x1, n1, x2, n2);
+  return { ...d, baselineRate: x1 / n1, candidateRate: x2 / n2, significant: d.low > 0 || d.high < 0 };
 }
 
 /** A spread estimate of tokens per call for one version: its variance and how it was found. */
@@ -162,20 +168,22 @@ export const pct = percentText;
 /**
  * The plain-words verdict: what differs with 95 % confidence, and what to do. With several
  * candidates, routing back names the candidate whose traffic should go back to the baseline.
+ * Blocks are said only when either side had one: of a template no filter blocked, "blocks not
+ * different yet" would be said of every split and decide nothing.
  */
 function verdict(
   baseline: string,
   candidate: string,
   a: VersionStatus,
   b: VersionStatus,
-  tokens: SplitComparison['tokens'],
-  errors: SplitComparison['errors'],
+  d: Pick<SplitComparison, 'tokens' | 'errors' | 'blocked'>,
   several: boolean,
 ): string {
   if (a.invocations === 0 || b.invocations === 0) {
     const none = [a, b].filter((v) => v.invocations === 0).map((v) => v.version);
     return `no calls to ${none.join(' or ')} yet: nothing to compare`;
   }
+  const { tokens, errors, blocked } = d;
   let tokenPart: string;
   const [na, nb] = [a.tokens?.calls ?? 0, b.tokens?.calls ?? 0];
   if (!tokens && na >= MIN_CALLS && nb >= MIN_CALLS) {
@@ -183,16 +191,21 @@ function verdict(
   } else if (!tokens) tokenPart = `too few calls the model answered to compare tokens (${na} and ${nb}; ${MIN_CALLS} each needed)`;
   else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
   else tokenPart = 'tokens not different yet';
-  let errorPart: string;
-  let worse = false;
-  if (!errors) errorPart = 'errors not comparable';
-  else if (errors.significant) {
-    worse = errors.estimate > 0;
-    errorPart = `errors ${worse ? 'higher' : 'lower'} (${pct(errors.candidateRate)} vs ${pct(errors.baselineRate)})`;
-  } else errorPart = 'errors not different yet';
-  const undecided = !tokens?.significant || !errors?.significant;
+  const errorPart = ratePart(errors, 'errors not comparable', 'errors not different yet', (higher) => `errors ${higher ? 'higher' : 'lower'}`);
+  const blocks = blocked !== null && (a.blocked > 0 || b.blocked > 0);
+  const blockPart = blocks ? ratePart(blocked, '', 'blocks not different yet', (higher) => `blocked ${higher ? 'more' : 'less'} often by safety filters`) : undefined;
+  // A candidate whose callers get no answer more often, by errors or by blocks, is the worse one.
+  const worse = [errors, blocks ? blocked : null].some((r) => r?.significant && r.estimate > 0);
+  const undecided = !tokens?.significant || !errors?.significant || (blocks && !blocked!.significant);
   const back = several ? `${candidate}'s traffic` : 'traffic';
   const tail = worse ? `: consider routing ${back} back to ${baseline}` : undecided ? ': keep collecting' : '';
   const subject = tokens?.significant ? '' : `${candidate} vs ${baseline}: `;
-  return `${subject}${tokenPart}, ${errorPart}${tail}`;
+  return `${subject}${[tokenPart, errorPart, ...(blockPart !== undefined ? [blockPart] : [])].join(', ')}${tail}`;
+}
+
+/** A rate difference in the verdict's words: "errors higher (8.7 % vs 1.0 %)", "… not different yet", or `none` without one. */
+function ratePart(r: RateDifference | null, none: string, same: string, differs: (higher: boolean) => string): string {
+  if (!r) return none;
+  if (!r.significant) return same;
+  return `${differs(r.estimate > 0)} (${pct(r.candidateRate)} vs ${pct(r.baselineRate)})`;
 }

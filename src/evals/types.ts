@@ -200,6 +200,9 @@ export interface VersionStatus {
   costUsd: { total: number; mean: number } | null;
 }
 
+/** The difference of two rates, candidate minus baseline, with each rate (fractions 0..1) and whether its 95 % interval excludes 0. */
+export type RateDifference = Interval95 & { baselineRate: number; candidateRate: number; significant: boolean };
+
 export interface SplitComparison {
   /** The incumbent: the route with the largest weight (of equal weights, the lower version). */
   baseline: string;
@@ -207,8 +210,14 @@ export interface SplitComparison {
   candidate: string;
   /** Mean tokens per answered call, candidate minus baseline; null when a side has no answered call. */
   tokens: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
-  /** Error rate, candidate minus baseline (Newcombe's hybrid score interval). */
-  errors: (Interval95 & { baselineRate: number; candidateRate: number; significant: boolean }) | null;
+  /** Error rate, candidate minus baseline (Newcombe's hybrid score interval): refusals other than blocks. */
+  errors: RateDifference | null;
+  /**
+   * Blocked rate (calls a block_and_log filter refused, on the input or the output), candidate
+   * minus baseline, by the same interval: a blocked call's caller got no answer either, so it is
+   * judged as errors are, beside them and not inside, so `errors` keeps its meaning.
+   */
+  blocked: RateDifference | null;
   verdict: string;
 }
 

@@ -2,7 +2,7 @@
 // gateway served, and for a split each other version against the baseline (the route with the
 // largest weight), with 95 % intervals and a verdict each; of several templates, those without a
 // call are said on one line (JSON keeps each). Pure.
-import type { SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
+import type { RateDifference, SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
 import { escapeStatusMarkdown as escapeMd, visibleName } from '../util/escapes.js';
 import { codeSpan } from './code-span.js';
 import { plain, type Style } from './style.js';
@@ -86,7 +86,12 @@ function splitLabel(t: TemplateStatus): string {
   return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${visibleName(r.version)} ${r.weight} %`).join(', ')}`;
 }
 
-/** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)". */
+/** "8.7 % vs 1.0 %, difference +7.7 points, 95 % interval +5.3 to +10.9": candidate first. */
+function rateLine(r: RateDifference): string {
+  return `${percent(r.candidateRate)} vs ${percent(r.baselineRate)}, difference ${signed(r.estimate * 100, 1)} points, 95 % interval ${signed(r.low * 100, 1)} to ${signed(r.high * 100, 1)}`;
+}
+
+/** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)"; blocked rate likewise. */
 function differenceLines(c: SplitComparison): string[] {
   const lines: string[] = [];
   if (c.tokens) {
@@ -95,12 +100,9 @@ function differenceLines(c: SplitComparison): string[] {
       `tokens per call: ${signed(c.tokens.estimate, 1)} (${signed(r.estimate * 100, 1)} %), 95 % interval ${signed(c.tokens.low, 1)} to ${signed(c.tokens.high, 1)} (${signed(r.low * 100, 1)} % to ${signed(r.high * 100, 1)} %); spread: ${c.tokens.method}`,
     );
   } else lines.push('tokens per call: no interval (see the verdict)');
-  if (c.errors) {
-    const e = c.errors;
-    lines.push(
-      `error rate: ${percent(e.candidateRate)} vs ${percent(e.baselineRate)}, difference ${signed(e.estimate * 100, 1)} points, 95 % interval ${signed(e.low * 100, 1)} to ${signed(e.high * 100, 1)}`,
-    );
-  }
+  if (c.errors) lines.push(`error rate: ${rateLine(c.errors)}`);
+  // Its own line, as the verdict judges it on its own: errors are refusals other than blocks.
+  if (c.blocked) lines.push(`blocked rate: ${rateLine(c.blocked)}`);
   return lines;
 }
 
