@@ -58,9 +58,7 @@ function ratioTable(o, startup, sizes, rate, longText) {
     }
     if (s.apply) {
       const q = s.apply.requests / s.minimum;
-      const perResource = `${int(s.apply.requests)} (${(s.apply.requests / s.resources).toFixed(2)}/resource)`;
-      const floor = `${int(s.minimum)} (${(s.minimum / s.resources).toFixed(2)}/resource)`;
-      add('apply: HTTP requests', size, perResource, 'contract minimum', floor, ratio(s.apply.requests, s.minimum), s.size === 1000 ? `≤ 1.02×${verdict(q <= 1.02)}` : '');
+      add('apply: HTTP requests', size, perResource(s.apply.requests, s.resources), 'contract minimum', perResource(s.minimum, s.resources), ratio(s.apply.requests, s.minimum), s.size === 1000 ? `≤ 1.02×${verdict(q <= 1.02)}` : '');
     }
   }
   if (longText) {
@@ -83,9 +81,9 @@ function ratioTable(o, startup, sizes, rate, longText) {
     add(
       `apply, rate limited: HTTP requests`,
       int(rate.size),
-      `${int(rate.apply.requests)} (${(rate.apply.requests / rate.resources).toFixed(2)}/resource)`,
+      perResource(rate.apply.requests, rate.resources),
       'contract minimum',
-      `${int(rate.minimum)} (${(rate.minimum / rate.resources).toFixed(2)}/resource)`,
+      perResource(rate.minimum, rate.resources),
       ratio(rate.apply.requests, rate.minimum),
       '',
     );
@@ -100,6 +98,11 @@ function ratioTable(o, startup, sizes, rate, longText) {
     );
   }
   return markdownTable(['figure', 'templates', 'measured', 'floor', 'floor measured', 'ratio', 'target (not asserted)'], body, [0, 2, 3]);
+}
+
+/** "6,079 (1.52/resource)". */
+function perResource(requests, resources) {
+  return `${int(requests)} (${(requests / resources).toFixed(2)}/resource)`;
 }
 
 function detailTable(rows) {

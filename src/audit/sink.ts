@@ -46,7 +46,7 @@ export interface SinkOptions {
    * delivering. Default 20000 ms.
    */
   budgetMs?: number;
-  /** Cuts off the delivery (postToSink): it then fails as cut off. */
+  /** Cuts off the delivery (deliverToSink): it then fails as cut off. */
   signal?: AbortSignal;
 }
 
@@ -192,17 +192,6 @@ export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string
   return null;
 }
 
-/** Sends BODY once (with retries); resolves to a warning message on failure, null on success. */
-export async function postToSink(
-  sink: HttpAuditSink,
-  body: string,
-  idempotencyKey: string,
-  env: NodeJS.ProcessEnv,
-  opts: SinkOptions = {},
-): Promise<string | null> {
-  return (await deliverToSink(sink, body, idempotencyKey, env, opts))?.warning ?? null;
-}
-
 /**
  * A delivery that failed: its warning, and whether its last attempt timed out (the sink may have
  * stored the record, and only answered too late).
@@ -211,13 +200,6 @@ export interface FailedDelivery {
   warning: string;
   timedOut: boolean;
 }
-
-/**
- * got's default error codes retried, but for a timeout: a sink slower than the timeout has stored
- * the record by then, and a retry at once only stores another copy. The queue decides whether it
- * is sent again (sinkQueue).
- */
-const RETRIED_ERROR_CODES = ['ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
 
 /** Sends BODY once (with retries, none after a timeout); resolves to the failure, or null when the sink took it. */
 export async function deliverToSink(
@@ -254,7 +236,9 @@ export async function deliverToSink(
         limit: retries,
         methods: ['POST'],
         statusCodes: [408, 429, 500, 502, 503, 504],
-        errorCodes: RETRIED_ERROR_CODES,
+        // got's own list but for a timeout: a sink slower than the timeout has stored the record by
+        // then, and a retry at once only stores another copy (the queue decides: sinkQueue).
+        errorCodes: (got.defaults.options.retry.errorCodes ?? []).filter((code) => code !== 'ETIMEDOUT'),
         backoffLimit: opts.backoffLimitMs ?? 1000,
         maxRetryAfter: 5000,
       },

@@ -14,7 +14,7 @@
 //   call's caller got no answer, so a candidate blocked more often is as much a reason to route
 //   back as one failing more often, and the verdict says which of the two it is (a filter's
 //   logs, not the gateway's errors, are where to look);
-// - the difference of mean tokens per call the model answered (a call whose output a filter then
+// - the difference of mean tokens per call the model ran for (a call whose output a filter then
 //   blocked included: its tokens were spent, though the caller got no answer): a normal interval,
 //   from MIN_CALLS such calls per version on (the normal approximation needs them, and so does
 //   the range bound). Its spread is estimated by batch means when the calls spread over at least MIN_BATCHES buckets per
@@ -87,7 +87,7 @@ function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
   if (a.invocations === 0 || b.invocations === 0) return `${(a.invocations === 0 ? a : b).version} has had no call in the interval`;
   // Even every call of one failing and none of the other would not stand out: the counts are too small.
   if (newcombe(0, a.invocations, b.invocations, b.invocations).low <= 0) {
-    return `too few calls (${a.invocations} and ${b.invocations}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model answered each`;
+    return `too few calls (${a.invocations} and ${b.invocations}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model ran for each`;
   }
   return undefined;
 }
@@ -188,7 +188,7 @@ function verdict(
   const [na, nb] = [a.tokens?.calls ?? 0, b.tokens?.calls ?? 0];
   if (!tokens && na >= MIN_CALLS && nb >= MIN_CALLS) {
     tokenPart = `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
-  } else if (!tokens) tokenPart = `too few calls the model answered to compare tokens (${na} and ${nb}; ${MIN_CALLS} each needed)`;
+  } else if (!tokens) tokenPart = `too few calls the model ran for to compare tokens (${na} and ${nb}; ${MIN_CALLS} each needed)`;
   else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
   else tokenPart = 'tokens not different yet';
   const errorPart = ratePart(errors, 'errors not comparable', 'errors not different yet', (higher) => `errors ${higher ? 'higher' : 'lower'}`);

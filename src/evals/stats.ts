@@ -184,7 +184,7 @@ export function buildStatus(
         ? 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)'
         : 'latency: no call in the interval measured one',
     'share: of every call the template received, pinned calls (with a version) included',
-    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates and blocked rates (blocks are not errors: each is compared on its own) by Newcombe\'s hybrid score interval; mean tokens per call the model answered (its output blocked after or not) by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
+    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates and blocked rates (blocks are not errors: each is compared on its own) by Newcombe\'s hybrid score interval; mean tokens per call the model ran for (its output blocked after or not) by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
   ];
   if (out.some((t) => (t.comparisons?.length ?? 0) > 1)) {
     method.push('a split of three routes or more: each version against the baseline on its own, each interval 95 % by itself (of several comparisons, one stands out by chance more often than 1 in 20)');
@@ -261,7 +261,7 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
   const pt = m('nPromptTokens');
   const ct = m('nCompletionTokens');
   const cost = m('nCostMicros');
-  // The token measures count every call the model answered, an output blocked after it included:
+  // The token measures count every call the model ran for, an output blocked after it included:
   // answered is what reached the caller, which a blocked output did not.
   const answered = Math.max(0, n - errors - blocked);
   return {

@@ -193,7 +193,7 @@ export interface VersionStatus {
   /** Milliseconds; min and max when the target gives them, p50 and p95 when it answers the percentile query (promptctl's extension). */
   latencyMs: { mean: number; min?: number; max?: number; p50?: number; p95?: number } | null;
   /**
-   * Over the `calls` the model answered: those answered, and those whose output a filter then
+   * Over the `calls` the model ran for: those answered, and those whose output a filter then
    * blocked (their tokens were spent and billed all the same).
    */
   tokens: { calls: number; meanPrompt: number; meanCompletion: number; meanTotal: number; total: number } | null;
@@ -208,7 +208,7 @@ export interface SplitComparison {
   baseline: string;
   /** Another routed version (weight above 0), compared with the baseline. */
   candidate: string;
-  /** Mean tokens per answered call, candidate minus baseline; null when a side has no answered call. */
+  /** Mean tokens per call the model ran for, candidate minus baseline; null when a side has none. */
   tokens: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
   /** Error rate, candidate minus baseline (Newcombe's hybrid score interval): refusals other than blocks. */
   errors: RateDifference | null;

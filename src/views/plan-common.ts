@@ -150,24 +150,23 @@ export interface StagedStep {
   created: boolean;
   interim: number;
   /** The priority it takes at its place in the plan. */
-  takes: number | undefined;
+  takes: number;
 }
 
 /** The staged steps of a plan, in the order apply runs them (the plan's). */
 export function stagedSteps(plan: Plan): StagedStep[] {
   const out: StagedStep[] = [];
   for (const a of plan.actions) {
-    if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) continue;
-    const takes = a.desired.kind === 'SafetyFilter' ? a.desired.body.priority : undefined;
-    out.push({ address: a.address, created: a.action === 'create', interim: a.stagePriority, takes });
+    // Only safety filters are staged (kinds/action.ts Staging).
+    if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined || a.desired.kind !== 'SafetyFilter') continue;
+    out.push({ address: a.address, created: a.action === 'create', interim: a.stagePriority, takes: a.desired.body.priority });
   }
   return out;
 }
 
 /** What a staged step does, after its address: "first: created at interim priority 100, takes priority 20 at its place below". */
 export function stagedWords(s: StagedStep): string {
-  const takes = s.takes !== undefined ? `, takes priority ${s.takes} at its place below` : ', takes its own priority at its place below';
-  return `first: ${s.created ? 'created at' : 'moved to'} interim priority ${s.interim}${takes}`;
+  return `first: ${s.created ? 'created at' : 'moved to'} interim priority ${s.interim}, takes priority ${s.takes} at its place below`;
 }
 
 export function visibleActions(plan: Plan, showNoop: boolean): PlanAction[] {

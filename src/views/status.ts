@@ -101,8 +101,9 @@ function differenceLines(c: SplitComparison): string[] {
     );
   } else lines.push('tokens per call: no interval (see the verdict)');
   if (c.errors) lines.push(`error rate: ${rateLine(c.errors)}`);
-  // Its own line, as the verdict judges it on its own: errors are refusals other than blocks.
-  if (c.blocked) lines.push(`blocked rate: ${rateLine(c.blocked)}`);
+  // Its own line, as the verdict judges it on its own (errors are refusals other than blocks); as
+  // the verdict, said only when either side had a block: "0 % vs 0 %" under every split decides nothing.
+  if (c.blocked && (c.blocked.baselineRate > 0 || c.blocked.candidateRate > 0)) lines.push(`blocked rate: ${rateLine(c.blocked)}`);
   return lines;
 }
 

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postToSink } from '../../../src/audit/sink.js';
+import { deliverToSink } from '../../../src/audit/sink.js';
 import { tunnelAgents } from '../../../src/genesys/connection.js';
 import { sinkProxyOptions } from '../../../src/cli/sink-agents.js';
 
@@ -52,7 +52,7 @@ describe('audit sink through a proxy', () => {
     });
     const proxyPort = await listen(proxy);
     const url = `http://127.0.0.1:${sinkPort}/audit`;
-    const warning = await postToSink({ url }, '{"seq":1}', 'key-1', {}, { agentsFor: () => tunnelAgents(`http://127.0.0.1:${proxyPort}`, { keepAlive: false, timeout: 2_000 }), retries: 0 });
+    const warning = (await deliverToSink({ url }, '{"seq":1}', 'key-1', {}, { agentsFor: () => tunnelAgents(`http://127.0.0.1:${proxyPort}`, { keepAlive: false, timeout: 2_000 }), retries: 0 }))?.warning ?? null;
     expect(warning).toBeNull();
     expect(tunnels).toEqual([`127.0.0.1:${sinkPort}`]);
     expect(bodies).toEqual(['{"seq":1}']);
@@ -74,7 +74,7 @@ describe('audit sink through a proxy', () => {
     });
     const proxyPort = await listen(proxy);
     const options = sinkProxyOptions({ HTTPS_PROXY: `http://user:pw-not-shown@127.0.0.1:${proxyPort}` })!;
-    const warning = await postToSink({ url: 'https://audit.example.test/hook' }, '{}', 'key-1', {}, { ...options, retries: 2, backoffLimitMs: 1 });
+    const warning = (await deliverToSink({ url: 'https://audit.example.test/hook' }, '{}', 'key-1', {}, { ...options, retries: 2, backoffLimitMs: 1 }))?.warning ?? null;
     // hpagent's refusal has no code, which got does not retry: one attempt, not "after 3 attempts".
     expect(warning).toBe(`audit sink https://audit.example.test/hook: the proxy refused the connection (HTTP 502) (through the proxy 127.0.0.1:${proxyPort}) after 1 attempt`);
   });

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { postToSink } from '../../../src/audit/sink.js';
+import { deliverToSink } from '../../../src/audit/sink.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -36,13 +36,13 @@ async function endlessSink(status: number): Promise<{ url: string; sentMiB: () =
 describe("an audit sink's reply", () => {
   it('past 1 MiB is given up as it arrives: a 200 is a delivery, having read a little past the limit', async () => {
     const sink = await endlessSink(200);
-    expect(await postToSink({ url: sink.url }, '{"seq":1}', 'h1', {}, { timeoutMs: 10_000, retries: 0 })).toBeNull();
+    expect((await deliverToSink({ url: sink.url }, '{"seq":1}', 'h1', {}, { timeoutMs: 10_000, retries: 0 }))?.warning ?? null).toBeNull();
     expect(sink.sentMiB()).toBeLessThan(64);
   });
 
   it('past 1 MiB with a failure status is that status, not a transport error', async () => {
     const sink = await endlessSink(400);
-    expect(await postToSink({ url: sink.url }, '{"seq":1}', 'h1', {}, { timeoutMs: 10_000, retries: 0 })).toMatch(/^audit sink http:\/\/127\.0\.0\.1:\d+\/audit: HTTP 400 after 1 attempt$/);
+    expect((await deliverToSink({ url: sink.url }, '{"seq":1}', 'h1', {}, { timeoutMs: 10_000, retries: 0 }))?.warning).toMatch(/^audit sink http:\/\/127\.0\.0\.1:\d+\/audit: HTTP 400 after 1 attempt$/);
     expect(sink.sentMiB()).toBeLessThan(64);
   });
 });

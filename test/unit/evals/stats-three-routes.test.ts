@@ -122,7 +122,7 @@ describe('status: a two-way split keeps its shape', () => {
     expect(s.comparison!.verdict).toBe('1.2.0 vs 1.0.0: no verdict yet, too few calls (1 and 1): keep collecting');
     expect(s.notes).toEqual([
       '1.0.0 and 1.2.0 share the largest weight (50 %): the lower version, 1.0.0, is the baseline; 1.2.0 is compared with it',
-      'no verdict for 1.2.0 vs 1.0.0: too few calls (1 and 1): not even every call of one failing and none of the other would stand out at 95 %, and tokens need 30 calls the model answered each',
+      'no verdict for 1.2.0 vs 1.0.0: too few calls (1 and 1): not even every call of one failing and none of the other would stand out at 95 %, and tokens need 30 calls the model ran for each',
     ]);
   });
 });
