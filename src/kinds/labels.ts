@@ -4,7 +4,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../m
 import type { WireLabels } from '../targets/llmgateway/wire.js';
 import { setEntry } from '../util/entries.js';
 import { sameLeaf } from './canonical.js';
-import type { PlanAction } from './action.js';
+import type { FieldChange, PlanAction } from './action.js';
 import type { PlanContext } from './kind.js';
 
 export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
@@ -34,6 +34,24 @@ export function withTakeover(a: PlanAction, liveLabels: WireLabels | undefined):
   a.changes.push({ path: `labels.${MANAGED_BY_LABEL}`, before: other, after: MANAGED_BY_VALUE });
   a.destructive = true;
   return a;
+}
+
+/**
+ * A live object promptctl stamped whose `managed-by` label someone removed by hand: it carries a
+ * `promptctl.dev/*` label, which only promptctl writes (git cannot hold one), and no `managed-by`.
+ * Owned labels are never diffed, so without this the object read as unchanged while prune could
+ * no longer delete it. Not one promptctl never stamped (made by hand, then exported: adopted by its
+ * first change), nor one labelled another tool's (taken over only by a change: withTakeover).
+ */
+export function ownershipLost(labels: WireLabels | undefined): boolean {
+  if (labels === undefined || Object.hasOwn(labels, MANAGED_BY_LABEL)) return false;
+  for (const key of Object.keys(labels)) if (key.startsWith(PROMPTCTL_LABEL_PREFIX)) return true;
+  return false;
+}
+
+/** The change that puts `managed-by: promptctl` back on an object that lost it (ownershipLost), or none. */
+export function ownershipRestored(labels: WireLabels | undefined): FieldChange[] {
+  return ownershipLost(labels) ? [{ path: `labels.${MANAGED_BY_LABEL}`, after: MANAGED_BY_VALUE }] : [];
 }
 
 /** The labels a user wrote (or may write): everything but promptctl's own, sorted. */

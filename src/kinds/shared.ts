@@ -4,7 +4,7 @@
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
-import type { DesiredBody, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
+import type { DesiredBody, FieldChange, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
 import { canonicalHash, compareWithLive, diffCanonical, type Canonical } from './canonical.js';
 import type { ApplyContext, CallResult, Snapshot } from './kind.js';
 
@@ -49,7 +49,8 @@ export function noopAction(base: Omit<LiveActionBase, 'guard'>, guard: Guard): N
  * An action on an object that exists live: noop when both canonical forms agree, else an update
  * with its field changes, its body and who last changed the live side. The guard is `guard` with
  * the live form's hash (a noop's only when `sealed`: see PlanContext). The body is asked for only
- * for an update: most objects of a large org are unchanged.
+ * for an update: most objects of a large org are unchanged. `beyond`: changes the canonical forms
+ * cannot show (promptctl's own labels, labels.ts ownershipRestored), which make an update too.
  */
 export function settleAgainstLive(
   base: Omit<LiveActionBase, 'guard'> & { guard: Omit<Guard, 'hash'> },
@@ -58,13 +59,15 @@ export function settleAgainstLive(
   after: Canonical,
   live: LiveStamp,
   sealed?: boolean,
+  beyond: readonly FieldChange[] = [],
 ): PlanAction {
-  const { hash, equal } = compareWithLive(before, after, sealed !== false);
+  // An update is hashed always: its guard holds the live form's hash.
+  const { hash, equal } = compareWithLive(before, after, sealed !== false || beyond.length > 0);
   const guard = hash === undefined ? base.guard : guardWithHash(base.guard, hash);
-  if (equal) return noopAction(base, guard);
+  if (equal && beyond.length === 0) return noopAction(base, guard);
   // The body where it always stood: before the live id and the guard.
   const { liveId, guard: _, ...head } = base;
-  const a: UpdateAction = { ...head, desired: desired(), liveId, guard, action: 'update', changes: diffCanonical(before, after), live: before };
+  const a: UpdateAction = { ...head, desired: desired(), liveId, guard, action: 'update', changes: [...diffCanonical(before, after), ...beyond], live: before };
   const m = liveModified(live);
   if (m) a.liveModified = m;
   return a;

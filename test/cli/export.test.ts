@@ -54,7 +54,9 @@ describe('promptctl export', () => {
   it('round-trips awkward texts and unmanaged objects created by hand', async () => {
     s = await scenario();
     const api = s.emu.api;
-    const t = await api.createTemplate({ name: 'hand-made', model: 'gpt-4o', description: '', labels: { owner: 'ops', 'promptctl.dev/commit': 'abc' } });
+    // No promptctl.dev/ label: one that carries it was made by promptctl, and its lost managed-by
+    // the plan puts back (test/cli/drift-ownership-label.test.ts, which checks export leaves such labels out).
+    const t = await api.createTemplate({ name: 'hand-made', model: 'gpt-4o', description: '', labels: { owner: 'ops' } });
     const texts = {
       systemInstruction: '  Indented first line\nthen "quotes" and: colons # not a comment\ntrailing spaces   \n\n\n',
       userTemplate: 'No final newline: {{q}}\n\ttabbed line',

@@ -9,7 +9,7 @@ import { compareVersionLabels } from '../../util/semver.js';
 import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
-import { absentFromGit, isManaged, notInGit, pendingReason, withTakeover } from '../labels.js';
+import { absentFromGit, isManaged, notInGit, ownershipRestored, pendingReason, withTakeover } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot, versionGuard } from '../PromptVersion/index.js';
 import { planVersion, publishedAfterPlan, tokenDelta, type Published } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
@@ -86,7 +86,11 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   } else {
     // Named, not spread from `common`: a spread is a runtime call in the cold code a large plan runs.
     const base = { address: common.address, kind: common.kind, name, dependsOn: common.dependsOn, liveId: lT.id, guard: { version: lT.version } };
-    tAction = plainlySame(dT, lT) ? unchangedAction(base, () => canonical(lT), ctx.sealed) : withTakeover(settleAgainstLive(base, desired, canonical(lT), canonical(dT), lT, ctx.sealed), lT.labels);
+    const restore = ownershipRestored(lT.labels);
+    tAction =
+      plainlySame(dT, lT) && restore.length === 0
+        ? unchangedAction(base, () => canonical(lT), ctx.sealed)
+        : withTakeover(settleAgainstLive(base, desired, canonical(lT), canonical(dT), lT, ctx.sealed, restore), lT.labels);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {

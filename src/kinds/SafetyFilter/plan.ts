@@ -8,7 +8,7 @@ import type { WireFilter } from '../../targets/llmgateway/wire.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem, WriteAction } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { PlanContext } from '../kind.js';
-import { absentFromGit, notInGit, pendingReason, withTakeover } from '../labels.js';
+import { absentFromGit, notInGit, ownershipRestored, pendingReason, withTakeover } from '../labels.js';
 import { liveModified, settleAgainstLive } from '../shared.js';
 import { canonical, toWire } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
@@ -38,7 +38,7 @@ export function planFilters(
       a = { ...common, desired: desiredBody, action: 'create', changes: describeCreate(after) };
     } else {
       const before = canonical(l);
-      a = withTakeover(settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version } }, () => desiredBody, before, after, l, ctx.sealed), l.labels);
+      a = withTakeover(settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version } }, () => desiredBody, before, after, l, ctx.sealed, ownershipRestored(l.labels)), l.labels);
       if (a.action === 'update' && l.enabled && !f.enabled) {
         a.destructive = true;
         a.reason = 'disables a safety filter';
