@@ -47,7 +47,7 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
   for (const s of saved.actions) {
     const f = freshBy.get(s.address);
     if (s.action === 'noop') {
-      if (f && f.action !== 'noop') reasons.push({ address: s.address, message: `now needs ${f.action}, which the plan does not include` });
+      if (f && f.action !== 'noop') reasons.push({ address: s.address, message: `now ${needs(f)}, which the plan does not include` });
       else if (f) {
         // DESIGN §5: any guard or id that moved refuses the plan, an unchanged object's too (a
         // hand save of the same content, a re-creation): the fingerprint the apply workflow
@@ -59,7 +59,7 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
     }
     if (!f || f.action === 'noop') {
       const moved = f ? idMoved(s, f) ?? guardMoved(guardOf(s), guardOf(f)) : null;
-      reasons.push({ address: s.address, message: moved ?? `no longer needs ${s.action} (the target or the files changed)` });
+      reasons.push({ address: s.address, message: moved ?? (isPending(s) ? `no longer ${needs(s)}: the target or the files changed` : `no longer ${needs(s)} (the target or the files changed)`) });
       continue;
     }
     const moved = idMoved(s, f) ?? guardMoved(guardOf(s), guardOf(f));
@@ -103,7 +103,7 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
   }
   for (const f of fresh.actions) {
     if (savedBy.has(f.address)) continue;
-    if (f.action !== 'noop') reasons.push({ address: f.address, message: `now needs ${f.action}, which the plan does not include` });
+    if (f.action !== 'noop') reasons.push({ address: f.address, message: `now ${needs(f)}, which the plan does not include` });
     // A plan holds every object it covers, unchanged ones too (their guards are checked above): one
     // missing was taken out of the file, and what it was planned against goes unchecked.
     else reasons.push({ address: f.address, message: 'it needs no change, but the plan file does not include it (was the file edited?)' });
@@ -114,6 +114,19 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
     }
   }
   return reasons;
+}
+
+/** A delete left for prune: shown, never run. */
+function isPending(a: PlanAction): boolean {
+  return a.action === 'delete' && a.pending === true;
+}
+
+/**
+ * What an action asks of apply, as a reason says it: a pending delete asks nothing (prune is
+ * off), so it is named as the plan shows it, not as a delete apply would make.
+ */
+function needs(a: PlanAction): string {
+  return isPending(a) ? 'shows delete (pending: prune is off)' : `needs ${a.action}`;
 }
 
 /**

@@ -144,6 +144,22 @@ describe('staleReasons', () => {
     expect(gone).toContainEqual({ address: 'PromptTemplate/alpha', message: 'was deleted on the target since the plan' });
   });
 
+  it('names a delete waiting for prune that a version made by hand since adds, as pending: apply would not make it', async () => {
+    await applyPlan(await plan(base()), emu.api);
+    const saved = await plan(base());
+    const alpha = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+    await emu.api.createVersion(alpha.id, versionBody('1.1.0'));
+    const fresh = await plan(base());
+    expect(staleReasons(saved, fresh)).toEqual([
+      { address: 'PromptVersion/alpha@1.1.0', message: 'now shows delete (pending: prune is off), which the plan does not include' },
+    ]);
+    // The other way: a plan that showed it pending, and the version gone by hand since.
+    await emu.api.deleteVersion(alpha.id, '1.1.0');
+    expect(staleReasons(fresh, await plan(base()))).toEqual([
+      { address: 'PromptVersion/alpha@1.1.0', message: 'no longer shows delete (pending: prune is off): the target or the files changed' },
+    ]);
+  });
+
   it('refuses a plan whose unchanged object was saved by hand since, as its fingerprint does (DESIGN §5: any guard)', async () => {
     await applyPlan(await plan(base()), emu.api);
     const update = base();
