@@ -105,6 +105,10 @@ export function settle(
       note: `the object was written since more often than this write alone would (${was} → version ${own.version}): whether this write landed before the others cannot be told`,
     });
   }
+  // A write that changes nothing the canonical form holds (promptctl's own labels: a lost
+  // managed-by put back) leaves the hash as it was: only its version, counting writes, says it landed.
+  const sameContent = intent.before?.hash !== undefined && intent.before.hash === intent.after?.hash;
+  if (own && sameContent && typeof planned === 'number' && own.version === planned) return noted({ outcome: 'not applied', after: own });
   if (own && intent.after?.hash && own.hash === intent.after.hash) return noted({ outcome: 'succeeded (recovered)', after: own });
   const unchanged = own && intent.before?.hash && own.hash === intent.before.hash;
   const absentAsBefore = !own && intent.before === null;

@@ -17,6 +17,13 @@ describe('settling an interrupted run', () => {
     expect(settle({ action: 'create', before: null, after: snap('new') }, undefined)).toEqual({ outcome: 'not applied', after: null });
   });
 
+  it('a write that changes no canonical content (a lost managed-by label put back) happened only if its version moved', () => {
+    const at = (version: number) => ({ version, hash: 'same', content: { h: 'same' } });
+    const intent = { action: 'update', before: at(4), after: { version: null, hash: 'same', content: { h: 'same' } } };
+    expect(settle(intent, at(4))).toEqual({ outcome: 'not applied', after: at(4) });
+    expect(settle(intent, at(5)).outcome).toBe('succeeded (recovered)');
+  });
+
   it('a delete happened when the object is gone', () => {
     expect(settle({ action: 'delete', before: snap('old'), after: null }, undefined).outcome).toBe('succeeded (recovered)');
     expect(settle({ action: 'delete', before: snap('old'), after: null }, snap('old')).outcome).toBe('not applied');
