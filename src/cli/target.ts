@@ -9,6 +9,7 @@ import { CONFIG_FILE } from '../config/discover.js';
 import type { ResponseFixture } from '../emulator/responses.js';
 import { repositoryRoot } from '../git/repo.js';
 import type { ResponseInfo, RetryInfo } from '../genesys/rest.js';
+import type { PacedHold } from '../genesys/ratelimit.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import { ANSWERS_HEADER, type WireTemplate } from '../targets/llmgateway/wire.js';
@@ -203,6 +204,12 @@ export function retryNotice(info: RetryInfo): string {
   return `retry ${info.attempt}: ${info.method} ${info.path} ${what}; waiting ${(info.delayMs / 1000).toFixed(1)} s${why}`;
 }
 
+/** `rate limit: the target allows 300 requests a window, all used; waiting 41.7 s for the next window`. */
+export function pacedNotice(hold: PacedHold): string {
+  const budget = hold.allowed !== undefined ? `allows ${hold.allowed} request${hold.allowed === 1 ? '' : 's'} a window, all used` : "'s requests for this window are used up";
+  return `rate limit: the target${hold.allowed !== undefined ? ' ' : ''}${budget}; waiting ${(hold.waitMs / 1000).toFixed(1)} s for the next window`;
+}
+
 /**
  * Whether a retry is said on stderr: after a long wait before it (a 429's Retry-After, backing off
  * from 5xx), or after an attempt that timed out, whose own wait was the long one.
@@ -285,6 +292,10 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     note(info);
     if (saysRetry(info)) ctx.info?.(retryNotice(info));
   };
+  // So is a hold for want of rate budget (the client paces itself, so no 429 says it).
+  const paced = (hold: PacedHold): void => {
+    if (hold.waitMs >= NOTICE_DELAY_MS) ctx.info?.(pacedNotice(hold));
+  };
   const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string, credentialVariables?: { clientId: string; clientSecret: string }) => {
     const common = {
       apiUrl,
@@ -293,6 +304,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       clientSecret,
       targetLabel: label,
       onRetry: retried,
+      onPaced: paced,
       onResponse: answered,
       stopped: stopped.signal,
       ...(credentialVariables ? { credentialVariables } : {}),

@@ -114,14 +114,30 @@ export interface RateBudget {
   resetInMs?: number;
 }
 
+/** A hold on the run's requests for want of budget: none is sent for `waitMs`, until the window resets. */
+export interface PacedHold {
+  waitMs: number;
+  /** The requests the server allows a window, when it has said. */
+  allowed?: number;
+}
+
 export class Pacer {
   private remaining = Number.POSITIVE_INFINITY;
   private announced: Pick<RateBudget, 'allowed' | 'windowMs'> | undefined;
   private resetAt: number | undefined;
   private blockedUntil = 0;
   private inFlight = 0;
+  /** The end of the last hold told to `onHold`: the requests held with it wait for the same reset. */
+  private heldUntil = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `onHold` hears each hold for want of budget once, from the first request it holds: a run held
+   * for most of a minute must say why (its 429s are said by the retries, but pacing sends none).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly onHold?: (hold: PacedHold) => void,
+  ) {}
 
   /** Milliseconds to wait before sending; 0 when a request may go now. */
   waitMs(): number {
@@ -144,11 +160,23 @@ export class Pacer {
     for (;;) {
       const wait = this.waitMs();
       if (wait <= 0) break;
+      this.tellHold(wait);
       // A small margin past the reset, so the server's clock has turned over too.
       await sleep(wait + 20);
     }
     this.remaining--;
     this.inFlight++;
+  }
+
+  /**
+   * Tells `onHold` of a wait that ends past the last one told. Not a 429's Retry-After (its retry
+   * says it), nor a rolling window's short poll after its reset.
+   */
+  private tellHold(wait: number): void {
+    const t = this.now();
+    if (!this.onHold || wait <= PROBE_POLL_MS || t < this.blockedUntil || t + wait <= this.heldUntil) return;
+    this.heldUntil = t + wait;
+    this.onHold({ waitMs: wait, ...(this.announced ? { allowed: this.announced.allowed } : {}) });
   }
 
   done(): void {

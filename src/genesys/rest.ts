@@ -14,7 +14,7 @@ import { proxyPasswords, type ProxySettings } from './proxy.js';
 import { ENV } from './target.js';
 import type { Found, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
 import type { TransportStats } from './stats.js';
-import type { RateBudget } from './ratelimit.js';
+import type { PacedHold, RateBudget } from './ratelimit.js';
 import { UserError } from '../util/errors.js';
 
 export type { ResponseInfo, RetryInfo } from './exchange.js';
@@ -37,6 +37,8 @@ export interface ConnectionOptions {
   /** Requests in flight at once (default 16, as the apply executor's actions). */
   concurrency?: number;
   onRetry?: (info: RetryInfo) => void;
+  /** Each hold of the run's requests for want of rate budget (the pacer's), once per window. */
+  onPaced?: (hold: PacedHold) => void;
   /** Every API response (any status; not token requests), in the async context of the call that caused it. */
   onResponse?: (info: ResponseInfo) => void;
   userAgent?: string;
@@ -106,6 +108,7 @@ export class RestClient {
       redactor: new Redactor([opts.clientSecret, basic, `${opts.clientId}:${opts.clientSecret}`, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret, opts.maskCredentials),
       ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+      ...(opts.onPaced ? { onPaced: opts.onPaced } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
       ...(opts.tokenClock ? { tokenClock: opts.tokenClock } : {}),
       ...(opts.stopped ? { stopped: opts.stopped } : {}),

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ApiError } from './errors.js';
 import { DEFAULT_TOKEN_SECONDS, TokenProvider } from './auth.js';
-import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
+import { Pacer, Semaphore, type PacedHold, type RateBudget } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from '../util/client-id.js';
@@ -40,6 +40,8 @@ export interface TransportOptions {
   /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the command's environment (none: connect directly). */
   proxy?: ProxySettings;
   onRetry?: (info: RetryInfo) => void;
+  /** Each hold of the run's requests for want of rate budget (ratelimit.ts Pacer), once per window. */
+  onPaced?: (hold: PacedHold) => void;
   onResponse?: (info: ResponseInfo) => void;
   /** The clock token lifetimes are judged by (default Date.now). */
   tokenClock?: () => number;
@@ -63,7 +65,7 @@ export class Transport {
   private readonly slots: Semaphore;
   /** What each attempt goes through (attempt.ts). */
   private readonly channel: Channel;
-  private readonly pacer = new Pacer();
+  private readonly pacer: Pacer;
   /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
   private readonly closing = new AbortController();
   /** The run's stop and what it holds back (gate.ts). */
@@ -84,6 +86,7 @@ export class Transport {
     // a "possible memory leak" warning to the user. A wait that forgot its listener would still
     // be caught, within a thousand calls.
     setMaxListeners(MAX_WAITING_CALLS, this.closing.signal);
+    this.pacer = new Pacer(Date.now, opts.onPaced);
     this.slots = new Semaphore(opts.concurrency);
     this.stop = new StopPolicy(this.closing.signal, this.slots, opts.stopped);
     const connection = openConnection(opts, this.stats, this.pacer);
