@@ -47,7 +47,9 @@ describe('promptctl test', () => {
 
     const allowed = await p.cli(['test', '--format', 'junit', '--threshold', '0.5']);
     expect(allowed.code, allowed.stderr).toBe(0);
-    expect(xmlAttributes(allowed.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '1', errors: '0' });
+    // Exit 0, and the JUnit file agrees: the parcel case's failure, within the threshold, is a flaky pass (a CI reporter fails a build on any <failure>).
+    expect(xmlAttributes(allowed.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '0', errors: '0' });
+    expect(allowed.stdout).toContain('<flakyFailure message="contains &quot;5 working days&quot;" type="assertion">');
     expect((await p.cli(['test', '--threshold', '50%'])).code).toBe(0);
     expect((await p.cli(['test', '--threshold', '51%'])).code).toBe(1);
   });

@@ -50,11 +50,13 @@ describe('JUnit XML', () => {
   const xml = renderJunit(report);
 
   it('counts tests, failures and errors per suite and in total (each call a testcase, plus the threshold verdict)', () => {
-    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="promptctl test" tests="7" failures="4" errors="1" skipped="0" time="0\.600">/);
-    expect(xml).toContain('<testsuite name="PromptTest/quotes &amp; co" tests="4" failures="1" errors="1" skipped="0"');
+    // The failed run of `quotes & co`, within the threshold its test met, is a flaky pass (test-junit-within-threshold.test.ts).
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="promptctl test" tests="7" failures="3" errors="1" skipped="0" time="0\.600">/);
+    expect(xml).toContain('<testsuite name="PromptTest/quotes &amp; co" tests="4" failures="0" errors="1" skipped="0"');
     expect(xml).toContain('<testsuite name="PromptTest/strict" tests="3" failures="3" errors="0" skipped="0"');
     expect(xml.match(/<testcase /g)).toHaveLength(7);
-    expect(xml.match(/<failure /g)).toHaveLength(4);
+    expect(xml.match(/<failure /g)).toHaveLength(3);
+    expect(xml.match(/<flakyFailure /g)).toHaveLength(1);
     expect(xml.match(/<error /g)).toHaveLength(1);
     expect(xml).toContain('name="pass rate vs threshold" time="0.000">\n      <system-out>pass rate 33 % (1/3), threshold 30 %</system-out>');
     expect(xml).toContain('<error message="not run: var &quot;plan&quot; is not a variable of version 1.1.0" type="not.run">');
