@@ -15,6 +15,9 @@ import { withEscapedForms } from '../util/secret-forms.js';
 import { createStreamMasker, type StreamMasker } from '../util/stream-masker.js';
 import type { SelectedEnvironment } from './environments.js';
 
+/** Back to the start of the line, and erase it. */
+const ERASE_LINE = '\r\x1b[K';
+
 /** Where a command writes: anything with `write(string)`; the TTY flags say what it is. */
 export interface OutStream {
   write(chunk: string): unknown;
@@ -120,6 +123,8 @@ export class CliContext {
   environment?: SelectedEnvironment;
   private colorOn: boolean;
   private readonly counted: Counted[] = [];
+  /** The line drawn in place on stderr now (inPlace), masked; undefined when none is. */
+  private inPlaceShown: string | undefined;
 
   constructor(io: Io) {
     this.io = io;
@@ -197,7 +202,20 @@ export class CliContext {
 
   /** Progress, target lines and warnings: stderr, so stdout stays a clean document. */
   info(line: string): void {
-    this.io.stderr.write(this.mask(line) + '\n');
+    // Below a line redrawn in place (a progress bar), a notice would run on from its end: it is
+    // erased first, and drawn again under the notice.
+    const shown = this.inPlaceShown;
+    this.io.stderr.write(`${shown !== undefined ? ERASE_LINE : ''}${this.mask(line)}\n${shown ?? ''}`);
+  }
+
+  /**
+   * Draws `text` on stderr as the line redrawn in place (a terminal's progress bar), over the one
+   * shown; undefined erases it. Callers check `redrawsInPlace` first.
+   */
+  inPlace(text: string | undefined): void {
+    if (text === undefined && this.inPlaceShown === undefined) return;
+    this.inPlaceShown = text === undefined ? undefined : this.mask(text);
+    this.io.stderr.write(`${ERASE_LINE}${this.inPlaceShown ?? ''}`);
   }
 
   /** Notes a client opened by this run, so that its requests count in the stats line. */

@@ -135,13 +135,13 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   // call and cuts off the calls in flight (the cases that finished are reported, exit 130); one
   // that comes before the calls ends the run once the files are read, no test run. A second one
   // exits at once.
-  const phase = { calling: false, barShown: false };
+  const phase = { calling: false };
   const interrupt = new Interrupt(ctx, {
     first: () => {
       if (!phase.calling) return 'interrupted: no test will run; finishing reading the files (interrupt again to stop at once)';
-      const clear = phase.barShown ? '\r\x1b[K' : '';
-      phase.barShown = false;
-      return `${clear}interrupted: no new call is started and the calls in flight are cut off (interrupt again to stop at once)`;
+      // The bar is not drawn again under it: the cases still in flight are being cut off.
+      ctx.inPlace(undefined);
+      return 'interrupted: no new call is started and the calls in flight are cut off (interrupt again to stop at once)';
     },
     again: () => (phase.calling ? 'interrupted again: exiting now (the results of the calls that completed are cached)' : 'interrupted again: exiting now (no test had run)'),
   });
@@ -155,7 +155,7 @@ async function testRun(
   flags: TestFlags,
   { repeat, threshold, compare }: { repeat: number | undefined; threshold: number | undefined; compare: [string, string] | undefined },
   signal: AbortSignal,
-  phase: { calling: boolean; barShown: boolean },
+  phase: { calling: boolean },
 ): Promise<number> {
   const label = await announceTarget(ctx, flags.dir, { use: 'tests' });
   const { state, union } = await loadOrRefuse(ctx, flags.dir, 'tested').catch((err: unknown) => {
@@ -276,16 +276,13 @@ async function testRun(
         // A call's error on what the target lacks names the apply of this run's --env and --dir.
         applyFirst: applyFirst(ctx, flags.dir),
         onCaseDone(e) {
-          if (tty) {
-            ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);
-            phase.barShown = e.done < e.of;
-          } else ctx.info(testProgressLine(e, ctx.style));
+          // Drawn in place, so that a notice meanwhile (a retry, a rate-limit wait) goes above it.
+          if (tty) ctx.inPlace(e.done < e.of ? `${bar(e.done, e.of, 30)} cases` : undefined);
+          else ctx.info(testProgressLine(e, ctx.style));
         },
       },
       { target: label, ...(compare ? { compare } : {}), ...(flags.requireLive ? { requireLive: true } : {}) },
-    ).finally(() => {
-      if (phase.barShown) ctx.io.stderr.write('\r\x1b[K');
-    });
+    ).finally(() => ctx.inPlace(undefined));
   }, { readOnlyWhileAbsent: true, ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) }).catch((err: unknown) => {
     // An error met in the run (the target refusing a call: a 401, a 403, unreachable) and an
     // interrupt (one while the target then closed): the error is still said, then the interrupt,
