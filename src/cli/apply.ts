@@ -293,7 +293,7 @@ function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): n
 /** `planFile`: the saved plan applied, as the user named it; `expectedMs`: how long it was expected to take. */
 async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string, planFile?: string, expectedMs?: number): Promise<number> {
   const { style } = ctx;
-  const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: redrawsInPlace(ctx.io.stderr, ctx.env), style });
+  const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: redrawsInPlace(ctx.io.stderr, ctx.env), style, inPlace: (text) => ctx.inPlace(text) });
   // First interrupt: start nothing new (no resent attempt either), let calls in flight finish and
   // be recorded. Second: now.
   stop.phase = 'executing';

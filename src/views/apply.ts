@@ -17,14 +17,22 @@ export interface ProgressWriter {
 
 /**
  * Writes one line per finished action to `write` (stderr). With `tty`, keeps a progress bar
- * on the last line, redrawn after each line and erased at the end.
+ * on the last line, redrawn after each line and erased at the end: through `inPlace` where the
+ * caller has one (cli/context.ts: a notice said meanwhile, a retry or a wait for the rate limit's
+ * next window, then takes its own line instead of running on from the bar's end), else written here.
  */
-export function progressWriter(write: (s: string) => void, opts: { tty: boolean; style: Style; width?: number }): ProgressWriter {
+export function progressWriter(
+  write: (s: string) => void,
+  opts: { tty: boolean; style: Style; width?: number; inPlace?: (text: string | undefined) => void },
+): ProgressWriter {
   let barShown = false;
-  const clear = (): void => {
-    if (barShown) write('\r\x1b[K');
-    barShown = false;
-  };
+  const drawBar =
+    opts.inPlace ??
+    ((text: string | undefined): void => {
+      if (text !== undefined || barShown) write(`\r\x1b[K${text ?? ''}`);
+      barShown = text !== undefined;
+    });
+  const clear = (): void => drawBar(undefined);
   return {
     onProgress(event) {
       if (event.type === 'staged') {
@@ -45,10 +53,7 @@ export function progressWriter(write: (s: string) => void, opts: { tty: boolean;
         const colour = result.interrupted ? 'yellow' : 'red';
         write(`${opts.style(colour, result.interrupted ? '~' : '!')} ${shownAddress(a)} ${opts.style(colour, label)}: ${shownDetail(result.detail)}\n`);
       }
-      if (opts.tty && completed < total) {
-        write(bar(completed, total, opts.width ?? 30));
-        barShown = true;
-      }
+      if (opts.tty && completed < total) drawBar(bar(completed, total, opts.width ?? 30));
     },
     end: clear,
   };
