@@ -5,6 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
+import { missingRefMessage } from './fetch-advice.js';
 import { gitIn, globPrefix, openRepo, tryRaw } from './repo.js';
 
 /** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
@@ -52,20 +53,17 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   if (!top) throw new UserError(`--changed-since: ${at} is not inside a git work tree`);
 
   const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
-  const fetchMore =
-    'this is a shallow clone; fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)';
   const target = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!target) {
-    throw new UserError(
-      shallow ? `--changed-since: ${ref} is not in this repository: ${fetchMore}` : `--changed-since: unknown git ref "${ref}"`,
-    );
+    const remotes = ((await tryRaw(git, ['remote'])) ?? '').split('\n').filter((r) => r !== '');
+    throw new UserError(missingRefMessage({ ref, shallow, remotes }));
   }
   // In a shallow clone merge-base can print nothing without failing (STACK.md): treat both alike.
   const base = await tryRaw(git, ['merge-base', target, 'HEAD']);
   if (!base) {
     throw new UserError(
       shallow
-        ? `--changed-since: the history between ${ref} and HEAD is cut off: ${fetchMore}`
+        ? `--changed-since: the history between ${ref} and HEAD is cut off: this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or \`fetch-depth: 0\` on actions/checkout)`
         : `--changed-since: ${ref} and HEAD have no common ancestor`,
     );
   }

@@ -1,0 +1,59 @@
+// What `--changed-since REF` says when REF is not in the clone, with the git command that fetches
+// it. CI checkouts are shallow, single-branch or both (`git clone --depth 1` fetches one branch;
+// actions/checkout a detached merge ref), so "fetch more history" alone is often advice that does
+// not help: `git fetch --unshallow` deepens only the branches the clone tracks, never origin/main
+// of a clone of a feature branch. Pure: the caller asks git for the facts.
+import { shellWord } from '../util/escapes.js';
+
+/** What the caller knows of the repository when REF did not resolve. */
+export interface MissingRef {
+  /** REF as the user gave it. */
+  ref: string;
+  /** `git rev-parse --is-shallow-repository`. */
+  shallow: boolean;
+  /** The configured remotes (`git remote`). */
+  remotes: readonly string[];
+}
+
+const ACTIONS = '`fetch-depth: 0` on actions/checkout';
+
+/**
+ * The one-line refusal for a REF that names no commit here. A remote-tracking branch of a
+ * configured remote (`origin/main`, `refs/remotes/origin/main`) gets the fetch that creates it
+ * under that very name, whatever branches the clone tracks; in a shallow clone with its history
+ * too (`--unshallow`: the merge base is then there as well, one command rather than two refusals
+ * in turn). A full commit id gets the fetch of that commit from the first remote.
+ */
+export function missingRefMessage(m: MissingRef): string {
+  const tracking = remoteBranch(m.ref, m.remotes);
+  const unshallow = m.shallow ? ' --unshallow' : '';
+  if (tracking !== undefined) {
+    const { remote, branch } = tracking;
+    const fetch = `git fetch${unshallow} ${shellWord(remote)} ${shellWord(`${branch}:refs/remotes/${remote}/${branch}`)}`;
+    return m.shallow
+      ? `--changed-since: ${m.ref} is not in this shallow clone: fetch it, with the history since the two parted, by \`${fetch}\` (in GitHub Actions, ${ACTIONS})`
+      : `--changed-since: unknown git ref "${m.ref}": this clone has not fetched it (or ${remote} has no branch ${branch}); fetch it by \`${fetch}\` (in GitHub Actions, ${ACTIONS} fetches every branch)`;
+  }
+  const first = m.remotes.includes('origin') ? 'origin' : m.remotes[0];
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(m.ref) && first !== undefined) {
+    const fetch = `git fetch${unshallow} ${shellWord(first)} ${m.ref}`;
+    return `--changed-since: commit ${m.ref} is not in this ${m.shallow ? 'shallow ' : ''}clone: fetch it by \`${fetch}\` (in GitHub Actions, ${ACTIONS})`;
+  }
+  return m.shallow
+    ? `--changed-since: ${m.ref} is not in this repository: this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or ${ACTIONS})`
+    : `--changed-since: unknown git ref "${m.ref}"`;
+}
+
+/**
+ * `remote/branch` (or `refs/remotes/remote/branch`) split at the longest configured remote it
+ * starts with (a remote's name may hold a `/`); undefined for anything else, a revision
+ * expression (`origin/main~1`, `origin/main^{commit}`) included: no fetch creates that name.
+ */
+function remoteBranch(ref: string, remotes: readonly string[]): { remote: string; branch: string } | undefined {
+  const name = ref.startsWith('refs/remotes/') ? ref.slice('refs/remotes/'.length) : ref;
+  if (/[~^:\\\s?*[]|@\{|\.\.|\/$|^\//.test(name)) return undefined;
+  const remote = [...remotes].sort((a, b) => b.length - a.length).find((r) => name.startsWith(`${r}/`));
+  if (remote === undefined) return undefined;
+  const branch = name.slice(remote.length + 1);
+  return branch === '' || branch === 'HEAD' ? undefined : { remote, branch };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { missingRefMessage } from '../../../src/git/fetch-advice.js';
+
+describe('missingRefMessage', () => {
+  it('fetches a remote-tracking branch under its own name, from the longest remote it starts with', () => {
+    expect(missingRefMessage({ ref: 'refs/remotes/up/stream/release/1.x', shallow: false, remotes: ['up', 'up/stream'] })).toContain(
+      '`git fetch up/stream release/1.x:refs/remotes/up/stream/release/1.x`',
+    );
+    expect(missingRefMessage({ ref: 'origin/main', shallow: true, remotes: ['origin'] })).toContain('`git fetch --unshallow origin main:refs/remotes/origin/main`');
+  });
+
+  it('gives no fetch for what no fetch creates: a revision expression, an unknown remote, a short id', () => {
+    for (const ref of ['origin/main~1', 'origin/main^{commit}', 'origin/HEAD', 'fork/main', 'abc1234']) {
+      expect(missingRefMessage({ ref, shallow: false, remotes: ['origin'] })).toBe(`--changed-since: unknown git ref "${ref}"`);
+      expect(missingRefMessage({ ref, shallow: true, remotes: ['origin'] })).toMatch(/shallow clone; fetch more history \(`git fetch --unshallow`, or `fetch-depth: 0`/);
+    }
+  });
+
+  it('quotes a branch name the shell would split', () => {
+    expect(missingRefMessage({ ref: 'origin/a$b', shallow: false, remotes: ['origin'] })).toContain("`git fetch origin 'a$b:refs/remotes/origin/a$b'`");
+  });
+});
