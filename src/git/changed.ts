@@ -54,13 +54,19 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
 
   const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
   const target = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  // Before the first commit HEAD names nothing: said as such, not as REF unknown (`HEAD` itself) or
+  // as no common ancestor (REF fetched). Asked only once REF or the merge base is missing.
+  const unborn = async () => (await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])) === null;
+  const noCommits = `--changed-since: this repository has no commits yet, so there is nothing to compare with ${ref}: commit first, or plan without --changed-since`;
   if (!target) {
+    if (await unborn()) throw new UserError(noCommits);
     const remotes = ((await tryRaw(git, ['remote'])) ?? '').split('\n').filter((r) => r !== '');
     throw new UserError(missingRefMessage({ ref, shallow, remotes }));
   }
   // In a shallow clone merge-base can print nothing without failing (STACK.md): treat both alike.
   const base = await tryRaw(git, ['merge-base', target, 'HEAD']);
   if (!base) {
+    if (await unborn()) throw new UserError(noCommits);
     throw new UserError(
       shallow
         ? `--changed-since: the history between ${ref} and HEAD is cut off: this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or \`fetch-depth: 0\` on actions/checkout)`

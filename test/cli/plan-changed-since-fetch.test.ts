@@ -1,7 +1,8 @@
 // `plan --changed-since REF` in CI-like checkouts that lack REF: a `git clone --depth 1` of a
 // feature branch (single-branch: origin/main is never fetched, `git fetch --unshallow` does not
-// bring it), a non-shallow single-branch clone, and actions/checkout's depth-1 detached merge ref.
-// The refusal names REF and a fetch that, run as printed, makes the same plan work.
+// bring it), a non-shallow single-branch clone, actions/checkout's depth-1 detached merge ref, and a
+// repository with no commits yet. The refusal names REF and, where a fetch helps, one that, run as
+// printed, makes the same plan work.
 import { execFileSync } from 'node:child_process';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -99,5 +100,22 @@ describe('plan --changed-since REF missing from a CI checkout', () => {
     // The rename is what the pull request changed: both names' documents are planned.
     expect(again.stderr).toMatch(/planning [1-9]\d* address(es)? from files changed since origin\/main/);
     expect((await plan(c, base)).code).toBe(0);
+  });
+
+  it('a repository with no commits yet (git init, remote added and fetched): says so, whatever REF names', async () => {
+    const c = join(t.path, 'new');
+    await cp(join(origin.slice('file://'.length), 'prompts'), join(c, 'prompts'), { recursive: true });
+    git(c, 'init', '-q', '-b', 'main');
+    for (const ref of ['HEAD', 'main', 'origin/main']) {
+      const r = await plan(c, ref);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error: --changed-since: this repository has no commits yet, so there is nothing to compare with ${ref}: commit first, or plan without --changed-since`);
+    }
+    // REF there, HEAD not: no "no common ancestor".
+    git(c, 'remote', 'add', 'origin', origin);
+    git(c, 'fetch', '-q', 'origin');
+    const r = await plan(c, 'origin/main');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('this repository has no commits yet');
   });
 });
