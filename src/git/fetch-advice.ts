@@ -34,6 +34,10 @@ export function missingRefMessage(m: MissingRef): string {
       ? `--changed-since: ${m.ref} is not in this shallow clone: fetch it, with the history since the two parted, by \`${fetch}\` (in GitHub Actions, ${ACTIONS})`
       : `--changed-since: unknown git ref "${m.ref}": this clone has not fetched it (or ${remote} has no branch ${branch}); fetch it by \`${fetch}\` (in GitHub Actions, ${ACTIONS} fetches every branch)`;
   }
+  // The null id is no commit at all: GitHub's `before` of a push that created the branch.
+  if (/^0{40}(0{24})?$/.test(m.ref)) {
+    return `--changed-since: ${m.ref} is git's null id, not a commit (a push event's "before" when the push created the branch): give the branch the change will merge into, such as origin/main`;
+  }
   const first = m.remotes.includes('origin') ? 'origin' : m.remotes[0];
   if (/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(m.ref) && first !== undefined) {
     const fetch = `git fetch${unshallow} ${shellWord(first)} ${m.ref}`;

@@ -118,4 +118,13 @@ describe('plan --changed-since REF missing from a CI checkout', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('this repository has no commits yet');
   });
+
+  it("a push event's before of a push that created the branch (the null id): no commit, and no fetch advised", async () => {
+    git(t.path, 'clone', '-q', '--depth', '1', '--branch', 'feature', origin, 'c');
+    const zero = '0'.repeat(40);
+    const r = await plan(join(t.path, 'c'), zero);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: --changed-since: ${zero} is git's null id, not a commit .*such as origin/main$`, 'm'));
+    expect(r.stderr).not.toContain('git fetch');
+  });
 });

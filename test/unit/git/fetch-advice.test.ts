@@ -19,4 +19,11 @@ describe('missingRefMessage', () => {
   it('quotes a branch name the shell would split', () => {
     expect(missingRefMessage({ ref: 'origin/a$b', shallow: false, remotes: ['origin'] })).toContain("`git fetch origin 'a$b:refs/remotes/origin/a$b'`");
   });
+
+  it("says the null id is no commit (a push event's before when the push created the branch), not to fetch it", () => {
+    const zero = '0'.repeat(40);
+    expect(missingRefMessage({ ref: zero, shallow: true, remotes: ['origin'] })).toBe(
+      `--changed-since: ${zero} is git's null id, not a commit (a push event's "before" when the push created the branch): give the branch the change will merge into, such as origin/main`,
+    );
+  });
 });
