@@ -53,6 +53,30 @@ export async function openRepo(cwd: string): Promise<SimpleGit | null> {
   }
 }
 
+/**
+ * What git says when it finds a repository at or above DIR but will not read it (one owned by
+ * another user, `safe.directory`: a CI job in a container over a checkout made outside it, a
+ * checkout made by another account), with the command it gives to trust the directory. null when
+ * git reads it, finds none, or is not installed.
+ */
+export async function refusedRepository(dir: string): Promise<string | null> {
+  if (!existsSync(dir) || !mayBeInRepository(dir)) return null;
+  try {
+    await (await gitIn(dir)).raw(['rev-parse', '--git-dir']);
+    return null;
+  } catch (err) {
+    return ownershipRefusal(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** git's "dubious ownership" refusal in one line: its first, and the `safe.directory` command it gives; null for any other failure. */
+export function ownershipRefusal(said: string): string | null {
+  if (!/dubious ownership/.test(said)) return null;
+  const first = said.trim().split('\n')[0]!.replace(/^fatal:\s*/, '');
+  const trust = /^\s*(git config --global --add safe\.directory .+)$/m.exec(said)?.[1]?.trim();
+  return trust === undefined ? first : `${first}: if you trust it, run \`${trust}\``;
+}
+
 /** `git <args>` trimmed, or null when it fails or prints nothing (e.g. `rev-parse --verify --quiet`). */
 export async function tryRaw(git: SimpleGit, args: string[]): Promise<string | null> {
   try {
