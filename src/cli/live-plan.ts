@@ -360,7 +360,7 @@ export async function planTarget(
     ctx,
     async () => {
       // git runs in its own processes: it answers while the files are parsed.
-      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false });
+      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false, refused: gitRefusedWarning(ctx) });
       provenance.catch(() => undefined);
       const { state, union } = await loadOrRefuse(ctx, p.dir, p.doing);
       const git = await provenance;
@@ -376,6 +376,15 @@ export async function planTarget(
     // later one leaves the state (and its journal) as it found them.
     { org: p.sealed !== false, dir: p.dir, readOnly: true },
   );
+}
+
+/**
+ * Said when git finds the repository but will not read it (safe.directory): the run then records
+ * no commit (CI's GITHUB_SHA at most) and cannot tell uncommitted changes, which without a word
+ * reads as a directory outside git. For plan, drift and apply.
+ */
+export function gitRefusedWarning(ctx: CliContext): (said: string) => void {
+  return (said) => ctx.info(`warning: git will not read the repository, so this run records no commit of it and cannot tell uncommitted changes: ${said}`);
 }
 
 /**

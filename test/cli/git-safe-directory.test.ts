@@ -1,7 +1,7 @@
-// `plan --changed-since REF` in a repository git will not read: one owned by another user (a CI
-// job in a container over a checkout made outside it). Before, promptctl said the directory "is
-// not inside" a git repository, which sends the user looking for a missing .git; now it says what
-// git says, and the command git gives to trust the directory. Making another user own the files
+// A repository git will not read: one owned by another user (a CI job in a container over a
+// checkout made outside it). Before, `plan --changed-since` said the directory "is not inside" a git
+// repository, which sends the user looking for a missing .git, and plan, drift and apply recorded
+// no commit without a word; now they say what git says, and the command git gives to trust it. Making another user own the files
 // takes root (git's GIT_TEST_ASSUME_DIFFERENT_OWNER switch does not reach git: simple-git drops
 // GIT_* variables), so the CLI case runs as root only; the wording is checked everywhere.
 import { execFileSync } from 'node:child_process';
@@ -40,5 +40,14 @@ describe('plan --changed-since in a repository owned by another user', () => {
     const said = "fatal: detected dubious ownership in repository at '/w/r'\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory /w/r\n";
     expect(ownershipRefusal(said)).toBe("detected dubious ownership in repository at '/w/r': if you trust it, run `git config --global --add safe.directory /w/r`");
     expect(ownershipRefusal('fatal: not a git repository (or any of the parent directories): .git')).toBeNull();
+  });
+
+  it.skipIf(!asRoot)('plan, drift and apply warn that they record no commit, and why', async () => {
+    execFileSync('chown', ['-R', 'nobody', s.dir.path]);
+    vi.stubEnv('HOME', s.dir.path);
+    for (const args of [['plan'], ['drift'], ['apply', '--auto-approve']]) {
+      const r = await s.cli(args);
+      expect(r.stderr, args.join(' ')).toMatch(/^warning: git will not read the repository, so this run records no commit of it and cannot tell uncommitted changes: detected dubious ownership in repository at '.+': if you trust it, run `git config --global --add safe\.directory .+`$/m);
+    }
   });
 });
