@@ -5,7 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
-import { missingRefMessage } from './fetch-advice.js';
+import { localBranchGuess, missingRefMessage } from './fetch-advice.js';
 import { gitIn, globPrefix, openRepo, refusedRepository, tryRaw } from './repo.js';
 
 /** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
@@ -65,7 +65,9 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   if (!target) {
     if (await unborn()) throw new UserError(noCommits);
     const remotes = ((await tryRaw(git, ['remote'])) ?? '').split('\n').filter((r) => r !== '');
-    throw new UserError(missingRefMessage({ ref, shallow, remotes }));
+    const guess = localBranchGuess(ref, remotes);
+    const guessHere = guess !== undefined && (await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${guess.name}^{commit}`])) !== null;
+    throw new UserError(missingRefMessage({ ref, shallow, remotes, guessHere }));
   }
   // In a shallow clone merge-base can print nothing without failing (STACK.md): treat both alike.
   const base = await tryRaw(git, ['merge-base', target, 'HEAD']);

@@ -13,6 +13,8 @@ export interface MissingRef {
   shallow: boolean;
   /** The configured remotes (`git remote`). */
   remotes: readonly string[];
+  /** Whether the remote-tracking branch `localBranchGuess` names is here already. */
+  guessHere?: boolean;
 }
 
 const ACTIONS = '`fetch-depth: 0` on actions/checkout';
@@ -22,7 +24,8 @@ const ACTIONS = '`fetch-depth: 0` on actions/checkout';
  * configured remote (`origin/main`, `refs/remotes/origin/main`) gets the fetch that creates it
  * under that very name, whatever branches the clone tracks; in a shallow clone with its history
  * too (`--unshallow`: the merge base is then there as well, one command rather than two refusals
- * in turn). A full commit id gets the fetch of that commit from the first remote.
+ * in turn). A full commit id gets the fetch of that commit from the first remote; a plain branch
+ * name, which a CI checkout lacks (it makes no local branch), the remote's branch of that name.
  */
 export function missingRefMessage(m: MissingRef): string {
   const tracking = remoteBranch(m.ref, m.remotes);
@@ -43,6 +46,13 @@ export function missingRefMessage(m: MissingRef): string {
     const fetch = `git fetch${unshallow} ${shellWord(first)} ${m.ref}`;
     return `--changed-since: commit ${m.ref} is not in this ${m.shallow ? 'shallow ' : ''}clone: fetch it by \`${fetch}\` (in GitHub Actions, ${ACTIONS})`;
   }
+  // `main` in a CI checkout, which makes no local branches: the remote's is meant.
+  const guess = localBranchGuess(m.ref, m.remotes);
+  if (guess !== undefined) {
+    const fetch = `git fetch${unshallow} ${shellWord(guess.remote)} ${shellWord(`${m.ref}:refs/remotes/${guess.remote}/${m.ref}`)}`;
+    const theirs = `${guess.remote}/${m.ref}`;
+    return `--changed-since: unknown git ref "${m.ref}": no branch or tag of that name here (a CI checkout makes no local branch); for the remote's branch, give ${shellWord(theirs)}${m.guessHere === true ? '' : `, fetched by \`${fetch}\``}`;
+  }
   return m.shallow
     ? `--changed-since: ${m.ref} is not in this repository: this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or ${ACTIONS})`
     : `--changed-since: unknown git ref "${m.ref}"`;
@@ -60,4 +70,18 @@ function remoteBranch(ref: string, remotes: readonly string[]): { remote: string
   if (remote === undefined) return undefined;
   const branch = name.slice(remote.length + 1);
   return branch === '' || branch === 'HEAD' ? undefined : { remote, branch };
+}
+
+/**
+ * For a REF that reads as a branch name (`main`, `release/1.x`; not HEAD, FETCH_HEAD and the like,
+ * nor what could be an abbreviated commit id, nor a revision expression), the remote-tracking
+ * branch of the same name on `origin` (else the first remote); undefined without a remote.
+ */
+export function localBranchGuess(ref: string, remotes: readonly string[]): { remote: string; name: string } | undefined {
+  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  if (remote === undefined || ref.startsWith('refs/') || /^[A-Z_]*HEAD$/.test(ref) || /^[0-9a-f]{4,64}$/i.test(ref)) return undefined;
+  if (/[~^:\\\s?*[]|@\{|\.\.|\/$|^\/|^-/.test(ref) || ref === '@') return undefined;
+  // Already a remote's name (origin/HEAD, origin/main~1 after remoteBranch passed it by).
+  if (remotes.some((r) => ref.startsWith(`${r}/`))) return undefined;
+  return { remote, name: `refs/remotes/${remote}/${ref}` };
 }

@@ -92,6 +92,10 @@ describe('plan --changed-since REF missing from a CI checkout', () => {
     const bySha = await plan(c, base);
     expect(bySha.code, bySha.stderr).toBe(1);
     expect(bySha.stderr).toContain(`error: --changed-since: commit ${base} is not in this shallow clone: fetch it by \`git fetch --unshallow origin ${base}\``);
+    // `main`, as a workflow might write it: a checkout has no local branch main.
+    const plain = await plan(c, 'main');
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(plain.stderr).toMatch(/^error: --changed-since: unknown git ref "main": .*give origin\/main, fetched by `git fetch --unshallow origin main:refs\/remotes\/origin\/main`$/m);
     const r = await plan(c, 'origin/main');
     expect(r.code, r.stderr).toBe(1);
     runPrinted(c, advised(r.stderr)!);

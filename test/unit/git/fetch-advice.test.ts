@@ -10,7 +10,7 @@ describe('missingRefMessage', () => {
   });
 
   it('gives no fetch for what no fetch creates: a revision expression, an unknown remote, a short id', () => {
-    for (const ref of ['origin/main~1', 'origin/main^{commit}', 'origin/HEAD', 'fork/main', 'abc1234']) {
+    for (const ref of ['origin/main~1', 'origin/main^{commit}', 'origin/HEAD', 'FETCH_HEAD', 'abc1234', 'main~1']) {
       expect(missingRefMessage({ ref, shallow: false, remotes: ['origin'] })).toBe(`--changed-since: unknown git ref "${ref}"`);
       expect(missingRefMessage({ ref, shallow: true, remotes: ['origin'] })).toMatch(/shallow clone; fetch more history \(`git fetch --unshallow`, or `fetch-depth: 0`/);
     }
@@ -25,5 +25,13 @@ describe('missingRefMessage', () => {
     expect(missingRefMessage({ ref: zero, shallow: true, remotes: ['origin'] })).toBe(
       `--changed-since: ${zero} is git's null id, not a commit (a push event's "before" when the push created the branch): give the branch the change will merge into, such as origin/main`,
     );
+  });
+
+  it("reads a plain branch name as the remote's branch, which a CI checkout has at most (no local branches)", () => {
+    expect(missingRefMessage({ ref: 'release/1.x', shallow: false, remotes: ['upstream', 'origin'], guessHere: true })).toBe(
+      `--changed-since: unknown git ref "release/1.x": no branch or tag of that name here (a CI checkout makes no local branch); for the remote's branch, give origin/release/1.x`,
+    );
+    expect(missingRefMessage({ ref: 'main', shallow: true, remotes: ['origin'] })).toMatch(/give origin\/main, fetched by `git fetch --unshallow origin main:refs\/remotes\/origin\/main`$/);
+    expect(missingRefMessage({ ref: 'main', shallow: false, remotes: [] })).toBe('--changed-since: unknown git ref "main"');
   });
 });
