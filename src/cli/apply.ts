@@ -16,7 +16,7 @@ import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.j
 import { realPathOr } from '../util/inside.js';
 import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
-import { gitRefusedWarning, planFromFiles, withTargetWhileLoading } from './live-plan.js';
+import { gitUnreadableWarning, planFromFiles, withTargetWhileLoading } from './live-plan.js';
 import { redrawsInPlace, type CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
@@ -122,7 +122,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // still stop the apply first).
   const load = async () => {
     // git runs in its own processes: it answers while the files are parsed.
-    const provenance = gitProvenance(cwd, env, flags.dir, { refused: gitRefusedWarning(ctx) });
+    const provenance = gitProvenance(cwd, env, flags.dir, { unreadable: gitUnreadableWarning(ctx) });
     provenance.catch(() => undefined);
     const { state, union } = await loadOrRefuse(ctx, flags.dir, 'applied');
     refuseProtectedOrgApply(ctx, state.config);

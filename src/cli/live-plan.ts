@@ -360,7 +360,7 @@ export async function planTarget(
     ctx,
     async () => {
       // git runs in its own processes: it answers while the files are parsed.
-      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false, refused: gitRefusedWarning(ctx) });
+      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false, unreadable: gitUnreadableWarning(ctx) });
       provenance.catch(() => undefined);
       const { state, union } = await loadOrRefuse(ctx, p.dir, p.doing);
       const git = await provenance;
@@ -379,12 +379,12 @@ export async function planTarget(
 }
 
 /**
- * Said when git finds the repository but will not read it (safe.directory): the run then records
- * no commit (CI's GITHUB_SHA at most) and cannot tell uncommitted changes, which without a word
- * reads as a directory outside git. For plan, drift and apply.
+ * Said when a repository is there but git cannot read it (safe.directory; git not installed): the
+ * run then records no commit (CI's GITHUB_SHA at most) and cannot tell uncommitted changes, which
+ * without a word reads as a directory outside git. For plan, drift and apply.
  */
-export function gitRefusedWarning(ctx: CliContext): (said: string) => void {
-  return (said) => ctx.info(`warning: git will not read the repository, so this run records no commit of it and cannot tell uncommitted changes: ${said}`);
+export function gitUnreadableWarning(ctx: CliContext): (why: string) => void {
+  return (why) => ctx.info(`warning: this run records no git commit and cannot tell uncommitted changes: ${why}`);
 }
 
 /**

@@ -6,7 +6,7 @@ import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
 import { localBranchGuess, missingRefMessage } from './fetch-advice.js';
-import { gitIn, globPrefix, openRepo, refusedRepository, tryRaw } from './repo.js';
+import { gitIn, globPrefix, openRepo, tryRaw, unreadableRepository } from './repo.js';
 
 /** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
 export function checkRef(ref: string): void {
@@ -49,9 +49,9 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   const at = given !== undefined && existsSync(given) ? given : cwd;
   const git = await openRepo(at);
   if (!git) {
-    // A repository git will not read is not "no repository": what to do differs.
-    const refused = await refusedRepository(at);
-    throw new UserError(refused ? `--changed-since: git will not read the repository: ${refused}` : `--changed-since needs a git repository, and ${at} is not inside one`);
+    // A repository git cannot read is not "no repository": what to do differs.
+    const unreadable = await unreadableRepository(at);
+    throw new UserError(unreadable ? `--changed-since: ${unreadable}` : `--changed-since needs a git repository, and ${at} is not inside one`);
   }
   const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
   if (!top) throw new UserError(`--changed-since: ${at} is not inside a git work tree`);

@@ -6,7 +6,7 @@ import { relative, resolve, sep } from 'node:path';
 import { isInside } from '../util/inside.js';
 import { isPromptFilePath } from '../util/prompt-paths.js';
 import type { SimpleGit } from 'simple-git';
-import { gitIn, globPrefix, mayBeInRepository, otherRepository, realDir, refusedRepository, repositoryRoot, tryRaw } from './repo.js';
+import { gitIn, globPrefix, mayBeInRepository, otherRepository, realDir, repositoryRoot, tryRaw, unreadableRepository } from './repo.js';
 import { IGNORED_ARG, parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
@@ -31,15 +31,15 @@ export interface GitProvenance {
 /**
  * Never throws: outside a repository the git fields are null/false. `dir` is the prompts directory.
  * `author: false`: HEAD's author is not asked of git (one process fewer) and the actor is CI's or
- * the OS user's: for a caller that shows no actor (a text plan). `refused`: told git's words when
- * git finds the repository but will not read it (another user's: safe.directory), which would
- * otherwise look like no repository at all: no commit recorded, and no word why.
+ * the OS user's: for a caller that shows no actor (a text plan). `unreadable`: told why when a
+ * repository is there but git cannot read it (another user's, safe.directory; git not installed),
+ * which would otherwise look like no repository at all: no commit recorded, and no word why.
  */
 export async function gitProvenance(
   cwd: string,
   env: NodeJS.ProcessEnv,
   dir?: string,
-  opts: { author?: boolean; refused?: (said: string) => void } = {},
+  opts: { author?: boolean; unreadable?: (why: string) => void } = {},
 ): Promise<GitProvenance> {
   const none = { commit: null, branch: null, dirty: false, author: null };
   // A prompts directory in another repository than the working directory's (`--dir ../elsewhere`,
@@ -79,8 +79,8 @@ export async function gitProvenance(
   // outside the repository) costs the dirty check and the branch from it, not HEAD, its author or
   // the branch git still names. Inside .git, or outside a repository, there is no work tree.
   if ((await tryRaw(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') {
-    const refused = opts.refused === undefined ? null : await refusedRepository(cwd);
-    if (refused !== null) opts.refused!(refused);
+    const why = opts.unreadable === undefined ? null : await unreadableRepository(cwd);
+    if (why !== null) opts.unreadable!(why);
     return withEnv(env, none);
   }
   // GIT_DIR pins every git process to one repository (otherRepository cannot judge): a prompts

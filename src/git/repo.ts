@@ -54,18 +54,22 @@ export async function openRepo(cwd: string): Promise<SimpleGit | null> {
 }
 
 /**
- * What git says when it finds a repository at or above DIR but will not read it (one owned by
- * another user, `safe.directory`: a CI job in a container over a checkout made outside it, a
- * checkout made by another account), with the command it gives to trust the directory. null when
- * git reads it, finds none, or is not installed.
+ * Why git cannot read the repository found at or above DIR (a `.git` is there), as a clause for a
+ * message: git will not read it (another user's, `safe.directory`: a CI job in a container over a
+ * checkout made outside it), with the command git gives to trust it; or git is not installed (a
+ * slim container image). Either would otherwise read as "not in a git repository". null when git
+ * reads it, none is found, or git fails otherwise.
  */
-export async function refusedRepository(dir: string): Promise<string | null> {
+export async function unreadableRepository(dir: string): Promise<string | null> {
   if (!existsSync(dir) || !mayBeInRepository(dir)) return null;
   try {
     await (await gitIn(dir)).raw(['rev-parse', '--git-dir']);
     return null;
   } catch (err) {
-    return ownershipRefusal(err instanceof Error ? err.message : String(err));
+    const said = err instanceof Error ? err.message : String(err);
+    if (/\bspawn\b.*\bENOENT\b/.test(said)) return `git is not installed (or not on PATH), so the git repository ${repositoryRoot(realDir(dir)) ?? dir} cannot be read`;
+    const refused = ownershipRefusal(said);
+    return refused === null ? null : `git will not read the repository: ${refused}`;
   }
 }
 

@@ -1,10 +1,13 @@
-// A repository git will not read: one owned by another user (a CI job in a container over a
-// checkout made outside it). Before, `plan --changed-since` said the directory "is not inside" a git
-// repository, which sends the user looking for a missing .git, and plan, drift and apply recorded
-// no commit without a word; now they say what git says, and the command git gives to trust it. Making another user own the files
-// takes root (git's GIT_TEST_ASSUME_DIFFERENT_OWNER switch does not reach git: simple-git drops
-// GIT_* variables), so the CLI case runs as root only; the wording is checked everywhere.
+// A repository git cannot read: one owned by another user (a CI job in a container over a
+// checkout made outside it), or one in an image without git. Before, `plan --changed-since` said
+// the directory "is not inside" a git repository, which sends the user looking for a missing .git,
+// and plan, drift and apply recorded no commit without a word; now they say why, in git's words
+// with the command git gives to trust the directory where it gives one. Making another user own
+// the files takes root (git's GIT_TEST_ASSUME_DIFFERENT_OWNER switch does not reach git: simple-git
+// drops GIT_* variables), so those cases run as root only; the wording is checked everywhere.
 import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ownershipRefusal } from '../../src/git/repo.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
@@ -47,7 +50,21 @@ describe('plan --changed-since in a repository owned by another user', () => {
     vi.stubEnv('HOME', s.dir.path);
     for (const args of [['plan'], ['drift'], ['apply', '--auto-approve']]) {
       const r = await s.cli(args);
-      expect(r.stderr, args.join(' ')).toMatch(/^warning: git will not read the repository, so this run records no commit of it and cannot tell uncommitted changes: detected dubious ownership in repository at '.+': if you trust it, run `git config --global --add safe\.directory .+`$/m);
+      expect(r.stderr, args.join(' ')).toMatch(/^warning: this run records no git commit and cannot tell uncommitted changes: git will not read the repository: detected dubious ownership in repository at '.+': if you trust it, run `git config --global --add safe\.directory .+`$/m);
     }
+  });
+
+  it('says git is not installed, with a repository there, rather than that there is none (a slim container image over a checkout)', async () => {
+    const bin = join(s.dir.path, 'no-git-here');
+    await mkdir(bin);
+    vi.stubEnv('PATH', bin);
+    const r = await s.cli(['plan', '--changed-since', 'HEAD']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^warning: this run records no git commit and cannot tell uncommitted changes: git is not installed \(or not on PATH\), so the git repository .+ cannot be read$/m);
+    expect(r.stderr).toMatch(/^error: --changed-since: git is not installed \(or not on PATH\), so the git repository .+ cannot be read$/m);
+    expect(r.stderr).not.toContain('not inside one');
+    const plain = await s.cli(['apply', '--auto-approve']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('warning: this run records no git commit and cannot tell uncommitted changes: git is not installed');
   });
 });
