@@ -48,6 +48,11 @@ export function missingRefMessage(m: MissingRef): string {
   }
   // `main` in a CI checkout, which makes no local branches: the remote's is meant.
   const guess = localBranchGuess(m.ref, m.remotes);
+  // A release tag (v1.2.0), which a CI checkout fetches none of (actions/checkout: --no-tags).
+  if (guess !== undefined && /^v?\d+(\.\d+)+([-+.][\w.+-]*)?$/.test(m.ref)) {
+    const fetch = `git fetch${unshallow} ${shellWord(guess.remote)} tag ${shellWord(m.ref)}`;
+    return `--changed-since: unknown git ref "${m.ref}": no tag of that name here (a CI checkout fetches no tags); fetch it by \`${fetch}\` (in GitHub Actions, ${ACTIONS})`;
+  }
   if (guess !== undefined) {
     const fetch = `git fetch${unshallow} ${shellWord(guess.remote)} ${shellWord(`${m.ref}:refs/remotes/${guess.remote}/${m.ref}`)}`;
     const theirs = `${guess.remote}/${m.ref}`;

@@ -69,6 +69,17 @@ describe('plan --changed-since REF missing from a CI checkout', () => {
     expect(again.stderr).toMatch(/planning \d+ address(es)? from files changed since origin\/main/);
   });
 
+  it('a depth-1 clone without tags: names the fetch of a release tag, which then plans', async () => {
+    git(origin.slice('file://'.length), 'tag', 'v1.0.0', 'main~1');
+    git(t.path, 'clone', '-q', '--depth', '1', '--no-tags', '--branch', 'feature', origin, 'c');
+    const c = join(t.path, 'c');
+    const r = await plan(c, 'v1.0.0');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: --changed-since: unknown git ref "v1\.0\.0": no tag of that name here .*`git fetch --unshallow origin tag v1\.0\.0`/m);
+    runPrinted(c, advised(r.stderr)!);
+    expect((await plan(c, 'v1.0.0')).code).toBe(0);
+  });
+
   it('a full single-branch clone: names the fetch that creates origin/main (git fetch alone would not)', async () => {
     git(t.path, 'clone', '-q', '--single-branch', '--branch', 'feature', origin, 'c');
     const c = join(t.path, 'c');

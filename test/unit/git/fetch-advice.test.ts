@@ -34,4 +34,10 @@ describe('missingRefMessage', () => {
     expect(missingRefMessage({ ref: 'main', shallow: true, remotes: ['origin'] })).toMatch(/give origin\/main, fetched by `git fetch --unshallow origin main:refs\/remotes\/origin\/main`$/);
     expect(missingRefMessage({ ref: 'main', shallow: false, remotes: [] })).toBe('--changed-since: unknown git ref "main"');
   });
+
+  it('reads a version as a release tag, which a CI checkout fetches none of', () => {
+    expect(missingRefMessage({ ref: 'v1.2.0', shallow: true, remotes: ['origin'] })).toBe(
+      '--changed-since: unknown git ref "v1.2.0": no tag of that name here (a CI checkout fetches no tags); fetch it by `git fetch --unshallow origin tag v1.2.0` (in GitHub Actions, `fetch-depth: 0` on actions/checkout)',
+    );
+  });
 });
