@@ -18,7 +18,7 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { setEntry } from '../util/entries.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { readBlobsById } from './blobs.js';
-import { openRepo, otherRepository, tryRaw } from './repo.js';
+import { openRepo, otherRepository, tryRaw, unreadableRepository } from './repo.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
 export interface CommittedNames {
@@ -55,7 +55,9 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
     return committedNames(elsewhere.dir, '.', kinds, environment);
   }
   const git = await openRepo(cwd);
-  if (!git) return done(false, `${cwd} is not in a git repository`);
+  // A repository git cannot read (safe.directory, git not installed) is said as such: its history
+  // is there, and the user can make it readable.
+  if (!git) return done(false, (await unreadableRepository(cwd)) ?? `${cwd} is not in a git repository`);
   const head = await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   if (!head) return done(true); // nothing committed yet: nothing is promptctl's
   const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { committedNames, documentNames, yamlBlobs } from '../../../src/git/ownership.js';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,19 @@ describe('committedNames', () => {
     expect(await committedNames(here, join(other, 'prompts'), KINDS)).toEqual({ names: { Guide: ['Elsewhere'], SummarySetting: [] }, removedAt: none, complete: true });
     const loose = dir();
     expect(await committedNames(here, loose, KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: none, complete: false, caveat: 'the prompts directory is not in a git repository' });
+  });
+
+  it('says git is not installed where a repository is there but git is not, not that there is no repository', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/g.yaml': guideDoc('Here') });
+    vi.stubEnv('PATH', dir());
+    try {
+      const r = await committedNames(d, 'prompts', KINDS);
+      expect(r.complete).toBe(false);
+      expect(r.caveat).toBe(`git is not installed (or not on PATH), so the git repository ${realpathSync(d)} cannot be read`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('counts merged branches, skips broken old versions, and answers for a repository without commits', async () => {
