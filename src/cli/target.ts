@@ -26,6 +26,7 @@ import { UserError } from '../util/errors.js';
 import { isInside } from '../util/inside.js';
 import { maskFound } from '../util/found-credentials.js';
 import { visibleName } from '../util/escapes.js';
+import { plural } from '../util/plural.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
 
@@ -206,8 +207,8 @@ export function retryNotice(info: RetryInfo): string {
 
 /** `rate limit: the target allows 300 requests a window, all used; waiting 41.7 s for the next window`. */
 export function pacedNotice(hold: PacedHold): string {
-  const budget = hold.allowed !== undefined ? `allows ${hold.allowed} request${hold.allowed === 1 ? '' : 's'} a window, all used` : "'s requests for this window are used up";
-  return `rate limit: the target${hold.allowed !== undefined ? ' ' : ''}${budget}; waiting ${(hold.waitMs / 1000).toFixed(1)} s for the next window`;
+  const budget = hold.allowed !== undefined ? ` allows ${plural(hold.allowed, 'request')} a window, all used` : "'s requests for this window are used up";
+  return `rate limit: the target${budget}; waiting ${(hold.waitMs / 1000).toFixed(1)} s for the next window`;
 }
 
 /**

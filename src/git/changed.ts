@@ -5,7 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
-import { localBranchGuess, missingRefMessage } from './fetch-advice.js';
+import { FETCH_MORE, localBranchGuess, missingRefMessage } from './fetch-advice.js';
 import { gitIn, globPrefix, openRepo, tryRaw, unreadableRepository } from './repo.js';
 
 /** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
@@ -75,7 +75,7 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
     if (await unborn()) throw new UserError(noCommits);
     throw new UserError(
       shallow
-        ? `--changed-since: the history between ${ref} and HEAD is cut off: this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or \`fetch-depth: 0\` on actions/checkout)`
+        ? `--changed-since: the history between ${ref} and HEAD is cut off: ${FETCH_MORE}`
         : `--changed-since: ${ref} and HEAD have no common ancestor`,
     );
   }

@@ -19,6 +19,12 @@ export interface MissingRef {
 
 const ACTIONS = '`fetch-depth: 0` on actions/checkout';
 
+/** The advice for a shallow clone when no one fetch is known to bring what is missing. */
+export const FETCH_MORE = `this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or ${ACTIONS})`;
+
+/** What a revision expression or a name no fetch creates holds (git check-ref-format's refusals, `@{`, `..`). */
+const REVISION_SYNTAX = /[~^:\\\s?*[]|@\{|\.\.|\/$|^\//;
+
 /**
  * The one-line refusal for a REF that names no commit here. A remote-tracking branch of a
  * configured remote (`origin/main`, `refs/remotes/origin/main`) gets the fetch that creates it
@@ -56,10 +62,10 @@ export function missingRefMessage(m: MissingRef): string {
   if (guess !== undefined) {
     const fetch = `git fetch${unshallow} ${shellWord(guess.remote)} ${shellWord(`${m.ref}:refs/remotes/${guess.remote}/${m.ref}`)}`;
     const theirs = `${guess.remote}/${m.ref}`;
-    return `--changed-since: unknown git ref "${m.ref}": no branch or tag of that name here (a CI checkout makes no local branch); for the remote's branch, give ${shellWord(theirs)}${m.guessHere === true ? '' : `, fetched by \`${fetch}\``}`;
+    return `--changed-since: unknown git ref "${m.ref}": no branch or tag of that name here (a CI checkout makes no local branch); for the remote's branch (if ${guess.remote} has one of that name: check the spelling), give ${shellWord(theirs)}${m.guessHere === true ? '' : `, fetched by \`${fetch}\``}`;
   }
   return m.shallow
-    ? `--changed-since: ${m.ref} is not in this repository: this is a shallow clone; fetch more history (\`git fetch --unshallow\`, or ${ACTIONS})`
+    ? `--changed-since: ${m.ref} is not in this repository: ${FETCH_MORE}`
     : `--changed-since: unknown git ref "${m.ref}"`;
 }
 
@@ -70,7 +76,7 @@ export function missingRefMessage(m: MissingRef): string {
  */
 function remoteBranch(ref: string, remotes: readonly string[]): { remote: string; branch: string } | undefined {
   const name = ref.startsWith('refs/remotes/') ? ref.slice('refs/remotes/'.length) : ref;
-  if (/[~^:\\\s?*[]|@\{|\.\.|\/$|^\//.test(name)) return undefined;
+  if (REVISION_SYNTAX.test(name)) return undefined;
   const remote = [...remotes].sort((a, b) => b.length - a.length).find((r) => name.startsWith(`${r}/`));
   if (remote === undefined) return undefined;
   const branch = name.slice(remote.length + 1);
@@ -85,7 +91,7 @@ function remoteBranch(ref: string, remotes: readonly string[]): { remote: string
 export function localBranchGuess(ref: string, remotes: readonly string[]): { remote: string; name: string } | undefined {
   const remote = remotes.includes('origin') ? 'origin' : remotes[0];
   if (remote === undefined || ref.startsWith('refs/') || /^[A-Z_]*HEAD$/.test(ref) || /^[0-9a-f]{4,64}$/i.test(ref)) return undefined;
-  if (/[~^:\\\s?*[]|@\{|\.\.|\/$|^\/|^-/.test(ref) || ref === '@') return undefined;
+  if (REVISION_SYNTAX.test(ref) || ref.startsWith('-') || ref === '@') return undefined;
   // Already a remote's name (origin/HEAD, origin/main~1 after remoteBranch passed it by).
   if (remotes.some((r) => ref.startsWith(`${r}/`))) return undefined;
   return { remote, name: `refs/remotes/${remote}/${ref}` };

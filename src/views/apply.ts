@@ -17,21 +17,15 @@ export interface ProgressWriter {
 
 /**
  * Writes one line per finished action to `write` (stderr). With `tty`, keeps a progress bar
- * on the last line, redrawn after each line and erased at the end: through `inPlace` where the
- * caller has one (cli/context.ts: a notice said meanwhile, a retry or a wait for the rate limit's
- * next window, then takes its own line instead of running on from the bar's end), else written here.
+ * on the last line, redrawn after each line and erased at the end, through `inPlace` (cli/context.ts:
+ * a notice said meanwhile, a retry or a wait for the rate limit's next window, then takes its own
+ * line instead of running on from the bar's end).
  */
 export function progressWriter(
   write: (s: string) => void,
-  opts: { tty: boolean; style: Style; width?: number; inPlace?: (text: string | undefined) => void },
+  opts: { tty: boolean; style: Style; width?: number; inPlace: (text: string | undefined) => void },
 ): ProgressWriter {
-  let barShown = false;
-  const drawBar =
-    opts.inPlace ??
-    ((text: string | undefined): void => {
-      if (text !== undefined || barShown) write(`\r\x1b[K${text ?? ''}`);
-      barShown = text !== undefined;
-    });
+  const drawBar = opts.inPlace;
   const clear = (): void => drawBar(undefined);
   return {
     onProgress(event) {

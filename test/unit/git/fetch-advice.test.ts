@@ -29,7 +29,7 @@ describe('missingRefMessage', () => {
 
   it("reads a plain branch name as the remote's branch, which a CI checkout has at most (no local branches)", () => {
     expect(missingRefMessage({ ref: 'release/1.x', shallow: false, remotes: ['upstream', 'origin'], guessHere: true })).toBe(
-      `--changed-since: unknown git ref "release/1.x": no branch or tag of that name here (a CI checkout makes no local branch); for the remote's branch, give origin/release/1.x`,
+      `--changed-since: unknown git ref "release/1.x": no branch or tag of that name here (a CI checkout makes no local branch); for the remote's branch (if origin has one of that name: check the spelling), give origin/release/1.x`,
     );
     expect(missingRefMessage({ ref: 'main', shallow: true, remotes: ['origin'] })).toMatch(/give origin\/main, fetched by `git fetch --unshallow origin main:refs\/remotes\/origin\/main`$/);
     expect(missingRefMessage({ ref: 'main', shallow: false, remotes: [] })).toBe('--changed-since: unknown git ref "main"');

@@ -16,7 +16,7 @@ const outcome = (o: Partial<ActionOutcome>): ActionOutcome => ({ action, outcome
 describe('apply output with a name that holds control characters and line breaks', () => {
   it('progress lines stay one line each, with no raw control character', () => {
     let out = '';
-    const w = progressWriter((s) => (out += s), { tty: false, style: plain });
+    const w = progressWriter((s) => (out += s), { tty: false, style: plain, inPlace: () => {} });
     w.onProgress({ type: 'finish', result: outcome({}), completed: 1, total: 2 });
     w.onProgress({ type: 'finish', result: outcome({ outcome: 'failure', detail: 'DELETE failed: 500\x1b[31m' }), completed: 2, total: 2 });
     expect(out).not.toMatch(/\x1b/);
