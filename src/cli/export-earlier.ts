@@ -19,6 +19,7 @@ import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { normalizeText } from '../model/text.js';
 import { parseAddress, templateAddress } from '../model/address.js';
+import type { RunEnv } from '../git/environment.js';
 
 /**
  * What was in --out before the export, read once, before anything is written: every decision of a
@@ -57,8 +58,8 @@ export interface Earlier {
   moved: ReadonlyMap<string, { path: string; text: string }>;
 }
 
-/** Reads what an earlier export (or the user) left in --out: see Earlier. */
-export async function readEarlier(dir: string): Promise<Earlier> {
+/** Reads what an earlier export (or the user) left in --out: see Earlier. `env`: the run's, which places the repository git reads. */
+export async function readEarlier(dir: string, env: RunEnv): Promise<Earlier> {
   const yaml = new Map<string, unknown[] | undefined>();
   const yamlTexts = new Map<string, string>();
   for (const path of (await discoverYamlFiles(dir)).files) {
@@ -76,7 +77,7 @@ export async function readEarlier(dir: string): Promise<Earlier> {
   // git nothing tells them from the user's, which are then left alone without a word).
   const renamed = new Set(inCase.values());
   const unnamed = instructions.filter((path) => !refs.has(path) && !renamed.has(path));
-  const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, unnamed) : new Set<string>();
+  const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, env, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
   return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedTemplates(yaml, yamlTexts) };
 }
@@ -291,12 +292,12 @@ export const MAX_HELD_BYTES = 4 * 1024 * 1024;
  * same check that spares it the warning), so exporting twice before the first commit still works.
  * `writes`: each file's path (relative to --out) and its text as it will be written.
  */
-export async function refuseUncommitted(dir: string, writes: readonly { path: string; text: (found: Set<string>) => string }[], out: string): Promise<void> {
+export async function refuseUncommitted(dir: string, env: RunEnv, writes: readonly { path: string; text: (found: Set<string>) => string }[], out: string): Promise<void> {
   const there = [];
   for (const w of writes) if ((await lstat(join(dir, w.path)).catch(() => undefined))?.isFile()) there.push(w);
   const { unrecoverableAmong } = await import('../git/last-change.js');
   // Asked in --out itself: it may lie in another repository than the working directory, or in none.
-  const unrecoverable = await unrecoverableAmong(dir, there.map((w) => w.path));
+  const unrecoverable = await unrecoverableAmong(dir, env, there.map((w) => w.path));
   const dirty = new Set(unrecoverable.uncommitted);
   const untracked = new Set(unrecoverable.untracked);
   const changes: string[] = [];

@@ -63,7 +63,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target), { readOnly: true });
   const unread = new Set([...(live.unavailable ?? []), ...refused]);
   // What an earlier export left, read once: which file holds which object and what is left over both come from it.
-  const earlier = existing.length > 0 ? await readEarlier(dir) : undefined;
+  const earlier = existing.length > 0 ? await readEarlier(dir, ctx.env) : undefined;
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
   // With --env, a guide in the state that environment's guidePublish gives is written without publish, as git would hold it.
   const exported = (notMoved: ReadonlySet<string>) =>
@@ -127,7 +127,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   ];
   // A file of a git checkout holding uncommitted changes is not replaced: git could not give them
   // back ("git has the old file" holds only for what was committed). Refused before anything is written.
-  if (existing.length > 0) await refuseUncommitted(dir, writes, flags.out);
+  if (existing.length > 0) await refuseUncommitted(dir, ctx.env, writes, flags.out);
   const { files: done, unfinished } = await interrupt.during(async (signal) => {
     let files = 0;
     for (const w of writes) {

@@ -209,7 +209,7 @@ async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: D
   const changes = new Map<string, Awaited<ReturnType<typeof lastChanged>>>();
   for (const p of asked) {
     const files = [...new Set([...(p.file ? [p.file] : []), ...Object.values(byAddress.get(p.address)?.textFiles ?? {})])];
-    changes.set(p.address, await lastChanged(ctx.cwd, files));
+    changes.set(p.address, await lastChanged(ctx.cwd, ctx.env, files));
   }
   return attributeToTarget(plan, changes);
 }
@@ -313,7 +313,7 @@ function committedAiStudioNames(ctx: CliContext, dir: string): Promise<import('.
   let record = memo.get(dir);
   if (!record) {
     // With --env, only documents that belonged to that environment made its objects.
-    record = import('../git/ownership.js').then(({ committedNames }) => committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting'], ctx.environment?.name));
+    record = import('../git/ownership.js').then(({ committedNames }) => committedNames(ctx.cwd, ctx.env, dir, ['Guide', 'SummarySetting'], ctx.environment?.name));
     memo.set(dir, record);
   }
   return record;

@@ -125,7 +125,7 @@ function savedPlanNote(ctx: CliContext, plan: Plan, flags: PlanFlags): void {
  * changed, or was deleted, or a directory of prompts git names whole changed), said on stderr.
  */
 async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string, dir: string): Promise<Set<string> | null> {
-  const { files, before, wholeDirs } = await changedSince(ctx.cwd, ref, { before: dir });
+  const { files, before, wholeDirs } = await changedSince(ctx.cwd, ctx.env, ref, { before: dir });
   // A link the prompts directory reads through, retargeted, or a submodule in it: every file it
   // holds now, and every document it held then, may have changed, and git names none of them.
   if (wholeDirs.length > 0) {

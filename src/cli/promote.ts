@@ -309,7 +309,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   while (!found && !before && read < HISTORY_LIMIT) {
     let page;
     try {
-      page = await dirHistory(prompts, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
+      page = await dirHistory(prompts, ctx.env, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
     } catch (err) {
       throw new UserError(`rollback reads the git history of ${visibleName(flags.dir)}, and there is none: ${(err as Error).message}; nothing was rolled back`);
     }
@@ -327,7 +327,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
       if (rev.commit === answer.found?.commit) break;
       if (held.has(previous.get(rev.commit) ?? '')) continue;
       if (parentsRead++ >= HISTORY_PAGE) break;
-      const texts = await textsBefore(prompts, rev.commit, scope.dirs, template);
+      const texts = await textsBefore(prompts, ctx.env, rev.commit, scope.dirs, template);
       const then = texts && answeredWithoutSplit(texts, template, env);
       if (then === 'split') continue;
       // A root commit, or none of the template's versions in the directory before it (it came
@@ -343,7 +343,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     if (before) break;
     found = answer.found;
     if (found || page.length === HISTORY_PAGE) continue;
-    const origin = oldest ? await movedFrom(prompts, oldest, scope.dirs) : undefined;
+    const origin = oldest ? await movedFrom(prompts, ctx.env, oldest, scope.dirs) : undefined;
     if (!origin) break;
     scope = origin;
     skip = 0;
@@ -361,7 +361,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   if (!found) {
     const where = env ? ` in environment ${env}` : '';
     // A shallow clone (a CI checkout) holds only the newest commits: say so, not that none held 100 %.
-    const shallow = read < HISTORY_LIMIT && (await isShallow(prompts)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
+    const shallow = read < HISTORY_LIMIT && (await isShallow(prompts, ctx.env)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
     throw new UserError(
       `no earlier commit of ${visibleName(s.file)} routes 100% of template "${template}"${where} to one version other than the current routes` +
         `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back.` +

@@ -1,19 +1,20 @@
 // Blobs read from git in one process: `git cat-file --batch`, fed the ids on stdin (which
 // simple-git's raw() cannot do), for the YAML files ownership, --changed-since and rollback read.
 import { spawn } from 'node:child_process';
+import { gitProcessEnv, type RunEnv } from './environment.js';
 
 /** Blobs larger than this are not documents promptctl wrote (the loader refuses them too). */
 const MAX_BLOB = 4 * 1024 * 1024;
 
 /** The contents of `shas` (as UTF-8), read by one `git cat-file --batch`. */
-export async function readBlobs(cwd: string, shas: string[]): Promise<string[]> {
-  const byId = await readBlobsById(cwd, shas);
+export async function readBlobs(cwd: string, env: RunEnv, shas: string[]): Promise<string[]> {
+  const byId = await readBlobsById(cwd, env, shas);
   return shas.flatMap((sha) => (byId.has(sha) ? [byId.get(sha)!] : []));
 }
 
 /** The contents of `shas` (as UTF-8) by id; a missing or oversized blob is left out. */
-export async function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, string>> {
-  const texts = await readObjects(cwd, shas);
+export async function readBlobsById(cwd: string, env: RunEnv, shas: string[]): Promise<Map<string, string>> {
+  const texts = await readObjects(cwd, env, shas);
   const out = new Map<string, string>();
   for (const [i, sha] of shas.entries()) {
     const text = texts[i];
@@ -23,9 +24,9 @@ export async function readBlobsById(cwd: string, shas: string[]): Promise<Map<st
 }
 
 /** What one `git cat-file --batch` answers to `names`, one a line. */
-function catFileBatch(cwd: string, names: readonly string[]): Promise<Buffer> {
+function catFileBatch(cwd: string, env: RunEnv, names: readonly string[]): Promise<Buffer> {
   return new Promise((resolveAll, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitProcessEnv(env), stdio: ['pipe', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);
@@ -43,9 +44,9 @@ function catFileBatch(cwd: string, names: readonly string[]): Promise<Buffer> {
  * their order, read by one `git cat-file --batch`; null for one that names no blob (a file that
  * commit deleted), or an oversized one.
  */
-export async function readObjects(cwd: string, names: readonly string[]): Promise<(string | null)[]> {
+export async function readObjects(cwd: string, env: RunEnv, names: readonly string[]): Promise<(string | null)[]> {
   if (names.length === 0) return [];
-  return parseBatchInOrder(await catFileBatch(cwd, names), names.length);
+  return parseBatchInOrder(await catFileBatch(cwd, env, names), names.length);
 }
 
 /** A found object's header: `<oid> <type> <size>` (a name not found says `<name> missing`, or `ambiguous`). */

@@ -5,6 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
+import { type RunEnv } from './environment.js';
 import { FETCH_MORE, localBranchGuess, missingRefMessage } from './fetch-advice.js';
 import { gitIn, globPrefix, openRepo, tryRaw, unreadableRepository } from './repo.js';
 
@@ -41,16 +42,16 @@ export interface ChangeSet {
  * else CWD's. With `opts.before`, the changed YAML files under that directory, and those deleted
  * anywhere, as they were at the merge base, read in one git process.
  */
-export async function changedSince(cwd: string, ref: string, opts: { before?: string } = {}): Promise<ChangeSet> {
+export async function changedSince(cwd: string, env: RunEnv, ref: string, opts: { before?: string } = {}): Promise<ChangeSet> {
   checkRef(ref);
   // The repository that holds the prompts directory, as provenance reads it: with `--dir` in
   // another repository than the working directory's, the working directory's changes say nothing.
   const given = opts.before === undefined ? undefined : resolve(cwd, opts.before);
   const at = given !== undefined && existsSync(given) ? given : cwd;
-  const git = await openRepo(at);
+  const git = await openRepo(at, env);
   if (!git) {
     // A repository git cannot read is not "no repository": what to do differs.
-    const unreadable = await unreadableRepository(at);
+    const unreadable = await unreadableRepository(at, env);
     throw new UserError(unreadable ? `--changed-since: ${unreadable}` : `--changed-since needs a git repository, and ${at} is not inside one`);
   }
   const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
@@ -81,7 +82,7 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   }
 
   // Run at the top level so paths are repo-relative whatever diff.relative says.
-  const root = await gitIn(top);
+  const root = await gitIn(top, env);
   // diff-index, not diff: `git diff` refreshes the index and rewrites it under index.lock, which
   // a git command the user runs meanwhile fails on. Without the refresh a file only touched (same
   // content, new stat data) shows as changed: planned too, which is the safe side.
@@ -120,7 +121,7 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
       : tracked.filter((e) => e.old !== undefined && /\.ya?ml$/.test(e.path) && (e.deleted === true || isInside(under, join(top, e.path))));
   return {
     files: [...repoPaths].map(fromCwd).sort(),
-    before: await refusedOnFailure(readBlobs(top, olds.map((e) => e.old!)), ref),
+    before: await refusedOnFailure(readBlobs(top, env, olds.map((e) => e.old!)), ref),
     wholeDirs: under === undefined ? [] : [...repoPaths].filter((p) => wholeDirIn(top, p, under)).map(fromCwd).sort(),
   };
 }

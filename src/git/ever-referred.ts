@@ -5,16 +5,17 @@
 // removed a line naming one of the files: such a line naming it after `file:` is a reference that
 // was there at one time.
 import { openRepo } from './repo.js';
+import { type RunEnv } from './environment.js';
 
 /**
  * Of `paths` (relative to `cwd`, '/'-separated, as its YAML refers to them), those a YAML file
  * under `cwd` referred to in some commit on HEAD's history. None outside a work tree, before the
  * first commit, or when git cannot say: no history, no claim that one referred to it.
  */
-export async function everReferred(cwd: string, paths: readonly string[]): Promise<Set<string>> {
+export async function everReferred(cwd: string, env: RunEnv, paths: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
   if (paths.length === 0) return found;
-  const git = await openRepo(cwd);
+  const git = await openRepo(cwd, env);
   if (!git) return found;
   let log: string;
   try {

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { isPromptFilePath, YAML_FILE } from '../util/prompt-paths.js';
 import { openRepo, tryRaw } from './repo.js';
 import { readObjects } from './blobs.js';
+import { type RunEnv } from './environment.js';
 
 export interface DirRevision {
   commit: string;
@@ -30,10 +31,11 @@ export interface DirRevision {
  */
 export async function dirHistory(
   cwd: string,
+  env: RunEnv,
   dir: string | readonly string[],
   { skip = 0, max = 200, from = 'HEAD' }: { skip?: number; max?: number; from?: string } = {},
 ): Promise<DirRevision[]> {
-  const git = await openRepo(cwd);
+  const git = await openRepo(cwd, env);
   if (!git) throw new Error(`${cwd} is not in a git repository`);
   if (!(await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']))) throw new Error('the repository has no commits yet');
   const SEP = '\u001f';
@@ -41,7 +43,7 @@ export async function dirHistory(
   const log = await git.raw(['log', '--first-parent', '--no-renames', `--skip=${skip}`, `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '-z', from, '--', ...dirs]);
   // Only the files discovery reads (no dot-entry, node_modules, Billing.YAML: util/prompt-paths.ts),
   // judged below the directory. Where git cannot place it, every YAML file, as before.
-  const tops = await topPaths(cwd, dirs);
+  const tops = await topPaths(cwd, env, dirs);
   const read = (path: string): boolean =>
     tops.length === 0 ? YAML_FILE.test(path) : readUnder(tops, path);
   const out: DirRevision[] = [];
@@ -54,7 +56,7 @@ export async function dirHistory(
     const paths = names.map((p) => p.replace(/^\n+/, '')).filter(read);
     out.push({ commit, date: date ?? '', subject: subject ?? '', files: paths.map((path) => ({ path, text: '' })) });
   }
-  await readTexts(git, cwd, out);
+  await readTexts(git, cwd, env, out);
   return out;
 }
 
@@ -64,12 +66,12 @@ export async function dirHistory(
  * undefined for a root commit. What rollback reads of a commit that may have added a split: what
  * routed the template's calls before it. A file naming it only through escapes is not found.
  */
-export async function textsBefore(cwd: string, commit: string, dir: string | readonly string[], needle: string): Promise<string[] | undefined> {
-  const git = await openRepo(cwd);
+export async function textsBefore(cwd: string, env: RunEnv, commit: string, dir: string | readonly string[], needle: string): Promise<string[] | undefined> {
+  const git = await openRepo(cwd, env);
   if (!git) return undefined;
   const parent = await firstParent(git, commit);
   if (!parent) return undefined;
-  const tops = await topPaths(cwd, dir);
+  const tops = await topPaths(cwd, env, dir);
   const dirs = typeof dir === 'string' ? [dir] : [...dir];
   // -z: "<parent>:<path>" a name, whatever the path holds; --full-name: from the top, as tops are.
   const listed = (await tryRaw(git, ['grep', '-l', '-z', '-F', '--full-name', '-e', needle, parent, '--', ...dirs])) ?? '';
@@ -77,7 +79,7 @@ export async function textsBefore(cwd: string, commit: string, dir: string | rea
     .split('\0')
     .map((name) => name.slice(parent.length + 1))
     .filter((path) => path !== '' && !path.includes('\n') && readUnder(tops, path));
-  const texts = await readObjects(cwd, paths.map((path) => `${parent}:${path}`));
+  const texts = await readObjects(cwd, env, paths.map((path) => `${parent}:${path}`));
   return texts.filter((t): t is string => t !== null);
 }
 
@@ -86,9 +88,9 @@ export async function textsBefore(cwd: string, commit: string, dir: string | rea
  * of 1,000 files was 1,000 `git show`s, 37 s for a rollback); a file the commit deleted is left
  * out. A path holding a line break, which `cat-file --batch` cannot be given, is read on its own.
  */
-async function readTexts(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, cwd: string, revisions: DirRevision[]): Promise<void> {
+async function readTexts(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, cwd: string, env: RunEnv, revisions: DirRevision[]): Promise<void> {
   const wanted = revisions.flatMap((r) => r.files.filter((f) => !f.path.includes('\n')).map((f) => `${r.commit}:${f.path}`));
-  const texts = await readObjects(cwd, wanted);
+  const texts = await readObjects(cwd, env, wanted);
   let i = 0;
   for (const r of revisions) {
     const files: DirRevision['files'] = [];
@@ -116,12 +118,12 @@ async function showFile(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, 
  * from the top of the work tree, and the parent to read them from. None when the commit has no
  * parent or moved nothing in.
  */
-export async function movedFrom(cwd: string, commit: string, dir: string | readonly string[]): Promise<{ dirs: string[]; from: string } | undefined> {
-  const git = await openRepo(cwd);
+export async function movedFrom(cwd: string, env: RunEnv, commit: string, dir: string | readonly string[]): Promise<{ dirs: string[]; from: string } | undefined> {
+  const git = await openRepo(cwd, env);
   if (!git) return undefined;
   const parent = await firstParent(git, commit);
   if (!parent) return undefined;
-  const tops = await topPaths(cwd, dir);
+  const tops = await topPaths(cwd, env, dir);
   const renames = (await tryRaw(git, ['diff', '-z', '--name-status', '-M', '--diff-filter=R', parent, commit])) ?? '';
   const fields = renames.split('\0');
   const found = new Set<string>();
@@ -141,7 +143,7 @@ export async function movedFrom(cwd: string, commit: string, dir: string | reado
  * Each directory (relative to `cwd`, or a `:(top)` pathspec) as the start of the paths git names
  * under it, from the top of the work tree: "" for the top itself, else "config/prompts/".
  */
-async function topPaths(cwd: string, dir: string | readonly string[]): Promise<string[]> {
+async function topPaths(cwd: string, env: RunEnv, dir: string | readonly string[]): Promise<string[]> {
   const tops: string[] = [];
   for (const d of typeof dir === 'string' ? [dir] : dir) {
     let top: string | null;
@@ -149,7 +151,7 @@ async function topPaths(cwd: string, dir: string | readonly string[]): Promise<s
     else {
       // git's prefix for it, as git resolves links (empty at the top of the work tree, which
       // tryRaw would read as no answer).
-      const inside = await openRepo(resolve(cwd, d));
+      const inside = await openRepo(resolve(cwd, d), env);
       top = inside ? await inside.raw(['rev-parse', '--show-prefix']).then((out) => out.trim(), () => null) : null;
     }
     if (top === null) continue;
@@ -173,7 +175,7 @@ function firstParent(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, com
 const TOP = ':(top)';
 
 /** Whether the repository at `cwd` is a shallow clone (its history cut short, as CI checkouts fetch it). */
-export async function isShallow(cwd: string): Promise<boolean> {
-  const git = await openRepo(cwd);
+export async function isShallow(cwd: string, env: RunEnv): Promise<boolean> {
+  const git = await openRepo(cwd, env);
   return git !== null && (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
 }

@@ -4,13 +4,14 @@
 // git and the target disagree on, to say which side moved. And which files git could not give back
 // if they were replaced (changes not committed, or not in git at all), for export --force.
 import { openRepo, tryRaw } from './repo.js';
+import { type RunEnv } from './environment.js';
 
 export type GitLastChange = { at: string } | 'uncommitted';
 
 /** FILES are relative to CWD (as diagnostics name them). */
-export async function lastChanged(cwd: string, files: readonly string[]): Promise<GitLastChange | null> {
+export async function lastChanged(cwd: string, env: RunEnv, files: readonly string[]): Promise<GitLastChange | null> {
   if (files.length === 0) return null;
-  const git = await openRepo(cwd);
+  const git = await openRepo(cwd, env);
   if (!git) return null;
   // Literal pathspecs: a file name is data, never a glob.
   const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
@@ -26,9 +27,9 @@ export async function lastChanged(cwd: string, files: readonly string[]): Promis
  * the user keeps out of git, as outside a work tree). None outside a work tree, or when git cannot
  * say. One repository opened, both asked at once.
  */
-export async function unrecoverableAmong(cwd: string, files: readonly string[]): Promise<{ uncommitted: string[]; untracked: string[] }> {
+export async function unrecoverableAmong(cwd: string, env: RunEnv, files: readonly string[]): Promise<{ uncommitted: string[]; untracked: string[] }> {
   if (files.length === 0) return { uncommitted: [], untracked: [] };
-  const git = await openRepo(cwd);
+  const git = await openRepo(cwd, env);
   if (!git) return { uncommitted: [], untracked: [] };
   const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
   const [changed, others] = await Promise.all([

@@ -18,6 +18,7 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { setEntry } from '../util/entries.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { readBlobsById } from './blobs.js';
+import { type RunEnv } from './environment.js';
 import { openRepo, otherRepository, tryRaw, unreadableRepository } from './repo.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
@@ -39,7 +40,7 @@ export interface CommittedNames {
  * The names of the `kinds` documents ever committed under `dir` (relative to `cwd`). Never throws
  * for a missing repository or history: the answer is then incomplete.
  */
-export async function committedNames(cwd: string, dir: string, kinds: readonly string[], environment?: string): Promise<CommittedNames> {
+export async function committedNames(cwd: string, env: RunEnv, dir: string, kinds: readonly string[], environment?: string): Promise<CommittedNames> {
   const names: Record<string, Set<string>> = Object.fromEntries(kinds.map((k) => [k, new Set<string>()]));
   const removedAt: Record<string, Record<string, string>> = Object.fromEntries(kinds.map((k) => [k, {}]));
   const done = (complete: boolean, caveat?: string): CommittedNames => ({
@@ -49,15 +50,15 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
     ...(caveat ? { caveat } : {}),
   });
   // A prompts directory in another repository than the working directory's: that one's history.
-  const elsewhere = otherRepository(cwd, dir);
+  const elsewhere = otherRepository(cwd, dir, env);
   if (elsewhere) {
     if (elsewhere.root === null) return done(false, 'the prompts directory is not in a git repository');
-    return committedNames(elsewhere.dir, '.', kinds, environment);
+    return committedNames(elsewhere.dir, {}, '.', kinds, environment);
   }
-  const git = await openRepo(cwd);
+  const git = await openRepo(cwd, env);
   // A repository git cannot read (safe.directory, git not installed) is said as such: its history
   // is there, and the user can make it readable.
-  if (!git) return done(false, (await unreadableRepository(cwd)) ?? `${cwd} is not in a git repository`);
+  if (!git) return done(false, (await unreadableRepository(cwd, env)) ?? `${cwd} is not in a git repository`);
   const head = await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   if (!head) return done(true); // nothing committed yet: nothing is promptctl's
   const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
@@ -90,7 +91,7 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   const pattern = new RegExp(`kind["']?\\s*:\\s*["']?(${kinds.map(regexLiteral).join('|')})\\b`);
   // Per blob, the "kind\0name" keys of the documents it holds that belonged to the environment.
   const held = new Map<string, Set<string>>();
-  for (const [sha, text] of await readBlobsById(cwd, [...blobs])) {
+  for (const [sha, text] of await readBlobsById(cwd, env, [...blobs])) {
     if (!pattern.test(text)) continue;
     const keys = new Set<string>();
     for (const [kind, name, environments] of documentNames(text)) {

@@ -7,6 +7,7 @@ import { isInside } from '../util/inside.js';
 import { isPromptFilePath } from '../util/prompt-paths.js';
 import type { SimpleGit } from 'simple-git';
 import { gitIn, globPrefix, mayBeInRepository, otherRepository, realDir, repositoryRoot, tryRaw, unreadableRepository } from './repo.js';
+import { toldWhere, type RunEnv } from './environment.js';
 import { IGNORED_ARG, parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
@@ -37,7 +38,7 @@ export interface GitProvenance {
  */
 export async function gitProvenance(
   cwd: string,
-  env: NodeJS.ProcessEnv,
+  env: RunEnv,
   dir?: string,
   opts: { author?: boolean; unreadable?: (why: string) => void } = {},
 ): Promise<GitProvenance> {
@@ -45,7 +46,7 @@ export async function gitProvenance(
   // A prompts directory in another repository than the working directory's (`--dir ../elsewhere`,
   // a nested checkout, a link leading out) is not what this HEAD holds: its provenance is that of
   // the repository holding it, or none; CI's commit and branch are the workspace's, not its.
-  const elsewhere = dir === undefined ? undefined : otherRepository(cwd, dir);
+  const elsewhere = dir === undefined ? undefined : otherRepository(cwd, dir, env);
   if (elsewhere !== undefined) {
     // From a working directory in no repository (a CI workspace whose checkout has a `path:`), the
     // prompts directory's repository is the only one there is: CI's values are its own.
@@ -54,7 +55,7 @@ export async function gitProvenance(
     const own = elsewhere.root === null ? withEnv({}, none) : await gitProvenance(elsewhere.dir, {}, '.', author);
     return withCiRun(env, own);
   }
-  const git = existsSync(cwd) && mayBeInRepository(cwd) ? await gitIn(cwd).catch(() => null) : null;
+  const git = existsSync(cwd) && mayBeInRepository(cwd, env) ? await gitIn(cwd, env).catch(() => null) : null;
   if (!git) return withEnv(env, none);
   // Each git process costs this one a fork, so as few as the answer needs: the status (HEAD's
   // commit, the branch, what changed under the prompts directory: a pathspec relative to cwd, so
@@ -62,7 +63,7 @@ export async function gitProvenance(
   // HEAD's author, at once.
   const needAuthor = !env.GITHUB_ACTOR && opts.author !== false;
   const [out, last] = await Promise.all([
-    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : [IGNORED_ARG, '--', ...promptsPathspecs(cwd, dir)])]).catch(() => null),
+    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : [IGNORED_ARG, '--', ...promptsPathspecs(cwd, dir, toldWhere(env))])]).catch(() => null),
     needAuthor ? tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']) : Promise.resolve(null),
   ]);
   if (out !== null) {
@@ -72,20 +73,20 @@ export async function gitProvenance(
     // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
     // without a prompts directory, any tracked change. Before the first commit, whatever the prompts
     // directory holds is uncommitted: no commit holds what is planned.
-    const dirty = status.trackedChanged || (dir !== undefined && (status.untracked.length > 0 || (await readsIgnored(git, cwd, dir, status.ignored))));
+    const dirty = status.trackedChanged || (dir !== undefined && (status.untracked.length > 0 || (await readsIgnored(git, cwd, dir, status.ignored, env))));
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
   // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory
   // outside the repository) costs the dirty check and the branch from it, not HEAD, its author or
   // the branch git still names. Inside .git, or outside a repository, there is no work tree.
   if ((await tryRaw(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') {
-    const why = opts.unreadable === undefined ? null : await unreadableRepository(cwd);
+    const why = opts.unreadable === undefined ? null : await unreadableRepository(cwd, env);
     if (why !== null) opts.unreadable!(why);
     return withEnv(env, none);
   }
   // GIT_DIR pins every git process to one repository (otherRepository cannot judge): a prompts
   // directory outside its work tree is held by no commit of it.
-  if (dir !== undefined && process.env['GIT_DIR'] !== undefined) {
+  if (dir !== undefined && toldWhere(env)) {
     const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
     if (top === null || !isWithin(top, resolve(cwd, dir))) return withEnv(env, none);
   }
@@ -111,8 +112,8 @@ function isWithin(top: string, dir: string): boolean {
  * outside the repository fails the status, as any prompts directory outside it does (not dirty).
  * promptctl's own state directories under it are left out (STATE_DIR).
  */
-function promptsPathspecs(cwd: string, dir: string): string[] {
-  const paths = promptsPaths(cwd, dir);
+function promptsPathspecs(cwd: string, dir: string, absolute: boolean): string[] {
+  const paths = promptsPaths(cwd, dir, absolute);
   return [...paths.map((p) => `:(literal)${p}`), ...paths.map((p) => `:(exclude,glob)${globPrefix(p)}**/${STATE_DIR}/**`)];
 }
 
@@ -123,8 +124,14 @@ function promptsPathspecs(cwd: string, dir: string): string[] {
  */
 const STATE_DIR = '.promptctl';
 
-/** The prompts directory as spelled, and its real path when links lead elsewhere (see promptsPathspecs), relative to cwd. */
-function promptsPaths(cwd: string, dir: string): string[] {
+/**
+ * The prompts directory as spelled, and its real path when links lead elsewhere (see
+ * promptsPathspecs), relative to cwd; `absolute`, as absolute paths: where the run's environment
+ * tells git where the work tree is (GIT_DIR, GIT_WORK_TREE), cwd may lie outside it, and git
+ * places no relative path from there (`'../repo/prompts' is outside repository`).
+ */
+function promptsPaths(cwd: string, dir: string, absolute = false): string[] {
+  if (absolute) return promptsPaths(cwd, dir).map((p) => resolve(realDir(cwd), p).split(sep).join('/'));
   const spelled = dir || '.';
   let real: string;
   try {
@@ -142,8 +149,8 @@ function promptsPaths(cwd: string, dir: string): string[] {
  * `.yaml`/`.yml`, no dot-entry on the way, not in node_modules or lost+found), so that an ignored
  * editor file, `.DS_Store` or a dependency does not make every plan dirty.
  */
-function ignoredYamlPaths(cwd: string, dir: string): string[] {
-  return promptsPaths(cwd, dir).flatMap((p) => {
+function ignoredYamlPaths(cwd: string, dir: string, absolute: boolean): string[] {
+  return promptsPaths(cwd, dir, absolute).flatMap((p) => {
     const under = globPrefix(p);
     return [
       `:(glob)${under}**/*.yaml`,
@@ -162,17 +169,16 @@ function ignoredYamlPaths(cwd: string, dir: string): string[] {
  * prompts directory is placed there from the root found on disk. Where that cannot be trusted (git
  * told where the repository is, or a name outside the place expected), git is asked on its own.
  */
-async function readsIgnored(git: SimpleGit, cwd: string, dir: string, ignored: readonly string[]): Promise<boolean> {
+async function readsIgnored(git: SimpleGit, cwd: string, dir: string, ignored: readonly string[], env: RunEnv): Promise<boolean> {
   if (ignored.length === 0) return false;
-  const tops = process.env['GIT_WORK_TREE'] === undefined ? fromRoot(cwd, promptsPaths(cwd, dir)) : null;
+  const tops = env['GIT_WORK_TREE'] === undefined && !toldWhere(env) ? fromRoot(cwd, promptsPaths(cwd, dir)) : null;
   const under = tops === null ? undefined : ignored.map((path) => belowAny(tops, path));
   if (under !== undefined && under.every((rest) => rest !== undefined)) return under.some((rest) => isPromptFilePath(rest!));
-  return (await tryRaw(git, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...ignoredYamlPaths(cwd, dir)])) !== null;
+  return (await tryRaw(git, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...ignoredYamlPaths(cwd, dir, toldWhere(env))])) !== null;
 }
 
 /** `paths` (relative to cwd) as paths from the root of cwd's work tree found on disk; null without one. */
 function fromRoot(cwd: string, paths: readonly string[]): string[] | null {
-  if (process.env['GIT_DIR'] !== undefined) return null;
   const here = realDir(cwd);
   const root = repositoryRoot(here);
   if (root === null) return null;

@@ -3,22 +3,26 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import { gitProcessEnv, LOCATION_VARIABLES, toldWhere, type RunEnv } from './environment.js';
 
-/** A simple-git instance running in DIR. */
-export async function gitIn(dir: string): Promise<SimpleGit> {
+/**
+ * A simple-git instance running in DIR, where the run's environment (ENV) places the repository:
+ * its location variables handed to git explicitly, which simple-git 4 would otherwise strip.
+ */
+export async function gitIn(dir: string, env: RunEnv): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
-  return simpleGit({ baseDir: dir, trimmed: false });
+  return simpleGit({ baseDir: dir, trimmed: false, allowEnvironment: [...LOCATION_VARIABLES] }).env(gitProcessEnv(env));
 }
 
 /**
  * False only where git could not find a repository either: no `.git` (a directory, or the file of
  * a linked work tree or submodule) in CWD or any directory above it, and no GIT_DIR in the
- * environment git inherits. Each git process costs this one a fork (several milliseconds once the
+ * run's environment. Each git process costs this one a fork (several milliseconds once the
  * files are loaded), so outside a repository none is started. True is no promise: git decides
  * (a ceiling directory, a bare repository, an unsafe owner).
  */
-export function mayBeInRepository(cwd: string): boolean {
-  if (process.env['GIT_DIR'] !== undefined) return true;
+export function mayBeInRepository(cwd: string, env: RunEnv): boolean {
+  if (toldWhere(env)) return true;
   // From the real directory, as git looks (its working directory has its links resolved): the
   // directories above a link are not those above what it leads to.
   return repositoryRoot(realDir(cwd)) !== null;
@@ -42,10 +46,10 @@ export function realDir(dir: string): string {
 }
 
 /** A simple-git instance for CWD, or null when CWD is missing or not inside a work tree. */
-export async function openRepo(cwd: string): Promise<SimpleGit | null> {
-  if (!existsSync(cwd) || !mayBeInRepository(cwd)) return null;
+export async function openRepo(cwd: string, env: RunEnv): Promise<SimpleGit | null> {
+  if (!existsSync(cwd) || !mayBeInRepository(cwd, env)) return null;
   try {
-    const git = await gitIn(cwd);
+    const git = await gitIn(cwd, env);
     return (await git.checkIsRepo()) ? git : null;
   } catch {
     // git not installed, or an unreadable directory: no provenance, no error.
@@ -60,10 +64,10 @@ export async function openRepo(cwd: string): Promise<SimpleGit | null> {
  * slim container image). Either would otherwise read as "not in a git repository". null when git
  * reads it, none is found, or git fails otherwise.
  */
-export async function unreadableRepository(dir: string): Promise<string | null> {
-  if (!existsSync(dir) || !mayBeInRepository(dir)) return null;
+export async function unreadableRepository(dir: string, env: RunEnv): Promise<string | null> {
+  if (!existsSync(dir) || !mayBeInRepository(dir, env)) return null;
   try {
-    await (await gitIn(dir)).raw(['rev-parse', '--git-dir']);
+    await (await gitIn(dir, env)).raw(['rev-parse', '--git-dir']);
     return null;
   } catch (err) {
     const said = err instanceof Error ? err.message : String(err);
@@ -95,8 +99,8 @@ export async function tryRaw(git: SimpleGit, args: string[]): Promise<string | n
  * The prompts directory's real path when the repository holding it (`root`; null: none) is not
  * the working directory's (`here`; null: none).
  */
-export function otherRepository(cwd: string, dir: string): { dir: string; root: string | null; here: string | null } | undefined {
-  if (process.env['GIT_DIR'] !== undefined) return undefined; // git is told where the repository is
+export function otherRepository(cwd: string, dir: string, env: RunEnv): { dir: string; root: string | null; here: string | null } | undefined {
+  if (toldWhere(env)) return undefined; // git is told where the repository is
   let real: string;
   try {
     real = realpathSync(resolve(cwd, dir));

@@ -38,7 +38,7 @@ describe('dirHistory', () => {
     commit(repo, 'deleted t2');
 
     const calls = await countingGit();
-    const history = await dirHistory(join(repo, 'prompts'), '.');
+    const history = await dirHistory(join(repo, 'prompts'), {}, '.');
     expect(history.map((r) => [r.subject, r.files.length])).toEqual([
       ['deleted t2', 0],
       ['one', 1],

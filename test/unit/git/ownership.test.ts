@@ -32,7 +32,7 @@ describe('committedNames', () => {
     git(d, 'rm', '-q', 'prompts/all.yml');
     commit(d, 'remove');
     const removed = new Date(git(d, 'log', '-1', '--format=%cI')).toISOString();
-    const r = await committedNames(d, 'prompts', KINDS);
+    const r = await committedNames(d, {}, 'prompts', KINDS);
     expect(r).toEqual({
       names: { Guide: ['Billing / invoices', 'Returns and exchanges', 'Returns assistant'], SummarySetting: ['Voice wrap-up (en-US)'] },
       // When each name HEAD no longer holds left git (not 'Returns and exchanges', which it holds).
@@ -40,7 +40,7 @@ describe('committedNames', () => {
       complete: true,
     });
     // The directory is relative to cwd.
-    expect((await committedNames(join(d, 'prompts'), '.', KINDS)).names.Guide).toHaveLength(3);
+    expect((await committedNames(join(d, 'prompts'), {}, '.', KINDS)).names.Guide).toHaveLength(3);
   });
 
   it("reads a prompts directory in another repository from that one's history, and says so of one in none", async () => {
@@ -49,9 +49,9 @@ describe('committedNames', () => {
     const here = repo();
     commit(here, 'one', { 'prompts/g.yaml': guideDoc('Here') });
     const none = { Guide: {}, SummarySetting: {} };
-    expect(await committedNames(here, join(other, 'prompts'), KINDS)).toEqual({ names: { Guide: ['Elsewhere'], SummarySetting: [] }, removedAt: none, complete: true });
+    expect(await committedNames(here, {}, join(other, 'prompts'), KINDS)).toEqual({ names: { Guide: ['Elsewhere'], SummarySetting: [] }, removedAt: none, complete: true });
     const loose = dir();
-    expect(await committedNames(here, loose, KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: none, complete: false, caveat: 'the prompts directory is not in a git repository' });
+    expect(await committedNames(here, {}, loose, KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: none, complete: false, caveat: 'the prompts directory is not in a git repository' });
   });
 
   it('says git is not installed where a repository is there but git is not, not that there is no repository', async () => {
@@ -59,7 +59,7 @@ describe('committedNames', () => {
     commit(d, 'one', { 'prompts/g.yaml': guideDoc('Here') });
     vi.stubEnv('PATH', dir());
     try {
-      const r = await committedNames(d, 'prompts', KINDS);
+      const r = await committedNames(d, {}, 'prompts', KINDS);
       expect(r.complete).toBe(false);
       expect(r.caveat).toBe(`git is not installed (or not on PATH), so the git repository ${realpathSync(d)} cannot be read`);
     } finally {
@@ -74,8 +74,8 @@ describe('committedNames', () => {
     commit(d, 'side', { 'prompts/side.yaml': guideDoc('From a branch') });
     git(d, 'checkout', '-q', 'main');
     git(d, '-c', 'user.name=x', '-c', 'user.email=x@x', 'merge', '-q', '--no-ff', '-m', 'merge', 'side');
-    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['From a branch']);
-    expect(await committedNames(repo(), 'prompts', KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: { Guide: {}, SummarySetting: {} }, complete: true });
+    expect((await committedNames(d, {}, 'prompts', KINDS)).names.Guide).toEqual(['From a branch']);
+    expect(await committedNames(repo(), {}, 'prompts', KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: { Guide: {}, SummarySetting: {} }, complete: true });
   });
 
   it('dates a name by its last removal, and not at all while HEAD holds it (moved to another file, added again)', async () => {
@@ -85,9 +85,9 @@ describe('committedNames', () => {
     git(d, 'rm', '-q', 'prompts/b.yaml');
     commit(d, 'remove');
     const first = new Date(git(d, 'log', '-1', '--format=%cI')).toISOString();
-    expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).toEqual({ 'Back again': first });
+    expect((await committedNames(d, {}, 'prompts', KINDS)).removedAt.Guide).toEqual({ 'Back again': first });
     commit(d, 'again', { 'prompts/b.yaml': guideDoc('Back again') });
-    expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).not.toHaveProperty('Back again');
+    expect((await committedNames(d, {}, 'prompts', KINDS)).removedAt.Guide).not.toHaveProperty('Back again');
   });
 
   it('dates a removal on the main line, not again at the merge of a branch that never saw it', async () => {
@@ -105,7 +105,7 @@ describe('committedNames', () => {
     at('2024-01-03T00:00:00Z', 'commit', '-qm', 'remove x');
     at('2024-03-01T00:00:00Z', 'merge', '-q', '--no-ff', '-m', 'merge feat', 'feat');
     // Z left the main line at the merge (the branch renamed it); X on January 3rd.
-    expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).toEqual({ X: '2024-01-03T00:00:00.000Z', Z: '2024-03-01T00:00:00.000Z' });
+    expect((await committedNames(d, {}, 'prompts', KINDS)).removedAt.Guide).toEqual({ X: '2024-01-03T00:00:00.000Z', Z: '2024-03-01T00:00:00.000Z' });
   });
 
   it("dates a name that came and went on a merged branch alone by the branch's removal", async () => {
@@ -123,7 +123,7 @@ describe('committedNames', () => {
     at('2024-01-04T00:00:00Z', 'checkout', '-q', 'main');
     at('2024-01-04T00:00:00Z', 'commit', '-q', '--allow-empty', '-m', 'main');
     at('2024-03-01T00:00:00Z', 'merge', '-q', '--no-ff', '-m', 'merge feat', 'feat');
-    const r = await committedNames(d, 'prompts', KINDS);
+    const r = await committedNames(d, {}, 'prompts', KINDS);
     expect(r.names.Guide).toEqual(['Other', 'Returns helper']);
     expect(r.removedAt.Guide).toEqual({ 'Returns helper': '2024-01-03T00:00:00.000Z' });
   });
@@ -131,7 +131,7 @@ describe('committedNames', () => {
   it('reads a document whose kind is an Object.prototype name as no kind of ours', async () => {
     const d = repo();
     commit(d, 'one', { 'prompts/a.yaml': `${guideDoc('G')}---\nkind: constructor\nmetadata: {name: c}\n---\nkind: __proto__\nmetadata: {name: p}\n` });
-    expect((await committedNames(d, 'prompts', KINDS)).names).toEqual({ Guide: ['G'], SummarySetting: [] });
+    expect((await committedNames(d, {}, 'prompts', KINDS)).names).toEqual({ Guide: ['G'], SummarySetting: [] });
   });
 
   it('with an environment, counts only the documents that belonged to it (no metadata.environments: all)', async () => {
@@ -139,9 +139,9 @@ describe('committedNames', () => {
     const only = (name: string, envs: string) => guideDoc(name).replace(`name: ${name}\n`, `name: ${name}\n  environments: [${envs}]\n`);
     commit(d, 'one', { 'prompts/a.yaml': only('Dev only', 'dev'), 'prompts/b.yaml': guideDoc('Everywhere'), 'prompts/c.yaml': only('Was in prod', 'dev, prod') });
     commit(d, 'narrow', { 'prompts/c.yaml': only('Was in prod', 'dev') });
-    expect((await committedNames(d, 'prompts', KINDS, 'prod')).names.Guide).toEqual(['Everywhere', 'Was in prod']);
-    expect((await committedNames(d, 'prompts', KINDS, 'dev')).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
-    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
+    expect((await committedNames(d, {}, 'prompts', KINDS, 'prod')).names.Guide).toEqual(['Everywhere', 'Was in prod']);
+    expect((await committedNames(d, {}, 'prompts', KINDS, 'dev')).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
+    expect((await committedNames(d, {}, 'prompts', KINDS)).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
   });
 
   it('passes over files the loader never reads (dot-directories, node_modules, other extensions): they applied nothing', async () => {
@@ -154,13 +154,13 @@ describe('committedNames', () => {
       // JSON is YAML: the loader reads this document too.
       'prompts/guides/e.yaml': '{"apiVersion": "promptctl/v1", "kind": "Guide", "metadata": {"name": "As JSON"}, "spec": {"instruction": "Hi"}}\n',
     });
-    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['As JSON', 'Loaded']);
+    expect((await committedNames(d, {}, 'prompts', KINDS)).names.Guide).toEqual(['As JSON', 'Loaded']);
     // From a subdirectory, with the prompts directory given relative to it.
-    expect((await committedNames(join(d, 'prompts/guides'), '..', KINDS)).names.Guide).toEqual(['As JSON', 'Loaded']);
+    expect((await committedNames(join(d, 'prompts/guides'), {}, '..', KINDS)).names.Guide).toEqual(['As JSON', 'Loaded']);
   });
 
   it('is incomplete outside a repository and in a shallow clone, saying why', async () => {
-    const outside = await committedNames(dir(), 'prompts', KINDS);
+    const outside = await committedNames(dir(), {}, 'prompts', KINDS);
     expect(outside.complete).toBe(false);
     expect(outside.caveat).toMatch(/not in a git repository/);
 
@@ -170,7 +170,7 @@ describe('committedNames', () => {
     commit(origin, 'two', { 'prompts/b.yaml': guideDoc('New') });
     const clone = dir();
     git(clone, 'clone', '-q', '--depth', '1', `file://${origin}`, '.');
-    const shallow = await committedNames(clone, 'prompts', KINDS);
+    const shallow = await committedNames(clone, {}, 'prompts', KINDS);
     expect(shallow.names.Guide).toEqual(['New']);
     expect(shallow.complete).toBe(false);
     expect(shallow.caveat).toMatch(/shallow clone/);

@@ -158,22 +158,16 @@ describe('gitProvenance', () => {
 describe('outside a repository, no git process', () => {
   it('knows a directory no git could call a repository: no .git in it or above it, no GIT_DIR', () => {
     const plain = dir();
-    expect(mayBeInRepository(plain)).toBe(false);
+    expect(mayBeInRepository(plain, {})).toBe(false);
     const d = repo();
     mkdirSync(join(d, 'prompts', 'deep'), { recursive: true });
-    expect(mayBeInRepository(join(d, 'prompts', 'deep'))).toBe(true);
+    expect(mayBeInRepository(join(d, 'prompts', 'deep'), {})).toBe(true);
     // A linked work tree or a submodule has a .git file.
     const linked = dir();
     writeFileSync(join(linked, '.git'), 'gitdir: /elsewhere\n');
-    expect(mayBeInRepository(linked)).toBe(true);
-    const saved = process.env['GIT_DIR'];
-    process.env['GIT_DIR'] = join(d, '.git');
-    try {
-      expect(mayBeInRepository(plain)).toBe(true);
-    } finally {
-      if (saved === undefined) delete process.env['GIT_DIR'];
-      else process.env['GIT_DIR'] = saved;
-    }
+    expect(mayBeInRepository(linked, {})).toBe(true);
+    // The run's environment decides, not this process's.
+    expect(mayBeInRepository(plain, { GIT_DIR: join(d, '.git') })).toBe(true);
   });
 
   it('looks from the real directory, as git does: a link to a subdirectory of a repository is in it', async () => {
@@ -182,7 +176,7 @@ describe('outside a repository, no git process', () => {
     write(d, 'sub/prompts/a.yaml', 'a: 2\n');
     const link = join(dir(), 'link');
     symlinkSync(join(d, 'sub'), link);
-    expect(mayBeInRepository(link)).toBe(true);
+    expect(mayBeInRepository(link, {})).toBe(true);
     expect(await gitProvenance(link, {}, 'prompts')).toEqual({ commit: sha, branch: 'main', dirty: true, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
   });
 
@@ -252,13 +246,8 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     expect(mine.result.dirty).toBe(true);
     expect(first(mine.calls)).toEqual(['status']);
     // Where git is told where the work tree is, the status' paths cannot be placed: ls-files is asked.
-    process.env['GIT_WORK_TREE'] = d;
-    try {
-      const told = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
-      expect(first(told.calls)).toEqual(['ls-files', 'status']);
-    } finally {
-      delete process.env['GIT_WORK_TREE'];
-    }
+    const told = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat', GIT_WORK_TREE: d }, 'prompts'));
+    expect(first(told.calls)).toEqual(['ls-files', 'status']);
     // Without a prompts directory there is nothing ignored to look for.
     expect(first((await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }))).calls)).toEqual(['status']);
   });
@@ -307,13 +296,9 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     // Where no repository answers at all, GITHUB_SHA stands in.
     expect((await gitProvenance(loose, ci)).commit).toBe('f'.repeat(40));
     // GIT_DIR pins git to this repository: a prompts directory outside its work tree has no commit of it.
-    process.env['GIT_DIR'] = join(d, '.git');
-    try {
-      expect((await gitProvenance(d, {}, there)).commit).toBeNull();
-      expect((await gitProvenance(d, {}, 'prompts')).commit).not.toBeNull();
-    } finally {
-      delete process.env['GIT_DIR'];
-    }
+    const pinned = { GIT_DIR: join(d, '.git') };
+    expect((await gitProvenance(d, pinned, there)).commit).toBeNull();
+    expect((await gitProvenance(d, pinned, 'prompts')).commit).not.toBeNull();
   });
 });
 
