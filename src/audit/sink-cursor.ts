@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isAlive } from '../util/process.js';
+import { removeKilledTemps } from '../util/atomic-file.js';
 import { splitLines } from './chain-walker.js';
 import { describeSinkUrl, type HttpAuditSink, type SinkResume } from './sink.js';
 import type { AuditAnchor } from './record.js';
@@ -67,17 +67,8 @@ export async function writeCursor(path: string, cursor: SinkCursor, url: string)
  * a delivery could add one. Only apply writes cursors, holding the trail's apply lock, as the run
  * calling this does; a pid alive here is left alone all the same (a name of another host's).
  */
-async function removeLeftoverTemps(cursor: string): Promise<void> {
-  const prefix = `${basename(cursor)}.`;
-  const names = await readdir(dirname(cursor)).catch(() => [] as string[]);
-  await Promise.all(
-    names.map(async (n) => {
-      const m = n.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n.slice(prefix.length)) : null;
-      const pid = m ? Number(m[1]) : undefined;
-      if (pid === undefined || pid === process.pid || isAlive(pid)) return;
-      await rm(join(dirname(cursor), n), { force: true }).catch(() => undefined);
-    }),
-  );
+function removeLeftoverTemps(cursor: string): Promise<void> {
+  return removeKilledTemps(dirname(cursor), { of: (file) => file === basename(cursor) });
 }
 
 /**

@@ -162,7 +162,7 @@ async function testRun(
     // Interrupted while invalid files were read: their errors stand (and the JUnit file's), and the exit is the interrupt's.
     throw signal.aborted && err instanceof FilesRefused ? new FilesRefused(err.message, err.diagnostics, EXIT.interrupted) : err;
   });
-  const [{ selectTests, planTests }, { emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
+  const [{ selectTests, planTests }, { emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, removeKilledWrites, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/responses.js'),
     import('../evals/runner.js'),
@@ -248,10 +248,11 @@ async function testRun(
     const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
     const sendable = keyed.flatMap((p) => p.calls.filter((c) => c.notLive === undefined && c.notRun === undefined));
     // Read before the line that counts them, so it can say what the cache answers.
-    const { cache, answered } = await readAhead(
-      fileResultCache(cacheDir, { read: flags.cache }),
-      [...new Set(sendable.filter((c) => !c.uncached).map((c) => c.key))],
-    );
+    // A run killed mid-write left temp files beside the entries: removed meanwhile, once a run.
+    const [{ cache, answered }] = await Promise.all([
+      readAhead(fileResultCache(cacheDir, { read: flags.cache }), [...new Set(sendable.filter((c) => !c.uncached).map((c) => c.key))]),
+      removeKilledWrites(cacheDir),
+    ]);
     // A guide listing refused (403) refuses each guide case's lookup too: their turns are never
     // sent, and a count of them would be contradicted by the tally's "0 calls made".
     const sent = live.guidesRefused ? sendable.filter((c) => c.call.kind !== 'guide') : sendable;

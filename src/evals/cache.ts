@@ -8,11 +8,17 @@
 // is saved here, and what is kept is judged as it came, as a fresh answer is.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { removeKilledTemps, writeFileAtomic } from '../util/atomic-file.js';
 import { CACHE_FORMAT } from './render.js';
 import type { Observation } from './types.js';
 
 export const TEST_CACHE_DIR = join('.promptctl', 'cache', 'tests');
+
+/**
+ * How old a temp file of an entry's write is before it is taken as abandoned though its pid runs
+ * (reused since the kill): a write takes milliseconds, and one cut short only costs a call again.
+ */
+const ABANDONED_MS = 60 * 60 * 1000;
 
 /** Cache files read at once ahead of a run. */
 const READ_AHEAD_FILES = 32;
@@ -83,6 +89,14 @@ export function isCachedObservation(v: unknown): v is Observation {
     (blocked === undefined || (isFields(blocked) && typeof blocked['filter'] === 'string' && typeof blocked['message'] === 'string' && optional(blocked, 'string', 'category', 'stage'))) &&
     (error === undefined || (isFields(error) && typeof error['status'] === 'number' && typeof error['code'] === 'string' && typeof error['message'] === 'string'))
   );
+}
+
+/**
+ * Removes from `dir` the temp files of entries whose write was cut short by a kill (`promptctl
+ * test` stopped hard mid-write: temp file, then rename), which nothing else would ever remove.
+ */
+export function removeKilledWrites(dir: string): Promise<void> {
+  return removeKilledTemps(dir, { of: (file) => /^[0-9a-f]{64}\.json$/.test(file), staleMs: ABANDONED_MS });
 }
 
 /** No cache at all (kept in memory for one run, so that nothing is read or written). */

@@ -2,8 +2,9 @@
 // own outputs replaced whole (replaceFileSync).
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { isAlive } from './process.js';
 
 /**
  * Replaces a file whole (temp file, then rename): a process reading it meanwhile reads the old one
@@ -53,6 +54,32 @@ export async function writeFileAtomic(path: string, text: string, opts: { onTemp
     opts.onTemp?.(undefined);
   }
   await syncDir(dirname(abs));
+}
+
+/** A temp file of a write made as writeFileAtomic makes it: `<file>.<pid>.<8 hex>.tmp`. */
+const TEMP_NAME = /^(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes, from `dir`, the temp files of writes whose process was killed between the write and the
+ * rename (named as writeFileAtomic names them, of a file `of` accepts): nothing else ever would, and
+ * each kill mid-write could add one. One whose pid runs here is left alone (it may be writing it
+ * now; a name of another host's), unless it was last written `staleMs` ago or more: no write takes
+ * that long, and its pid has been reused. Best effort: one that cannot be read or removed stays.
+ */
+export async function removeKilledTemps(dir: string, opts: { of?: (file: string) => boolean; staleMs?: number } = {}): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    names.map(async (n) => {
+      const m = TEMP_NAME.exec(n);
+      if (!m || (opts.of !== undefined && !opts.of(m[1]!))) return;
+      const pid = Number(m[2]);
+      const path = join(dir, n);
+      if (pid !== process.pid && !isAlive(pid)) return rm(path, { force: true }).catch(() => undefined);
+      if (opts.staleMs === undefined) return;
+      const st = await stat(path).catch(() => undefined);
+      if (st?.isFile() && Date.now() - st.mtimeMs >= opts.staleMs) await rm(path, { force: true }).catch(() => undefined);
+    }),
+  );
 }
 
 /**
