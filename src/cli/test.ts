@@ -202,6 +202,8 @@ async function testRun(
     ...(responses.length ? { responses } : {}),
     // Elsewhere they answer nothing: said once here, and in each such test's notes.
     ...(embedded ? {} : { responsesUnused: true as const }),
+    // The embedded emulator prices its answers with this build's registry: a cached cost must not outlive those prices.
+    ...(embedded ? { localPrices: true as const } : {}),
     ...(repeat !== undefined ? { repeat } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     ...(compare ? { compare } : {}),

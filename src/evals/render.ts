@@ -6,8 +6,9 @@
 // (model, temperature, maxTokens), the safety filters that cover the template, the canned
 // answers the embedded emulator may give for the target (a test's `responses:`, its own first, in
 // the order the emulator tries them), what the target
-// serves for it (live-facts.ts: its live template or guide and the live filters), and the
-// repetition. Change any of them and the case runs again; change nothing and it does not.
+// serves for it (live-facts.ts: its live template or guide and the live filters), where
+// promptctl's registry prices the answer (the embedded emulator) the prices it does so with, and
+// the repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';
 import { filterCovers } from '../model/filters.js';
 import { liveRoutes, routedVersions, unkeyedStickyRoutes } from '../model/routing.js';
@@ -15,6 +16,7 @@ import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, Te
 import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { setEntry } from '../util/entries.js';
+import { resolveModel, type ModelCatalog } from '../tokens/registry.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
 import { renderPrompt, varProblem } from './case-vars.js';
 import { filtersNotAppliedNote, unpublishedRunNote, type LiveFacts } from './live-facts.js';
@@ -91,6 +93,12 @@ export interface PlanOptions {
   responsesUnused?: true;
   /** What the target serves (read before the calls): part of every key, so a result never outlives it. */
   live?: LiveFacts;
+  /**
+   * The target prices and counts its answers with promptctl's own model registry (the embedded
+   * emulator): what each model of a call is priced with goes into its key (`localPricing`). An
+   * emulator that says it answers from canned answers (`live.cannedAnswers`) is taken as one too.
+   */
+  localPrices?: true;
   /** Set by planTests: the Config's `models:`, the definitions of a call's models go into its key. */
   models?: Readonly<Record<string, unknown>>;
   /** Set by planTests: the test being planned, whose own `responses:` the emulator tries first. */
@@ -311,7 +319,8 @@ function templateCall(
   const models = defined.length ? { models: Object.fromEntries(defined.map((m) => [m, opts.models![m]])) } : {};
   const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName, 'template'), ...live, ...models, ...cannedAnswers(opts) });
+  const priced = localPricing(opts, rendered.map((r) => r.model));
+  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName, 'template'), ...live, ...models, ...cannedAnswers(opts), ...priced });
   const notLive = notRun ? undefined : versionsNotLive(opts.live, templateName, candidates);
   return {
     caseIndex,
@@ -325,6 +334,24 @@ function templateCall(
     ...(uncached ? { uncached } : {}),
     inputs: inputsOf(c),
   };
+}
+
+/**
+ * Where promptctl's registry prices the answers (see localPrices), what each of the call's models
+ * is priced and counted with as this build resolves it (the Config's entry over the built-in, a
+ * snapshot's family), so that an upgrade changing a built-in price makes the call again and
+ * maxCostUsd never judges a cost of the old prices. Elsewhere the server prices its answers: none,
+ * and the key is as it was.
+ */
+function localPricing(opts: PlanOptions, models: readonly (string | null)[]): { pricing?: Record<string, unknown> } {
+  if (!opts.localPrices && opts.live?.cannedAnswers === undefined) return {};
+  const pricing: Record<string, unknown> = {};
+  for (const id of [...new Set(models)].filter((m): m is string => m !== null).sort()) {
+    const m = resolveModel(id, { models: (opts.models ?? {}) as ModelCatalog });
+    // An unknown model is counted approximately and costs nothing (the emulator's modelFor).
+    setEntry(pricing, id, m ? { encoding: m.encoding, input: m.inputCostPer1M ?? null, output: m.outputCostPer1M ?? null } : null);
+  }
+  return { pricing };
 }
 
 /** The canned answers the target says it answers from, as key material (none: the key is as it was). */
