@@ -4,10 +4,11 @@
 // masked. Which live AI Studio objects are promptctl's is read from git history, only when asked.
 import { randomUUID } from 'node:crypto';
 import type { LiveState } from '../kinds/kind.js';
-import { isManaged } from '../kinds/labels.js';
+import { isManaged, ownershipLost } from '../kinds/labels.js';
 import { readLiveParts, type GuideVersionNeed, type LiveReadScope, type SurfaceFailure } from '../targets/live.js';
 import type { GitVersionContent } from '../targets/llmgateway/digests.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
+import type { GitLastChange } from '../git/last-change.js';
 import type { DesiredState } from '../model/types.js';
 import { keptOutOf } from '../model/environments.js';
 import type { Plan } from '../plan/types.js';
@@ -162,6 +163,7 @@ export async function planFromFiles(
   await setRefusedApart(ctx, opts.state, live, failed);
   const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
   const { git } = opts;
+  const templateChanges = await renameCandidatesChanged(ctx, opts.state, live);
   const plan = buildPlan(opts.state, live, {
     prune: opts.prune,
     target: opts.target.label,
@@ -182,6 +184,7 @@ export async function planFromFiles(
     tokens: versionTokenCounter(ctx.tokenMemo),
     textTokens: textTokenCounter(ctx.tokenMemo),
     ...(owned ? { owned } : {}),
+    ...(templateChanges ? { templateChanges } : {}),
     // The promotion check (DESIGN §6) reads an unchanged version's content from its guard's hash
     // (plan/promotion.ts promotedVersions): with an environment before this one, every guard is hashed.
     ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
@@ -189,6 +192,24 @@ export async function planFromFiles(
   });
   const attributed = await withTargetChangesAttributed(ctx, plan, opts.union ?? opts.state);
   return { plan: await withLiveCredentialsMasked(attributed), live };
+}
+
+/**
+ * When git last changed the file of each template git names and the target lacks, while a live
+ * template git does not define, promptctl's by its labels, may be one of them renamed
+ * (kinds/PromptTemplate/renamed.ts tells a rename by hand from one in git by it). Most plans have
+ * no such pair and ask git nothing.
+ */
+async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, live: LiveState): Promise<Map<string, GitLastChange | null> | undefined> {
+  const liveNames = new Set(live.templates.map((t) => t.name));
+  const missing = state.templates.filter((t) => !liveNames.has(t.name) && t.source.line > 0);
+  if (missing.length === 0) return undefined;
+  const gitNames = new Set(state.templates.map((t) => t.name));
+  if (!live.templates.some((t) => !gitNames.has(t.name) && (isManaged(t.labels) || ownershipLost(t.labels)))) return undefined;
+  const { lastChanged } = await import('../git/last-change.js');
+  const out = new Map<string, GitLastChange | null>();
+  for (const t of missing) out.set(t.name, await lastChanged(ctx.cwd, [t.source.file]));
+  return out;
 }
 
 /**

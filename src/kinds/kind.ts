@@ -50,7 +50,16 @@ export interface PlanContext {
    * this one is said to be so rather than "not in git" (labels.ts `notInGit`).
    */
   keptOut?: KeptOut;
+  /**
+   * When git last changed the file of each template git names and the target lacks, asked only
+   * while a live template git does not define may be one of them renamed: a rename after git's
+   * last change was made by hand on the target, one before it in git (PromptTemplate/renamed.ts).
+   */
+  templateChanges?: ReadonlyMap<string, GitChange | null>;
 }
+
+/** When git last changed some files (git/last-change.ts; null where it cannot say). */
+export type GitChange = { at: string } | 'uncommitted';
 
 /** The addresses git keeps out of `environment` (model/environments.ts `keptOutOf`). */
 export interface KeptOut {

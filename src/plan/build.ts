@@ -3,7 +3,7 @@
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { kindOf, PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
-import type { KeptOut, LiveState, Surface, TokenCounter } from '../kinds/kind.js';
+import type { KeptOut, LiveState, PlanContext, Surface, TokenCounter } from '../kinds/kind.js';
 import type { Ownership } from '../kinds/ownership.js';
 import { coverageAfter } from '../kinds/coverage.js';
 import { textLocator } from '../model/text-origin.js';
@@ -44,6 +44,8 @@ export interface BuildOptions {
   sealed?: boolean;
   /** Planning one environment: what git keeps out of it (PlanContext `keptOut`). */
   keptOut?: KeptOut;
+  /** When git last changed the templates a live one may be renamed from (PlanContext `templateChanges`). */
+  templateChanges?: PlanContext['templateChanges'];
 }
 
 /** Points each problem at its resource in git (the field at fault when known), for annotations (promotion's findings too). */
@@ -186,6 +188,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
       ...(opts.textTokens ? { textTokens: opts.textTokens } : {}),
       ...(opts.sealed === false ? { sealed: false } : {}),
       ...(opts.keptOut ? { keptOut: opts.keptOut } : {}),
+      ...(opts.templateChanges ? { templateChanges: opts.templateChanges } : {}),
     });
     // One by one: spreading a large org's actions into push() would outgrow the call stack.
     for (const a of part.actions) all.actions.push(a);

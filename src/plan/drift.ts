@@ -4,6 +4,7 @@ import type { Plan, PlanAction, PlanProblem } from './types.js';
 import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
 import { planFingerprint } from './fingerprint.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
+import { UNDER_ANOTHER_NAME } from '../kinds/PromptTemplate/renamed.js';
 import { nextPatch } from '../util/semver.js';
 
 export interface DriftEntry {
@@ -54,7 +55,8 @@ export function driftEntries(plan: Plan): DriftEntry[] {
 }
 
 function describe(a: PlanAction): string {
-  if (a.action === 'create') return 'defined in git, missing on the target';
+  // A template renamed (by hand, or in git): its note says where git's template is on the target, and what apply does.
+  if (a.action === 'create') return `defined in git, missing on the target${a.reason?.includes(UNDER_ANOTHER_NAME) ? aside(a.reason) : ''}`;
   if (a.action === 'delete') {
     // Kept out of this environment by git: git does define it, for the others.
     const kept = KEPT_OUT_WORDS.exec(a.reason ?? '')?.[0];

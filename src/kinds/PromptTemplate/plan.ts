@@ -16,6 +16,7 @@ import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies
 import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
 import { planSplit, snapshot as splitSnapshot } from '../TrafficSplit/index.js';
 import { canonical, fromWire, plainlySame, toWire } from './index.js';
+import { noteRenames } from './renamed.js';
 
 interface TemplateInputs {
   name: string;
@@ -51,6 +52,8 @@ export function planTemplates(desired: DesiredState, live: LiveState, ctx: PlanC
     if (l) input.live = l;
     planTemplate(input, ctx, protectors, part);
   }
+  // A template renamed by hand reads as one rename, not git's name created and the live one deleted apart.
+  noteRenames(part, desired, live.templates, ctx);
   return part;
 }
 
