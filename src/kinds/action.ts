@@ -194,6 +194,11 @@ export interface PlanProblem {
   field?: string;
   /** Who last changed the live object and when, when the problem is about one (drift names them). */
   liveModified?: { by?: string; at?: string };
+  /**
+   * Another live object that stands in the way (a filter not in git holding the priority this one
+   * wants), with who last changed it and when: drift names them under its address, never this one's.
+   */
+  heldBy?: { address: string; liveModified?: { by?: string; at?: string } };
   /** Where in git (set by the plan engine from the desired resource): annotations and editors use it. */
   file?: string;
   line?: number;

@@ -4,6 +4,7 @@ import type { Plan, PlanAction, PlanProblem } from './types.js';
 import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
 import { planFingerprint } from './fingerprint.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
+import { PRIORITY_CONFLICT_RULE } from '../kinds/SafetyFilter/plan.js';
 import { UNDER_ANOTHER_NAME } from '../kinds/PromptTemplate/renamed.js';
 import { nextPatch } from '../util/semver.js';
 
@@ -19,6 +20,11 @@ export interface DriftEntry {
   message: string;
   /** For problems: the rule, e.g. "immutable-version". */
   rule?: string;
+  /**
+   * For problems: the live object that stands in the way (the filter not in git holding the
+   * priority), with who last changed it and when: its stamp, kept apart from this address's.
+   */
+  heldBy?: { address: string; modifiedBy: string | null; dateModified: string | null };
 }
 
 /**
@@ -40,16 +46,29 @@ export function notCompared(plan: Plan): Plan['problems'] {
 
 export function driftEntries(plan: Plan): DriftEntry[] {
   const entries: DriftEntry[] = [];
+  // A filter whose priority another holds is one difference: the problem apply refuses on, which
+  // says the filter's own update too (listed apart, one object counted twice).
+  const conflicted = new Set(plan.problems.filter((p) => p.rule === PRIORITY_CONFLICT_RULE).map((p) => p.address));
+  const folded = new Map<string, PlanAction>();
   for (const a of plan.actions) {
     if (a.action === 'noop') continue;
+    if (conflicted.has(a.address) && !folded.has(a.address)) {
+      folded.set(a.address, a);
+      continue;
+    }
     const who = a.liveModified;
     const pending = a.action === 'delete' && a.pending ? { pending: true as const } : {};
     entries.push({ address: a.address, action: a.action, ...pending, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
   }
   for (const p of plan.problems) {
     if (NOT_COMPARED_RULES.has(p.rule) || WHOLE_PLAN_RULES.has(p.rule)) continue;
-    const who = p.liveModified;
-    entries.push({ address: p.address, action: 'problem', rule: p.rule, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: p.message });
+    const own = folded.get(p.address);
+    folded.delete(p.address);
+    // The object's own stamp: the problem's, else its folded update's; never the holder's.
+    const who = p.liveModified ?? own?.liveModified;
+    const entry: DriftEntry = { address: p.address, action: 'problem', rule: p.rule, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: own ? `${p.message}; and ${own.action === 'create' ? 'it is defined in git, missing on the target' : `it ${describe(own)}`}` : p.message };
+    if (p.heldBy) entry.heldBy = { address: p.heldBy.address, modifiedBy: p.heldBy.liveModified?.by ?? null, dateModified: p.heldBy.liveModified?.at ?? null };
+    entries.push(entry);
   }
   return entries;
 }

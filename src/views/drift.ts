@@ -64,7 +64,8 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
     const by = e.modifiedBy ? ` by ${visibleName(e.modifiedBy)}` : '';
     const unsaid = e.modifiedBy ? '' : ' (the target does not say by whom)';
     const who = e.modifiedBy || e.dateModified ? `; last changed${by} at ${e.dateModified ? visibleName(e.dateModified) : 'an unknown time'}${unsaid}` : '';
-    return `  ${visibleName(e.address)}: ${what}${who}`;
+    // The object in the way last, with its own stamp: this address's is said before it.
+    return `  ${visibleName(e.address)}: ${what}${who}${visibleName(heldBy(e))}`;
   });
   return [text.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
 }
@@ -78,7 +79,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
 function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWithin: (room: number) => string, cap: number, floor: () => number, more: string): string {
   const top = [heading, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|'];
   const rows = entries.map(
-    (e) => `| ${codeCell(e.address)} | ${fix(e)} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
+    (e) => `| ${codeCell(e.address)} | ${fix(e)} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message + heldBy(e))} |`,
   );
   // Each line but the plan's is followed by its line break.
   const table = [...top, ...rows, ''].join('\n') + '\n';
@@ -88,6 +89,17 @@ function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWith
   const room = cap - planned.length - [...top, '', leftOut(rows.length, more), '', ''].join('\n').length;
   const kept = fitLeading(rows, room, 1);
   return [...top, ...kept, '', leftOut(rows.length - kept.length, more), '', planned].join('\n');
+}
+
+/**
+ * The live object in a problem's way with its own stamp ("; held by SafetyFilter/x (last changed
+ * by … at …)"): said beside it, not in the columns that are this address's.
+ */
+function heldBy(e: DriftEntry): string {
+  if (!e.heldBy) return '';
+  const { address, modifiedBy, dateModified } = e.heldBy;
+  const stamp = modifiedBy || dateModified ? ` (last changed${modifiedBy ? ` by ${modifiedBy}` : ''} at ${dateModified ?? 'an unknown time'})` : '';
+  return `; held by ${address}${stamp}`;
 }
 
 /** What apply does about a difference, worded as the plan words it: a delete waiting for prune is not made. */

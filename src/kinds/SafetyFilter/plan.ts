@@ -151,6 +151,9 @@ export function enabledFilterLimit(actions: readonly PlanAction[], live: readonl
   ];
 }
 
+/** The rule of a priority another enabled filter holds or wants (drift counts it with the filter's own update, plan/drift.ts). */
+export const PRIORITY_CONFLICT_RULE = 'priority-conflict';
+
 interface Slot {
   action: PlanAction;
   /** Priority held now, when the live filter is enabled. */
@@ -186,12 +189,17 @@ function sequencePriorities(
     if (holder === undefined || holder === name) continue;
     const h = slots.get(holder);
     if (!h) {
-      problems.push({
+      const problem: PlanProblem = {
         address: s.action.address,
         field: 'priority',
-        rule: 'priority-conflict',
+        rule: PRIORITY_CONFLICT_RULE,
         message: `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or ${bringIntoGit(holder)}`,
-      });
+      };
+      // Who took the priority is the holder's stamp, not this filter's: kept apart, under its own address.
+      const held = live.find((l) => l.name === holder);
+      const m = held && liveModified(held);
+      problem.heldBy = m ? { address: filterAddress(holder), liveModified: m } : { address: filterAddress(holder) };
+      problems.push(problem);
       continue;
     }
     if (h.action.action === 'delete') {
@@ -205,7 +213,7 @@ function sequencePriorities(
       problems.push({
         address: s.action.address,
         field: 'priority',
-        rule: 'priority-conflict',
+        rule: PRIORITY_CONFLICT_RULE,
         message: `priority ${p} is also wanted by the enabled filter "${holder}"; priorities must be unique among enabled filters`,
       });
     }

@@ -141,6 +141,8 @@ describe('filter priorities', () => {
         line: 1,
         column: 1,
         message: expect.stringContaining('priority 10 is held by the enabled live filter "manual"'),
+        // The holder, with its own stamp (drift names it under its address, not new-guard's).
+        heldBy: expect.objectContaining({ address: 'SafetyFilter/manual' }),
       },
     ]);
     expect(plan.problems[0]!.message).toMatch(/choose another priority or bring "manual" into git \(promptctl export\)$/);
