@@ -208,7 +208,7 @@ async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, liv
   if (!live.templates.some((t) => !gitNames.has(t.name) && (isManaged(t.labels) || ownershipLost(t.labels)))) return undefined;
   const { lastChanged } = await import('../git/last-change.js');
   const out = new Map<string, GitLastChange | null>();
-  for (const t of missing) out.set(t.name, await lastChanged(ctx.cwd, [t.source.file]));
+  for (const t of missing) out.set(t.name, await lastChanged(ctx.cwd, ctx.env, [t.source.file]));
   return out;
 }
 
