@@ -2,11 +2,11 @@
 // A sink failure is a warning: the local record is already on disk, and the records a sink did not
 // take are sent again, in order, later in the run or by the next one (sink-cursor.ts). A delivery
 // that timed out may have been stored (a slow sink): it is not retried at once, is sent once more
-// at most in the run, and a second timeout gives the sink up for the run. A sink that keeps failing
-// is given up for the rest of the run once
-// its failed deliveries have taken its budget, a delivery cut off where it would overrun it; and a
-// sink still behind when the run ends (a slow one, answering each record after a second) is waited
-// for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
+// at most in the run, and a second timeout gives the sink up for the run; so does a refusal (a 4xx
+// but 408 and 429: a wrong key or URL refuses every record alike). A sink that keeps failing is
+// given up for the rest of the run once its failed deliveries have taken its budget, a delivery
+// cut off where it would overrun it; and a sink still behind when the run ends (a slow one,
+// answering each record after a second) is waited for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
 // with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
@@ -82,12 +82,13 @@ export function sinkQueue(
 ): SinkQueue {
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   let failedMs = 0;
-  // The record whose delivery timed out in this run (the sink may hold it), and whether it then
-  // timed out again: the sink is then sent nothing more in the run, so that a sink always slower
-  // than the timeout gets each record twice a run at most (it was four times: three attempts, and
-  // a fourth when the next record came).
+  // The record whose delivery timed out in this run (the sink may hold it), and why the sink is
+  // sent nothing more in the run, if it is: that record timed out again (so a sink always slower
+  // than the timeout gets each record twice a run at most; it was four times: three attempts, and
+  // a fourth when the next record came), or the sink refused a record (a 4xx but 408 and 429: a
+  // wrong key or URL refuses every record alike, and was sent the first again with each new one).
   let timedOut: number | undefined;
-  let gaveUp = false;
+  let gaveUp: { said: string; why: string } | undefined;
   const pending: SinkRecord[] = [...resume.backlog];
   // Aborted when the end of the run has waited its budget for the sink: the delivery in flight is
   // cut off and the records still queued are not sent.
@@ -95,7 +96,7 @@ export function sinkQueue(
   let queue: Promise<void> = Promise.resolve();
   /** Sends the pending records in order until one fails, the budget is spent or none is left. */
   const pump = async (): Promise<void> => {
-    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted && !gaveUp) {
+    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted && gaveUp === undefined) {
       const record = pending[0]!;
       const started = Date.now();
       // What is left of the budget bounds this delivery too: its attempts end with the budget.
@@ -109,12 +110,13 @@ export function sinkQueue(
       }
       failedMs += Date.now() - started;
       if (failure.timedOut) {
-        gaveUp = timedOut === record.seq;
+        if (timedOut === record.seq) gaveUp = { said: 'timed out twice', why: 'timed out twice (the sink may hold it)' };
         timedOut = record.seq;
       }
+      if (failure.refused !== undefined) gaveUp = { said: `was refused (HTTP ${failure.refused})`, why: `was refused (HTTP ${failure.refused})` };
       if (!late.signal.aborted) {
         const spentNote = spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : '';
-        const next = gaveUp ? ', and not sent again in this run: it timed out twice' : ' and sent again before any later one';
+        const next = gaveUp !== undefined ? `, and not sent again in this run: it ${gaveUp.said}` : ' and sent again before any later one';
         warn(`${failure.warning}${spentNote}; record ${record.seq} is kept in ${file}${next}`);
       }
       return;
@@ -140,8 +142,8 @@ export function sinkQueue(
       const which = seqs.length === 1 ? `${first}` : last - first + 1 === seqs.length ? `${first}–${last}` : seqs.join(', ');
       const why = late.signal.aborted
         ? `still delivering ${seconds(budgetMs)} s after the run's last record`
-        : gaveUp
-          ? `after record ${first} timed out twice (the sink may hold it)`
+        : gaveUp !== undefined
+          ? `after record ${first} ${gaveUp.why}`
           : failedMs >= budgetMs
             ? `after ${seconds(failedMs)} s of failed deliveries`
             : 'after its last delivery failed';
@@ -193,12 +195,19 @@ export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string
 }
 
 /**
- * A delivery that failed: its warning, and whether its last attempt timed out (the sink may have
- * stored the record, and only answered too late).
+ * A delivery that failed: its warning, whether its last attempt timed out (the sink may have
+ * stored the record, and only answered too late), and the status of a refusal (a 4xx but 408 and
+ * 429, which ask to be sent later): sent again, it would be refused again.
  */
 export interface FailedDelivery {
   warning: string;
   timedOut: boolean;
+  refused?: number;
+}
+
+/** A 4xx the sink will answer again whenever the record is sent (408 and 429 ask for later). */
+function refusal(status: number): number | undefined {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429 ? status : undefined;
 }
 
 /** Sends BODY once (with retries, none after a timeout); resolves to the failure, or null when the sink took it. */
@@ -253,8 +262,12 @@ export async function deliverToSink(
     if (head !== undefined && head < 300) return failed(delivered(sink, head));
     const where = describeSinkUrl(sink.url);
     const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
-    if (err instanceof HTTPError) return failed(`audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`);
-    if (head !== undefined) return failed(`audit sink ${where}: HTTP ${head} ${attempts}`);
+    const status = err instanceof HTTPError ? err.response.statusCode : head;
+    if (status !== undefined) {
+      const f = failed(`audit sink ${where}: HTTP ${status} ${attempts}`)!;
+      const refused = refusal(status);
+      return refused === undefined ? f : { ...f, refused };
+    }
     if (opts.signal?.aborted) return failed(`audit sink ${where}: cut off ${attempts}`);
     // got's message and options can carry headers (the signature); print only the code, or the
     // command's own words for it.

@@ -1,0 +1,75 @@
+// An HTTP audit sink that refuses records (a 401 for a wrong signing key, a 404 for a wrong URL, a
+// 400) was sent the first record again with every new record of the run: a refusal is not retried,
+// so each attempt failed fast and the 20 s budget hardly moved (an apply of 1,000 changes made
+// 1,000 requests for record 1, each refused). A refusal (4xx other than 408 and 429, which say
+// "later") now gives the sink up for the run at once, saying why; the records stay in the trail
+// and the next run sends them first (the cursor is untouched).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+
+let dir: string;
+let server: Server;
+let url: string;
+/** The status the sink answers with, and the seqs it was sent. */
+let status: number;
+let received: number[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-refuses-'));
+  received = [];
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq: number }).seq);
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const input = (n: number): AuditInput => ({ address: `PromptTemplate/t${n}`, action: 'create', outcome: 'success', actor: 'a', commit: null, planId: 'p', resourceId: null, before: null, after: null, correlationId: null });
+
+async function run(file: string, seqs: number[]): Promise<string[]> {
+  const warnings: string[] = [];
+  const log = await openAuditLog(file, { sinks: [{ url }], env: {}, onWarning: (m) => warnings.push(m), sinkOptions: { backoffLimitMs: 5 } });
+  for (const n of seqs) await log.append(input(n));
+  await log.close();
+  return warnings;
+}
+
+describe('an audit sink that refuses records', () => {
+  it.each([401, 404, 400])('is given up for the run at its first refusal (HTTP %i), and the next run sends every record first', async (code) => {
+    const file = join(dir, 'audit.jsonl');
+    status = code;
+    const warnings = await run(file, [1, 2, 3, 4, 5, 6, 7, 8]);
+    // Record 1 once: not again with each later record.
+    expect(received).toEqual([1]);
+    expect(warnings[0]).toMatch(new RegExp(`: HTTP ${code} after 1 attempt; record 1 is kept in .*audit\\.jsonl, and not sent again in this run: it was refused \\(HTTP ${code}\\)$`));
+    expect(warnings.at(-1)).toMatch(new RegExp(`8 records \\(1–8\\) not sent in this run after record 1 was refused \\(HTTP ${code}\\); they are kept in .*, and the next run sends them first$`));
+    // Fixed (the key, the URL): the next run delivers them all, in order, before its own.
+    status = 204;
+    received = [];
+    expect(await run(file, [9])).toEqual([]);
+    expect(received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('still tries a record again later in the run after a 429 (the sink says "later", not "no")', async () => {
+    const file = join(dir, 'audit.jsonl');
+    status = 429;
+    await run(file, [1, 2, 3]);
+    expect(received.filter((s) => s === 1).length).toBeGreaterThan(1);
+  });
+});
