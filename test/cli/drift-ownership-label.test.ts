@@ -7,24 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scenario, type Scenario } from '../helpers/scenario.js';
+import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
-let token: string;
+/** Gateway calls as an operator's script makes them (test/helpers/scenario.ts). */
+let http: OperatorCall;
 const git = (...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: s.dir.path, stdio: 'pipe' });
-
-/** A call as an operator's script makes it: plain HTTP, not promptctl's client. */
-async function http(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${s.emu.url}/api/v2/llmgateway${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
 
 /** GET, change the labels, PUT back with the version read: what the Genesys UI does on save. */
 async function relabel(path: string, change: (labels: Record<string, string>) => Record<string, string>): Promise<Record<string, unknown>> {
@@ -33,10 +22,7 @@ async function relabel(path: string, change: (labels: Record<string, string>) =>
   return http('PUT', path, { ...body, labels: change(body.labels as Record<string, string>) });
 }
 
-async function liveId(collection: 'prompttemplates' | 'safetyfilters', name: string): Promise<string> {
-  const list = (await http('GET', `/${collection}?pageSize=100`)) as { entities: { id: string; name: string }[] };
-  return list.entities.find((e) => e.name === name)!.id;
-}
+const liveId = (collection: 'prompttemplates' | 'safetyfilters', name: string) => liveIdOf(http, collection, name);
 
 const withoutManagedBy = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'managed-by'));
 
@@ -47,12 +33,7 @@ beforeEach(async () => {
   git('commit', '-q', '-m', 'prompts');
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
-  const login = await fetch(`${s.emu.url}/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  token = ((await login.json()) as { access_token: string }).access_token;
+  http = await operatorCalls(s.emu.url);
 });
 afterEach(async () => {
   await s.close();

@@ -4,33 +4,17 @@
 // apply refuses on, naming the filter that holds the priority with ITS who and when, never put
 // under the git filter's address. In-process CLI against a real emulator on port 0, raw HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scenario, type Scenario } from '../helpers/scenario.js';
+import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
-let token: string;
-
-/** A call as an operator's script makes it: plain HTTP, not promptctl's client. */
-async function http(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${s.emu.url}/api/v2/llmgateway${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
+/** Gateway calls as an operator's script makes them (test/helpers/scenario.ts). */
+let http: OperatorCall;
 
 beforeEach(async () => {
   s = await scenario();
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
-  const login = await fetch(`${s.emu.url}/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  token = ((await login.json()) as { access_token: string }).access_token;
+  http = await operatorCalls(s.emu.url);
 });
 afterEach(async () => {
   await s.close();
@@ -38,8 +22,7 @@ afterEach(async () => {
 
 describe('a priority a filter in git holds, taken by a filter made by hand', () => {
   it('is one difference naming the holder with its own who and when', { timeout: 60_000 }, async () => {
-    const list = (await http('GET', '/safetyfilters?pageSize=100')) as { entities: { id: string; name: string }[] };
-    const id = list.entities.find((e) => e.name === 'org-hate-speech')!.id;
+    const id = await liveIdOf(http, 'safetyfilters', 'org-hate-speech');
     const { dateCreated, dateModified, createdBy, modifiedBy, selfUri, ...body } = await http('GET', `/safetyfilters/${id}`);
     void [dateCreated, dateModified, createdBy, modifiedBy, selfUri];
     delete body.id;

@@ -6,10 +6,11 @@
 // In-process CLI (test/helpers/cli.ts) against a real emulator on port 0, changed by raw HTTP.
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scenario, type Scenario } from '../helpers/scenario.js';
+import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
-let token: string;
+/** Gateway calls as an operator's script makes them (test/helpers/scenario.ts). */
+let http: OperatorCall;
 // Committed well before the apply: the rename by hand comes after git's last change to the template,
 // whatever second the test runs in (a commit's time is to the second).
 const git = (...args: string[]) =>
@@ -18,18 +19,6 @@ const git = (...args: string[]) =>
     stdio: 'pipe',
     env: { ...process.env, GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z' },
   });
-
-/** A call as an operator's script makes it: plain HTTP, not promptctl's client. */
-async function http(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${s.emu.url}/api/v2/llmgateway${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
 
 /** GET, rename, PUT back with the version read: what the Genesys UI does on save. */
 async function rename(id: string, name: string): Promise<Record<string, unknown>> {
@@ -46,12 +35,7 @@ beforeEach(async () => {
   git('commit', '-q', '-m', 'prompts');
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
-  const login = await fetch(`${s.emu.url}/oauth/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  token = ((await login.json()) as { access_token: string }).access_token;
+  http = await operatorCalls(s.emu.url);
 });
 afterEach(async () => {
   await s.close();
@@ -59,8 +43,7 @@ afterEach(async () => {
 
 describe('a template renamed by hand on the target', () => {
   it('reads as one rename in drift and plan, naming both names, who, when and what apply does', { timeout: 60_000 }, async () => {
-    const list = (await http('GET', '/prompttemplates?pageSize=100')) as { entities: { id: string; name: string }[] };
-    const id = list.entities.find((e) => e.name === 'billing-assistant')!.id;
+    const id = await liveIdOf(http, 'prompttemplates', 'billing-assistant');
     const renamed = await rename(id, 'billing-helper');
     const by = (renamed.modifiedBy as { id: string }).id;
     const at = renamed.dateModified as string;
@@ -101,8 +84,7 @@ describe('a template renamed by hand on the target', () => {
   it('is no rename when the renamed template carries no mark of promptctl', { timeout: 60_000 }, async () => {
     // Renamed with its labels replaced: nothing says promptctl ever wrote it (a colleague's copy,
     // say), so it is left alone as any hand-made template is, and no rename is claimed.
-    const list = (await http('GET', '/prompttemplates?pageSize=100')) as { entities: { id: string; name: string }[] };
-    const id = list.entities.find((e) => e.name === 'billing-assistant')!.id;
+    const id = await liveIdOf(http, 'prompttemplates', 'billing-assistant');
     const { dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic, ...body } = await http('GET', `/prompttemplates/${id}`);
     void [dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic];
     delete body.id;

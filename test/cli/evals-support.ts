@@ -249,6 +249,22 @@ export async function evalsProject(tests: Record<string, string> = {}, opts: Emu
   };
 }
 
+/**
+ * The faq project in DIR (prompts/faq.yaml and an empty prompts/tests/) against an emulator allowing
+ * `rateLimit` requests a `rateWindowMs` window, its live objects made first on one without a tight
+ * budget over the same state (createLive's own calls would wait for it too).
+ */
+export async function faqBehindRateLimit(dir: string, rateLimit: number, rateWindowMs: number): Promise<TestEmulator> {
+  const stateFile = join(dir, 'org.json');
+  const setup = await startTestEmulator({ stateFile, responses: RESPONSES, rateLimit: 1_000_000 });
+  await createLive(setup.api);
+  await setup.close();
+  const emu = await startTestEmulator({ stateFile, responses: RESPONSES, rateLimit, rateWindowMs });
+  await mkdir(join(dir, 'prompts', 'tests'), { recursive: true });
+  await writeFile(join(dir, 'prompts', 'faq.yaml'), `${PROMPTS_YAML}\n`);
+  return emu;
+}
+
 /** The attributes of the first element named `tag` in an XML text. */
 export function xmlAttributes(xml: string, tag: string): Record<string, string> {
   const m = new RegExp(`<${tag}\\s([^>]*)>`).exec(xml);

@@ -5,6 +5,7 @@
 // keep theirs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
+import { questionBot } from '../helpers/documents.js';
 import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BUILT_IN_MODELS, type ModelInfo } from '../../src/tokens/registry.js';
 import { planTests } from '../../src/evals/render.js';
@@ -16,38 +17,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-const PROMPTS = `apiVersion: promptctl/v1
-kind: PromptTemplate
-metadata:
-  name: cost-bot
-spec:
-  model: gpt-4o-mini
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: cost-bot
-  version: "1.0.0"
-  systemInstruction: "Answer."
-  userTemplate: "Q: {{question}}"
-  variables:
-    - name: question
-      type: string
-      maxLength: 100
-  maxTokens: 5
----
-apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: cost-check
-spec:
-  target: {template: cost-bot, version: "1.0.0"}
-  cases:
-    - name: cheap enough
-      vars: {question: hi}
-      expect:
-        - maxCostUsd: 0.001
-`;
+const PROMPTS = questionBot({ template: 'cost-bot', model: 'gpt-4o-mini', test: 'cost-check', caseName: 'cheap enough', expect: 'maxCostUsd: 0.001' });
 
 /** Runs `body` with gpt-4o-mini's built-in input price set to `price`, as an upgrade that changes it would. */
 async function withPrice<T>(price: number, body: () => Promise<T>): Promise<T> {

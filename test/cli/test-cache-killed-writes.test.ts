@@ -6,6 +6,7 @@ import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
+import { questionBot } from '../helpers/documents.js';
 import { promptsIn, type TempDir } from '../helpers/tmp.js';
 
 let dir: TempDir | undefined;
@@ -14,38 +15,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-const PROMPTS = `apiVersion: promptctl/v1
-kind: PromptTemplate
-metadata:
-  name: echo-bot
-spec:
-  model: gpt-4o-mini
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: echo-bot
-  version: "1.0.0"
-  systemInstruction: "Answer."
-  userTemplate: "Q: {{question}}"
-  variables:
-    - name: question
-      type: string
-      maxLength: 100
-  maxTokens: 5
----
-apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: echo-check
-spec:
-  target: {template: echo-bot, version: "1.0.0"}
-  cases:
-    - name: answers
-      vars: {question: hi}
-      expect:
-        - maxCostUsd: 1
-`;
+const PROMPTS = questionBot({ template: 'echo-bot', model: 'gpt-4o-mini', test: 'echo-check', caseName: 'answers', expect: 'maxCostUsd: 1' });
 
 describe('the test cache after a run was killed mid-write', () => {
   it('removes the temp files of writes whose process is gone, or abandoned long ago, and keeps one that may be under way', async () => {

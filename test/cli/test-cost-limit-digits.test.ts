@@ -3,6 +3,7 @@
 // as a pass. The price is the Config's (a model priced so that the call costs $0.1400000014).
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
+import { questionBot } from '../helpers/documents.js';
 import { promptsIn, type TempDir } from '../helpers/tmp.js';
 
 let dir: TempDir | undefined;
@@ -18,38 +19,8 @@ spec:
     pricey-model: {encoding: o200k_base, contextWindow: 128000, inputCostPer1M: 10000.0001, outputCostPer1M: 0}
 `;
 
-const PROMPTS = (limit: string, not = false): string => `apiVersion: promptctl/v1
-kind: PromptTemplate
-metadata:
-  name: cost-bot
-spec:
-  model: pricey-model
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: cost-bot
-  version: "1.0.0"
-  systemInstruction: "Answer."
-  userTemplate: "Q: {{question}}"
-  variables:
-    - name: question
-      type: string
-      maxLength: 100
-  maxTokens: 5
----
-apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: cost-check
-spec:
-  target: {template: cost-bot, version: "1.0.0"}
-  cases:
-    - name: cheap enough
-      vars: {question: hi}
-      expect:
-        - maxCostUsd: ${limit}${not ? '\n          not: true' : ''}
-`;
+const PROMPTS = (limit: string, not = false): string =>
+  questionBot({ template: 'cost-bot', model: 'pricey-model', test: 'cost-check', caseName: 'cheap enough', expect: `maxCostUsd: ${limit}${not ? '\n          not: true' : ''}` });
 
 describe('maxCostUsd beside a cost that rounds to it', () => {
   it('says the cost to the digits that show it is above the limit', async () => {

@@ -1,13 +1,13 @@
 // On a terminal, `test` draws its progress bar in place: a notice said meanwhile (a wait for the
 // rate limit's next window, a retry) ran on from the bar's end ("[###...] 2/7 casesrate limit: …").
 // It now erases the bar, takes its own line, and the bar is drawn again below it.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
-import { createLive, manyCasesTest, PROMPTS_YAML, RESPONSES } from './evals-support.js';
+import { faqBehindRateLimit, manyCasesTest } from './evals-support.js';
 
 let emu: TestEmulator | undefined;
 let dir: TempDir | undefined;
@@ -20,15 +20,9 @@ afterEach(async () => {
 describe('a notice while the progress bar is drawn', () => {
   it('erases the bar, is said on a line of its own, and the bar comes back below it', async () => {
     dir = await tempDir('promptctl-test-bar-');
-    const stateFile = join(dir.path, 'org.json');
-    const setup = await startTestEmulator({ stateFile, responses: RESPONSES, rateLimit: 1_000_000 });
-    await createLive(setup.api);
-    await setup.close();
     // Three requests a window of 2.5 s: seven cases (a call each) finish over three windows, the
     // bar drawn between them, and each wait for the next window is said.
-    emu = await startTestEmulator({ stateFile, responses: RESPONSES, rateLimit: 3, rateWindowMs: 2500 });
-    await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
-    await writeFile(join(dir.path, 'prompts', 'faq.yaml'), `${PROMPTS_YAML}\n`);
+    emu = await faqBehindRateLimit(dir.path, 3, 2500);
     await writeFile(join(dir.path, 'prompts', 'tests', 'many.yaml'), manyCasesTest(7, { name: 'refund', question: 'How long does a refund take?', expect: 'contains: "working days"' }));
     const r = await runCliInProcess(['test'], { cwd: dir.path, env: emu.env, tty: true });
     expect(r.code, r.stderr).toBe(0);

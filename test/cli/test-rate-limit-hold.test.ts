@@ -2,15 +2,15 @@
 // the gateway's inin-ratelimit-* headers, so a test run past the budget sends no request that a
 // 429 would refuse (and no retry notice is said): it waited for the window to reset, up to a
 // minute against Genesys's 300 a minute, with its log silent after "running N calls".
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pacedNotice } from '../../src/cli/target.js';
 import { Pacer } from '../../src/genesys/ratelimit.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
-import { createLive, PROMPTS_YAML, REFUND_TEST, RESPONSES } from './evals-support.js';
+import { faqBehindRateLimit, REFUND_TEST } from './evals-support.js';
 
 let emu: TestEmulator | undefined;
 let dir: TempDir | undefined;
@@ -40,16 +40,9 @@ describe('a hold for want of rate budget', () => {
 
   it('is printed while a test run waits for the window to reset', async () => {
     dir = await tempDir('promptctl-test-paced-');
-    const stateFile = join(dir.path, 'org.json');
-    // The live objects, made on an emulator without a tight budget (createLive's own calls would wait too).
-    const setup = await startTestEmulator({ stateFile, responses: RESPONSES, rateLimit: 1_000_000 });
-    await createLive(setup.api);
-    await setup.close();
     // Three requests a window of 2.5 s: the run's reads of the target spend most of it, and its
     // four calls wait for the next window (the pacer learned the budget from the first answers).
-    emu = await startTestEmulator({ stateFile, responses: RESPONSES, rateLimit: 3, rateWindowMs: 2500 });
-    await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
-    await writeFile(join(dir.path, 'prompts', 'faq.yaml'), `${PROMPTS_YAML}\n`);
+    emu = await faqBehindRateLimit(dir.path, 3, 2500);
     await writeFile(join(dir.path, 'prompts', 'tests', 'refund.yaml'), REFUND_TEST);
     const r = await runCliInProcess(['test', '--repeat', '4', '--no-cache'], { cwd: dir.path, env: emu.env });
     expect(r.code, r.stderr).toBe(0);

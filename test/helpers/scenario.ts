@@ -53,3 +53,32 @@ export function plannedChanges(planText: string): string[] {
   // A delete left pending (prune off) counts as a delete: "- delete (pending: prune is off) ADDRESS".
   return [...planText.matchAll(/^\s+[+~-] (create|update|delete)(?: \(pending: [^)]*\))? (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
 }
+
+/** A call as an operator's script makes it to the gateway (`/api/v2/llmgateway` + path): plain HTTP, not promptctl's client. */
+export type OperatorCall = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
+
+/** Logs in to the emulator at `url` as an operator would (its own token) and returns its gateway calls; a status of 300 or more throws. */
+export async function operatorCalls(url: string): Promise<OperatorCall> {
+  const login = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const token = ((await login.json()) as { access_token: string }).access_token;
+  return async (method, path, body) => {
+    const r = await fetch(`${url}/api/v2/llmgateway${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await r.text();
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+}
+
+/** The id of the live object `name` in a gateway listing (first page of 100). */
+export async function liveIdOf(http: OperatorCall, collection: 'prompttemplates' | 'safetyfilters', name: string): Promise<string> {
+  const list = (await http('GET', `/${collection}?pageSize=100`)) as { entities: { id: string; name: string }[] };
+  return list.entities.find((e) => e.name === name)!.id;
+}
