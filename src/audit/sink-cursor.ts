@@ -7,10 +7,10 @@
 // the receiver drops as duplicates; it is never ahead of what the sink took. Where a sink resumes
 // when a run opens the trail, its backlog and its cursor moved on: `resumeSink`, which also removes
 // the temp files of cursor writes a kill cut short.
-import { createHash, randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { removeKilledTemps } from '../util/atomic-file.js';
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { removeKilledTemps, tempPathFor } from '../util/atomic-file.js';
 import { splitLines } from './chain-walker.js';
 import { describeSinkUrl, type HttpAuditSink, type SinkResume } from './sink.js';
 import type { AuditAnchor } from './record.js';
@@ -51,7 +51,7 @@ export async function readCursor(path: string): Promise<SinkCursor | undefined> 
 
 /** Replaces the cursor whole (a reader sees the old one or the new one). `url`: as it may be printed. */
 export async function writeCursor(path: string, cursor: SinkCursor, url: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  const tmp = tempPathFor(path);
   try {
     await writeFile(tmp, `${JSON.stringify({ sink: url, seq: cursor.seq, hash: cursor.hash })}\n`);
     await rename(tmp, path);

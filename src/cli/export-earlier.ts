@@ -15,6 +15,7 @@ import { documentAddressOf } from '../config/document-addresses.js';
 import { GUIDES_DIR, SUMMARIES_DIR, type ExportDocument } from '../export/documents.js';
 import { documentsToYaml } from '../export/yaml.js';
 import { UserError } from '../util/errors.js';
+import { tempOf } from '../util/atomic-file.js';
 import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { normalizeText } from '../model/text.js';
@@ -97,8 +98,8 @@ function referredInCase(refs: ReadonlySet<string>, found: ReadonlySet<string>, i
   return inCase;
 }
 
-/** A temp file of writeFileAtomic's beside a YAML or Markdown file, with the pid of the process that wrote it. */
-const TEMP_FILE = /^.+\.(?:ya?ml|md)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** A YAML or Markdown file, whose temp files (util/atomic-file.ts tempOf) a killed export left. */
+const WRITTEN_FILE = /\.(?:ya?ml|md)$/;
 
 /** Earlier.temps: at the top of --out, under guides/ and summaries/ ('/'-separated, sorted). */
 async function killedWrites(dir: string): Promise<string[]> {
@@ -107,9 +108,9 @@ async function killedWrites(dir: string): Promise<string[]> {
   for (const folder of ['', GUIDES_DIR, SUMMARIES_DIR]) {
     const entries = await readdir(join(dir, folder), { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
-      const pid = e.isFile() ? TEMP_FILE.exec(e.name)?.[1] : undefined;
+      const temp = e.isFile() ? tempOf(e.name) : undefined;
       // A process still running may be writing it now (another export into the same directory).
-      if (pid !== undefined && !isAlive(Number(pid))) out.push(folder === '' ? e.name : `${folder}/${e.name}`);
+      if (temp !== undefined && WRITTEN_FILE.test(temp.file) && !isAlive(temp.pid)) out.push(folder === '' ? e.name : `${folder}/${e.name}`);
     }
   }
   return out.sort();

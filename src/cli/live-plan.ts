@@ -4,7 +4,8 @@
 // masked. Which live AI Studio objects are promptctl's is read from git history, only when asked.
 import { randomUUID } from 'node:crypto';
 import type { LiveState } from '../kinds/kind.js';
-import { isManaged, ownershipLost } from '../kinds/labels.js';
+import { isManaged } from '../kinds/labels.js';
+import { stamped } from '../kinds/PromptTemplate/renamed.js';
 import { readLiveParts, type GuideVersionNeed, type LiveReadScope, type SurfaceFailure } from '../targets/live.js';
 import type { GitVersionContent } from '../targets/llmgateway/digests.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
@@ -205,7 +206,7 @@ async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, liv
   const missing = state.templates.filter((t) => !liveNames.has(t.name) && t.source.line > 0);
   if (missing.length === 0) return undefined;
   const gitNames = new Set(state.templates.map((t) => t.name));
-  if (!live.templates.some((t) => !gitNames.has(t.name) && (isManaged(t.labels) || ownershipLost(t.labels)))) return undefined;
+  if (!live.templates.some((t) => !gitNames.has(t.name) && stamped(t))) return undefined;
   const { lastChanged } = await import('../git/last-change.js');
   const out = new Map<string, GitLastChange | null>();
   for (const t of missing) out.set(t.name, await lastChanged(ctx.cwd, ctx.env, [t.source.file]));

@@ -6,12 +6,26 @@ import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
 import type { DesiredBody, FieldChange, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
 import { canonicalHash, compareWithLive, diffCanonical, type Canonical } from './canonical.js';
-import type { ApplyContext, CallResult, Snapshot } from './kind.js';
+import type { ApplyContext, CallResult, GitChange, Snapshot } from './kind.js';
 
 /** Who last changed a live object and when, as the server says. */
 export interface LiveStamp {
   modifiedBy?: { id: string };
   dateModified?: string;
+}
+
+/**
+ * Whether the target changed an object (`liveAt`, its dateModified) after git last changed the
+ * files defining it: true by hand on the target, false in git (uncommitted changes are git's
+ * newest); undefined when either time is unknown. A commit's time is to the second: it may have
+ * been made up to a second after the time it shows.
+ */
+export function changedAfterGit(liveAt: string | undefined, git: GitChange | null | undefined): boolean | undefined {
+  if (git === 'uncommitted') return false;
+  if (!git || liveAt === undefined) return undefined;
+  const live = Date.parse(liveAt);
+  const committed = Date.parse(git.at) + 1000;
+  return Number.isFinite(live) && Number.isFinite(committed) ? live >= committed : undefined;
 }
 
 /** Who last changed the live object, for drift reports; undefined when the server does not say. */

@@ -3,7 +3,9 @@
 import type { Plan, PlanAction, PlanProblem } from './types.js';
 import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
 import { planFingerprint } from './fingerprint.js';
+import type { GitChange } from '../kinds/kind.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
+import { changedAfterGit } from '../kinds/shared.js';
 import { PRIORITY_CONFLICT_RULE } from '../kinds/SafetyFilter/plan.js';
 import { UNDER_ANOTHER_NAME } from '../kinds/PromptTemplate/renamed.js';
 import { nextPatch } from '../util/semver.js';
@@ -103,9 +105,6 @@ export function aside(reason: string | undefined): string {
   return /[()]/.test(reason) ? ` — ${reason}` : ` (${reason})`;
 }
 
-/** When git last changed the files defining an object (git/last-change.ts says it; null: unknown). */
-export type GitLastChange = { at: string } | 'uncommitted';
-
 /** The problem of a published version whose content git and the target disagree on. */
 export const IMMUTABLE_VERSION_RULE = 'immutable-version';
 
@@ -116,7 +115,7 @@ export const IMMUTABLE_VERSION_RULE = 'immutable-version';
  * reworded as drift, naming who changed the target and when; the plan is sealed again when it
  * was sealed. `changes` maps an address to when git last changed what defines it.
  */
-export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitLastChange | null>): Plan {
+export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitChange | null>): Plan {
   let moved = false;
   const problems = plan.problems.map((p) => {
     const target = changedOnTarget(p, changes.get(p.address));
@@ -131,13 +130,10 @@ export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitLa
 }
 
 /** The problem's live change when it is later than git's last change to the object's files. */
-function changedOnTarget(p: PlanProblem, git: GitLastChange | null | undefined): { at: string; gitAt: string } | undefined {
+function changedOnTarget(p: PlanProblem, git: GitChange | null | undefined): { at: string; gitAt: string } | undefined {
   const at = p.liveModified?.at;
   if (p.rule !== IMMUTABLE_VERSION_RULE || at === undefined || !git || git === 'uncommitted') return undefined;
-  const live = Date.parse(at);
-  // A commit's time is to the second: it may have been made up to a second after the time it shows.
-  const committed = Date.parse(git.at) + 1000;
-  return Number.isFinite(live) && Number.isFinite(committed) && live >= committed ? { at, gitAt: git.at } : undefined;
+  return changedAfterGit(at, git) ? { at, gitAt: git.at } : undefined;
 }
 
 function targetChangedMessage(p: PlanProblem, at: string, gitAt: string): string {

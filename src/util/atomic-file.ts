@@ -30,7 +30,7 @@ export async function writeFileAtomic(path: string, text: string, opts: { onTemp
   const abs = resolve(path);
   const existing = await refuseSpecialFile(abs);
   await makeDirectories(dirname(abs));
-  const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  const tmp = tempPathFor(abs);
   // Made in the same turn it is named, so a signal (heard only between turns) finds it not named
   // or there to remove: an asynchronous open in flight as the process ended made it after the
   // clean-up. Opened again without creating it, so one removed meanwhile is not made again.
@@ -56,8 +56,19 @@ export async function writeFileAtomic(path: string, text: string, opts: { onTemp
   await syncDir(dirname(abs));
 }
 
-/** A temp file of a write made as writeFileAtomic makes it: `<file>.<pid>.<8 hex>.tmp`. */
+/** Where a write to `path` goes first, before its rename: `<file>.<pid>.<8 hex>.tmp`, this process's, one of its own. */
+export function tempPathFor(path: string): string {
+  return `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+}
+
+/** A temp file named as tempPathFor names them. */
 const TEMP_NAME = /^(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** The file a temp file's write was for and the pid of the process that made it, when `name` is one (tempPathFor). */
+export function tempOf(name: string): { file: string; pid: number } | undefined {
+  const m = TEMP_NAME.exec(name);
+  return m ? { file: m[1]!, pid: Number(m[2]) } : undefined;
+}
 
 /**
  * Removes, from `dir`, the temp files of writes whose process was killed between the write and the
@@ -70,9 +81,9 @@ export async function removeKilledTemps(dir: string, opts: { of?: (file: string)
   const names = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(
     names.map(async (n) => {
-      const m = TEMP_NAME.exec(n);
-      if (!m || (opts.of !== undefined && !opts.of(m[1]!))) return;
-      const pid = Number(m[2]);
+      const temp = tempOf(n);
+      if (!temp || (opts.of !== undefined && !opts.of(temp.file))) return;
+      const { pid } = temp;
       const path = join(dir, n);
       if (pid !== process.pid && !isAlive(pid)) return rm(path, { force: true }).catch(() => undefined);
       if (opts.staleMs === undefined) return;

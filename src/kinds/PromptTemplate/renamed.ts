@@ -25,7 +25,7 @@ import { canonicalEqual } from '../canonical.js';
 import type { GitChange, PlanContext } from '../kind.js';
 import { isManaged, ownershipLost } from '../labels.js';
 import { canonical as versionCanonical } from '../PromptVersion/index.js';
-import { liveModified } from '../shared.js';
+import { changedAfterGit, liveModified } from '../shared.js';
 
 /** The words every rename note holds: drift shows a create's reason only when they are in it (plan/drift.ts). */
 export const UNDER_ANOTHER_NAME = 'under another name';
@@ -51,7 +51,7 @@ export function noteRenames(part: PlanPart, desired: Pick<DesiredState, 'templat
 }
 
 /** promptctl wrote it: `managed-by: promptctl`, or a `promptctl.dev/` label whose managed-by was removed. */
-function stamped(l: WireTemplate): boolean {
+export function stamped(l: WireTemplate): boolean {
   return isManaged(l.labels) || ownershipLost(l.labels);
 }
 
@@ -88,13 +88,8 @@ function heldVersions(l: WireTemplate, git: readonly PromptVersion[]): string[] 
 type Where = 'by hand' | 'in git' | 'unknown';
 
 function renamedWhere(live: WireTemplate, git: GitChange | null | undefined): Where {
-  if (git === 'uncommitted') return 'in git';
-  if (!git || !live.dateModified) return 'unknown';
-  const changed = Date.parse(live.dateModified);
-  // A commit's time is to the second: it may have been made up to a second after the time it shows.
-  const committed = Date.parse(git.at) + 1000;
-  if (!Number.isFinite(changed) || !Number.isFinite(committed)) return 'unknown';
-  return changed >= committed ? 'by hand' : 'in git';
+  const byHand = changedAfterGit(live.dateModified || undefined, git);
+  return byHand === undefined ? 'unknown' : byHand ? 'by hand' : 'in git';
 }
 
 function note(part: PlanPart, r: Rename, where: Where): void {

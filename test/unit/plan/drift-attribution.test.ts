@@ -1,7 +1,8 @@
 // Which side changed a published version git and the target disagree on (plan/drift.ts
 // attributeToTarget): the target when it changed after git last did, to the commit's second.
 import { describe, expect, it } from 'vitest';
-import { attributeToTarget, type GitLastChange } from '../../../src/plan/drift.js';
+import type { GitChange } from '../../../src/kinds/kind.js';
+import { attributeToTarget } from '../../../src/plan/drift.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan } from '../../../src/plan/types.js';
 
@@ -32,7 +33,7 @@ function plan(at: string | undefined, sealed = true): Plan {
 }
 
 const said = (p: Plan) => p.problems[0]!.message;
-const git = (change: GitLastChange | null) => new Map([[ADDRESS, change]]);
+const git = (change: GitChange | null) => new Map([[ADDRESS, change]]);
 
 describe('attributeToTarget', () => {
   it('words a version the target changed after git last did as drift, by whom and when, with what to do; sealed again', () => {
