@@ -112,7 +112,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const inPlan = new Set(todo.map((a) => a.address));
   // Dependencies on noop actions (or on addresses outside the plan) are already satisfied.
   const deps = new Map(todo.map((a) => [a.address, a.dependsOn.filter((d) => inPlan.has(d) && d !== a.address)]));
-  // Deletes wait for the writes of earlier phases too, not only for what they name.
+  // Deletes wait for every action of earlier phases too (writes and deletes), not only for what they name.
   const gate = removalGate(todo, deps);
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
   const ids = createIdBook(api, plan.actions);

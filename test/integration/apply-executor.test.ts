@@ -443,6 +443,31 @@ describe('executePlan', () => {
     expect((await emu.api.listTemplates()).map((t) => t.name).sort()).toEqual(['new-name', 'old-name']);
   });
 
+  it('keeps the filter guarding a template whose delete failed: filters go only after the templates', async () => {
+    // Found with the binary: the filter's delete started beside the template's, so a template
+    // whose delete failed kept serving without the filter that guarded it.
+    const guard = filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['old'] } });
+    expect((await run(await plan(desiredState({ templates: [template('keep'), template('old')], filters: [guard] })))).ok).toBe(true);
+    const p = await plan(desiredState({ templates: [template('keep')] }), true);
+    expect(p.actions.filter((a) => a.action === 'delete').map((a) => a.address)).toEqual(['PromptTemplate/old', 'SafetyFilter/guard']);
+    const old = (await emu.api.listTemplates({ name: 'old' }))[0]!;
+    await emu.api.updateTemplate(old.id, { name: 'old', model: old.model, description: 'still serving', labels: old.labels, version: old.version });
+
+    const result = await run(p);
+    expect(result.failed.map((f) => [f.action.address, f.outcome])).toEqual([['PromptTemplate/old', 'conflict']]);
+    expect(result.notStarted.map((a) => a.address)).toEqual(['SafetyFilter/guard']);
+    expect((await emu.api.listFilters()).map((f) => f.name)).toEqual(['guard']);
+    const records = (await allAuditRecords()).map((r) => `${r.type} ${r.address}`);
+    // Those of its create only: its delete was never begun.
+    expect(records.filter((r) => r.endsWith('SafetyFilter/guard'))).toEqual(['intent SafetyFilter/guard', 'outcome SafetyFilter/guard']);
+
+    // Planned again with the template's change taken in: the template goes, then the filter.
+    const again = await run(await plan(desiredState({ templates: [template('keep')] }), true));
+    expect(again.ok, JSON.stringify(again.failed)).toBe(true);
+    const trail = (await allAuditRecords()).map((r) => `${r.type} ${r.address}`);
+    expect(trail.lastIndexOf('intent SafetyFilter/guard')).toBeGreaterThan(trail.lastIndexOf('outcome PromptTemplate/old'));
+  });
+
   it('does not delete an object edited by hand since the plan', async () => {
     await run(await plan(desiredState({ filters: [filter('keep', 10), filter('gone', 20)] })));
     const p = await plan(desiredState({ filters: [filter('keep', 10)] }), true);

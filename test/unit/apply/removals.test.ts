@@ -1,5 +1,6 @@
-// The removal gate: deletes wait for the writes of earlier phases, except writes that wait for a
-// delete themselves (else two such deletes would wait for each other).
+// The removal gate: deletes wait for every action of earlier phases, writes and deletes, except
+// those that wait for a delete of a later phase themselves (else two such deletes would wait for
+// each other).
 import { describe, expect, it } from 'vitest';
 import { removalGate } from '../../../src/apply/removals.js';
 import type { PlanAction } from '../../../src/plan/types.js';
@@ -35,5 +36,32 @@ describe('removalGate', () => {
     const gate = removalGate(todo, depsOf(todo));
     expect(gate.open(d1)).toBe(true);
     expect(gate.open(d2)).toBe(true);
+  });
+
+  it('holds a filter delete until the template deletes before it have succeeded (a failed one keeps the filter)', () => {
+    // Found with the binary: a filter removed beside the template it guarded was deleted at once,
+    // and when the template's delete failed the template went on serving without its filter.
+    const t = del('PromptTemplate/old', 'PromptTemplate');
+    const v = del('PromptVersion/kept@1.0.0', 'PromptVersion');
+    const f = del('SafetyFilter/guard', 'SafetyFilter');
+    const todo = [v, t, f];
+    const gate = removalGate(todo, depsOf(todo));
+    expect(gate.open(v)).toBe(true);
+    expect(gate.open(t)).toBe(false);
+    expect(gate.open(f)).toBe(false);
+    gate.done(v);
+    expect(gate.open(t)).toBe(true);
+    expect(gate.open(f)).toBe(false);
+    gate.done(t);
+    expect(gate.open(f)).toBe(true);
+    expect(gate.openings()).toBe(2);
+  });
+
+  it('does not hold a delete for a delete that waits for it', () => {
+    const f = del('SafetyFilter/old', 'SafetyFilter');
+    const t = del('PromptTemplate/old', 'PromptTemplate', [f.address]);
+    const todo = [t, f];
+    const gate = removalGate(todo, depsOf(todo));
+    expect(gate.open(f)).toBe(true);
   });
 });
