@@ -8,7 +8,7 @@ import type { WireFilter } from '../../targets/llmgateway/wire.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem, WriteAction } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { PlanContext } from '../kind.js';
-import { absentFromGit, notInGit, ownershipRestored, pendingReason, withTakeover } from '../labels.js';
+import { absentFromGit, isManaged, notInGit, ownershipRestored, pendingReason, withTakeover } from '../labels.js';
 import { liveModified, settleAgainstLive } from '../shared.js';
 import { canonical, toWire } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
@@ -189,14 +189,18 @@ function sequencePriorities(
     if (holder === undefined || holder === name) continue;
     const h = slots.get(holder);
     if (!h) {
+      const held = live.find((l) => l.name === holder);
       const problem: PlanProblem = {
         address: s.action.address,
         field: 'priority',
         rule: PRIORITY_CONFLICT_RULE,
-        message: `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or ${bringIntoGit(holder)}`,
+        // promptctl's own filter without a slot is a pending delete (prune off): a filter renamed in
+        // git, say. Pruning it is the way out; exporting it back would undo the rename.
+        message: isManaged(held?.labels)
+          ? `priority ${p} is held by the enabled live filter "${holder}", which git no longer defines and which stays while prune is off (its delete is pending); run with --prune, or set prune: true in promptctl.yaml, to delete it first, or choose another priority`
+          : `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or ${bringIntoGit(holder)}`,
       };
       // Who took the priority is the holder's stamp, not this filter's: kept apart, under its own address.
-      const held = live.find((l) => l.name === holder);
       const m = held && liveModified(held);
       problem.heldBy = m ? { address: filterAddress(holder), liveModified: m } : { address: filterAddress(holder) };
       problems.push(problem);

@@ -148,6 +148,23 @@ describe('filter priorities', () => {
     expect(plan.problems[0]!.message).toMatch(/choose another priority or bring "manual" into git \(promptctl export\)$/);
   });
 
+  it('a priority held by promptctl\'s own filter that git no longer defines, prune off, says to prune it (a filter renamed in git)', () => {
+    // Found with the binary: the advice was to bring the old name back into git, which undoes the rename.
+    const live = [liveFilter(filter('pii-guard', 10))];
+    const renamed = desiredState({ filters: [filter('pii-guard-v2', 10)] });
+    const plan = loosePlan(buildPlan(renamed, { templates: [], filters: live }, opts()));
+    expect(plan.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action}${a.pending ? ' (pending)' : ''} ${a.address}`)).toEqual(['create SafetyFilter/pii-guard-v2', 'delete (pending) SafetyFilter/pii-guard']);
+    expect(plan.problems.map((p) => [p.address, p.rule, p.message])).toEqual([
+      [
+        'SafetyFilter/pii-guard-v2',
+        'priority-conflict',
+        'priority 10 is held by the enabled live filter "pii-guard", which git no longer defines and which stays while prune is off (its delete is pending); run with --prune, or set prune: true in promptctl.yaml, to delete it first, or choose another priority',
+      ],
+    ]);
+    // With prune on, the same rename plans cleanly: the newcomer is staged, the old one deleted.
+    expect(loosePlan(buildPlan(renamed, { templates: [], filters: live }, opts({ prune: true }))).problems).toEqual([]);
+  });
+
   it('a holder whose name promptctl cannot take is to be renamed in Genesys Cloud first (export skips it)', () => {
     const live = [liveFilter({ ...filter('manual', 5), name: 'Hate Speech Block' }, { labels: {} })];
     const plan = loosePlan(buildPlan(desiredState({ filters: [filter('violence-block', 5)] }), { templates: [], filters: live }, opts({ prune: true })));
