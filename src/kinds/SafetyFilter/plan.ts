@@ -57,7 +57,9 @@ export function planFilters(
     const address = filterAddress(l.name);
     const fate = absentFromGit(ctx.prune, l.labels, notInGit(ctx, address));
     if (fate.fate === 'kept') {
-      part.unmanaged.push({ address, reason: fate.reason });
+      // An enabled one acts on calls all the same, those to promptctl's templates included: said,
+      // so a reviewer (and drift) sees a block made by hand.
+      part.unmanaged.push({ address, reason: l.enabled ? `${fate.reason}; it guards ${covered(l)} now (${actionOn(l)})` : fate.reason });
       continue;
     }
     const a: DeleteAction = {
@@ -291,12 +293,21 @@ function bringIntoGit(holder: string): string {
  */
 function guarding(l: WireFilter): string {
   if (!l.enabled) return ', disabled now: it guards nothing';
+  return ` that guards ${covered(l)} now (${actionOn(l)})`;
+}
+
+/** The templates a live filter's selector covers, in words. */
+function covered(l: WireFilter): string {
   const names = l.appliesTo?.templates;
   const labels = Object.entries(l.appliesTo?.labels ?? {});
   const covers: string[] = [];
   if (names !== undefined && names.length > 0) covers.push([...names].sort(byCodeUnits).join(', '));
   if (labels.length > 0) covers.push(`templates labelled ${labels.map(([k, v]) => `${k}=${v}`).sort(byCodeUnits).join(', ')}`);
   // No selector covers every template (model/filters.ts filterCovers); an empty list of names, none.
-  const what = names === undefined && labels.length === 0 ? 'every template' : covers.length > 0 ? covers.join(' or ') : 'no template';
-  return ` that guards ${what} now (${l.action} on ${[...l.categories].sort(byCodeUnits).join(', ')})`;
+  return names === undefined && labels.length === 0 ? 'every template' : covers.length > 0 ? covers.join(' or ') : 'no template';
+}
+
+/** What a live filter does, and to which categories. */
+function actionOn(l: WireFilter): string {
+  return `${l.action} on ${[...l.categories].sort(byCodeUnits).join(', ')}`;
 }

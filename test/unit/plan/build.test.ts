@@ -363,7 +363,7 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0, pending: 2 });
     expect(act(plan, 'SafetyFilter/old-guard')!.reason).toMatch(/^pending: prune is off/);
     expect(plan.unmanaged).toEqual([
-      { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl' },
+      { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl; it guards every template now (redact_and_log on phishing, pii)' },
       { address: 'PromptTemplate/hand-made', reason: 'not in git; not labelled managed-by: promptctl' },
     ]);
     expect(renderText(plan)).toContain('- delete (pending: prune is off) SafetyFilter/old-guard');
@@ -411,7 +411,7 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(t.destructive).toBe(true);
     expect(t.reason).toMatch(/also deletes \d+ versions?/);
     expect(plan.unmanaged).toEqual([
-      { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl' },
+      { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl; it guards every template now (redact_and_log on phishing, pii)' },
       { address: 'PromptTemplate/hand-made', reason: 'not in git; not labelled managed-by: promptctl' },
     ]);
   });
