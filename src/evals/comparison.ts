@@ -10,7 +10,8 @@
 // The intervals, from what the analytics shape allows (count, sum, min, max per bucket):
 // - the difference of error rates, and of blocked rates: Newcombe's hybrid score interval (from
 //   two Wilson intervals), which behaves at 0 errors and small counts where the textbook one does
-//   not. Blocks are compared apart from errors (which are refusals other than blocks): a blocked
+//   not; a difference counts only when Fisher's exact test agrees (fisher.ts), which the interval
+//   alone overstates at a handful of calls. Blocks are compared apart from errors (which are refusals other than blocks): a blocked
 //   call's caller got no answer, so a candidate blocked more often is as much a reason to route
 //   back as one failing more often, and the verdict says which of the two it is (a filter's
 //   logs, not the gateway's errors, are where to look);
@@ -23,6 +24,7 @@
 //   allows (Popoviciu: variance <= (max - min)^2 / 4), which makes the interval conservative
 //   (wider); a target that gives no min and max bounds nothing: then batch means alone, or none.
 import { liveRoutes } from '../model/routing.js';
+import { fisherExact } from './fisher.js';
 import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { percentText } from '../util/numbers.js';
@@ -86,16 +88,22 @@ function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
   if (a.invocations === 0 && b.invocations === 0) return 'neither has had a call in the interval';
   if (a.invocations === 0 || b.invocations === 0) return `${(a.invocations === 0 ? a : b).version} has had no call in the interval`;
   // Even every call of one failing and none of the other would not stand out: the counts are too small.
-  if (newcombe(0, a.invocations, b.invocations, b.invocations).low <= 0) {
+  const [n1, n2] = [a.invocations, b.invocations];
+  if (!rateDifference(0, n1, n2, n2).significant && !rateDifference(n1, n1, 0, n2).significant) {
     return `too few calls (${a.invocations} and ${b.invocations}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model ran for each`;
   }
   return undefined;
 }
 
-/** x2/n2 − x1/n1 (candidate minus baseline) by Newcombe's interval; both sides have had calls. */
+/**
+ * x2/n2 − x1/n1 (candidate minus baseline) by Newcombe's interval; both sides have had calls. It
+ * differs only when Fisher's exact test agrees (p < 0.05): at a handful of calls the interval
+ * alone excludes 0 where the exact test does not (1 of 1 against 0 of 10: p 0.09).
+ */
 function rateDifference(x1: number, n1: number, x2: number, n2: number): RateDifference {
   const d = newcombe(x1, n1, x2, n2);
-  return { ...d, baselineRate: x1 / n1, candidateRate: x2 / n2, significant: d.low > 0 || d.high < 0 };
+  const p = fisherExact(x1, n1, x2, n2);
+  return { ...d, baselineRate: x1 / n1, candidateRate: x2 / n2, p, significant: (d.low > 0 || d.high < 0) && p < 0.05 };
 }
 
 /** A spread estimate of tokens per call for one version: its variance and how it was found. */

@@ -201,7 +201,14 @@ export interface VersionStatus {
 }
 
 /** The difference of two rates, candidate minus baseline, with each rate (fractions 0..1) and whether its 95 % interval excludes 0. */
-export type RateDifference = Interval95 & { baselineRate: number; candidateRate: number; significant: boolean };
+export type RateDifference = Interval95 & {
+  baselineRate: number;
+  candidateRate: number;
+  /** Fisher's exact test, two-sided. */
+  p: number;
+  /** The interval excludes 0 and p < 0.05. */
+  significant: boolean;
+};
 
 export interface SplitComparison {
   /** The incumbent: the route with the largest weight (of equal weights, the lower version). */

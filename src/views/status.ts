@@ -86,9 +86,14 @@ function splitLabel(t: TemplateStatus): string {
   return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${visibleName(r.version)} ${r.weight} %`).join(', ')}`;
 }
 
-/** "8.7 % vs 1.0 %, difference +7.7 points, 95 % interval +5.3 to +10.9": candidate first. */
+/**
+ * "8.7 % vs 1.0 %, difference +7.7 points, 95 % interval +5.3 to +10.9": candidate first; with
+ * Fisher's p where it keeps an interval that excludes 0 from counting (the verdict says "not different").
+ */
 function rateLine(r: RateDifference): string {
-  return `${percent(r.candidateRate)} vs ${percent(r.baselineRate)}, difference ${signed(r.estimate * 100, 1)} points, 95 % interval ${signed(r.low * 100, 1)} to ${signed(r.high * 100, 1)}`;
+  const line = `${percent(r.candidateRate)} vs ${percent(r.baselineRate)}, difference ${signed(r.estimate * 100, 1)} points, 95 % interval ${signed(r.low * 100, 1)} to ${signed(r.high * 100, 1)}`;
+  const excludesZero = r.low > 0 || r.high < 0;
+  return excludesZero && !r.significant ? `${line}, but Fisher's exact test gives p ${r.p.toFixed(2)}: not significant at these counts` : line;
 }
 
 /** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)"; blocked rate likewise. */
