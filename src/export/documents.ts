@@ -247,7 +247,11 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
 function summaryDocument(w: WireSummarySetting): ExportDocument {
   const m = summaryFromWire(w);
   const spec: Record<string, unknown> = { language: m.language };
-  // interactionType is left out: read-only (A11), each org's own; named in git, every other org's plan refuses it.
+  // interactionType is read-only (A11): Live, the default, is left out, so the setting can be
+  // created in another org (which makes every setting Live). Email is kept: left out, another
+  // org's plan would create an email summary as a live one without a word; named, that plan
+  // refuses the create, saying to make the setting there by hand.
+  if (m.interactionType !== undefined && m.interactionType !== 'Live') spec.interactionType = m.interactionType;
   if (m.summaryType !== undefined) spec.summaryType = m.summaryType;
   if (m.format !== undefined) spec.format = m.format;
   if (m.maskPII !== undefined) spec.maskPII = m.maskPII;

@@ -1,25 +1,35 @@
-// Export of a summary setting leaves out its interactionType: it is read-only (A11), each org sets
-// its own, and git naming one makes every other environment's plan of the exported document a
-// problem (a setting promptctl creates is Live), while left out the org keeps its own.
+// Export of a summary setting keeps an Email interactionType and leaves out Live, the default. It
+// is read-only (A11): every setting the API creates is Live. Left out (as before), another org's
+// plan of the exported document created an email summary as a live one without a word (a review's
+// walk: export, then apply to a second org); named, that plan refuses the create and says to make
+// the setting there by hand, and the org it came from plans nothing.
 import { describe, expect, it } from 'vitest';
 import { exportDocuments } from '../../../src/export/documents.js';
 import type { WireSummarySetting } from '../../../src/targets/aistudio/wire.js';
 
-describe('export of a summary setting made in Genesys Cloud as Email', () => {
-  it('does not write its read-only interactionType into git', () => {
-    const s = {
-      id: 's1',
-      name: 'Email digest',
-      language: 'en-US',
-      interactionType: 'Email',
-      settingType: 'Prompt',
-      prompt: 'Summarise the thread.\n',
-      dateCreated: '2025-06-01T10:00:00.000Z',
-      dateModified: '2025-06-01T10:00:00.000Z',
-    } as WireSummarySetting;
-    const out = exportDocuments({ templates: [], filters: [], guides: [], summarySettings: [s] });
-    const spec = out.files.flatMap((f) => f.documents).find((d) => d.kind === 'SummarySetting')!.spec as Record<string, unknown>;
+const setting = (interactionType: 'Email' | 'Live') =>
+  ({
+    id: 's1',
+    name: 'Email digest',
+    language: 'en-US',
+    interactionType,
+    settingType: 'Prompt',
+    prompt: 'Summarise the thread.\n',
+    dateCreated: '2025-06-01T10:00:00.000Z',
+    dateModified: '2025-06-01T10:00:00.000Z',
+  }) as WireSummarySetting;
+
+const specOf = (s: WireSummarySetting) =>
+  exportDocuments({ templates: [], filters: [], guides: [], summarySettings: [s] }).files.flatMap((f) => f.documents).find((d) => d.kind === 'SummarySetting')!.spec as Record<string, unknown>;
+
+describe('export of a summary setting', () => {
+  it('made in Genesys Cloud as Email: keeps interactionType Email', () => {
+    const spec = specOf(setting('Email'));
     expect(spec.prompt).toBe('Summarise the thread.\n');
-    expect(spec).not.toHaveProperty('interactionType');
+    expect(spec.interactionType).toBe('Email');
+  });
+
+  it('Live, the default: leaves it out', () => {
+    expect(specOf(setting('Live'))).not.toHaveProperty('interactionType');
   });
 });
