@@ -203,7 +203,9 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
     tail.push(...capList(plan.unmanaged.map((u) => `- ${escapeInline(u.address)} — ${escapeInline(u.reason)}`), UNMANAGED_CAP, 'objects', more));
     tail.push('', '</details>', '');
   }
-  tail.push(`<sub>plan ${escapeInline(plan.id)} · fingerprint ${plan.fingerprint.slice(0, 16)}</sub>`);
+  // A plan with problems cannot be applied: its fingerprint names nothing a merge may apply (the
+  // pull request's comment footer gives that environment none either).
+  tail.push(`<sub>plan ${escapeInline(plan.id)} · ${plan.problems.length > 0 ? 'no fingerprint: it cannot be applied' : `fingerprint ${plan.fingerprint.slice(0, 16)}`}</sub>`);
 
   return { headText: head.join('\n') + '\n', tailText: '\n' + tail.join('\n') + '\n' };
 }

@@ -1638,7 +1638,7 @@ describe('the drift issue script', () => {
   it('comments only when the drift changed, not when only the run (the plan id) or the commit of main did', async () => {
     const gh = fakeGitHub();
     const file = join(tmp, 'drift-same.md');
-    const report = (id: string, commit: string, description: string) =>
+    const report = (id: string, commit: string, description: string, sealed = true) =>
       [
         '### Drift: 1 difference between the target and git', '',
         '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|',
@@ -1648,7 +1648,7 @@ describe('the drift issue script', () => {
         '### Changes', '',
         '<details><summary><code>~ update</code> <b>PromptTemplate/billing-assistant</b></summary>', '',
         '```diff', `- description: "${description}"`, '+ description: "Answers customer questions."', '```', '', '</details>', '', '',
-        `<sub>plan ${id} · fingerprint 745f005959f0c3c2</sub>`,
+        `<sub>plan ${id} · ${sealed ? 'fingerprint 745f005959f0c3c2' : 'no fingerprint: it cannot be applied'}</sub>`,
       ].join('\n');
     writeFileSync(file, report('84717ad1-c5ee-43fb-949d-71e30de2e99c', 'eb15baf7425a', 'Answers Qs.'));
     await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
@@ -1661,6 +1661,13 @@ describe('the drift issue script', () => {
     writeFileSync(file, report('0d9c1f6e-1b7e-4c55-9a57-3c1d2f0b8e11', 'cfe1338bf630', 'Answers questions, quickly.'));
     await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
     expect(gh.issues[0]!.comments).toHaveLength(1);
+    // A plan with problems shows no fingerprint: its footer's id is left out all the same.
+    writeFileSync(file, report('5b1e0c8e-0000-4000-8000-000000000001', 'cfe1338bf630', 'Answers questions, quickly.', false));
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
+    expect(gh.issues[0]!.comments).toHaveLength(2);
+    writeFileSync(file, report('5b1e0c8e-0000-4000-8000-000000000002', 'cfe1338bf630', 'Answers questions, quickly.', false));
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
+    expect(gh.issues[0]!.comments).toHaveLength(2);
   });
   it('keeps one issue per environment', async () => {
     const gh = fakeGitHub();

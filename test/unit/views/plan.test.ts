@@ -186,6 +186,9 @@ describe('markdown renderer', () => {
     expect(md).toContain('### ❌ Problems (1) — this plan cannot be applied');
     expect(md).toContain('immutable-version');
     expect(md).toContain('  +Changed.');
+    // It cannot be applied: no fingerprint shown for a merge to apply (a review found one under prod's problems).
+    expect(md).not.toContain('fingerprint ');
+    expect(md.trimEnd().split('\n').at(-1)).toMatch(/^<sub>plan \S+ · no fingerprint: it cannot be applied<\/sub>$/);
   });
 
   it('names a problem\'s file with its line breaks escaped, on the problem\'s line (a file name may hold one)', () => {
