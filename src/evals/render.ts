@@ -191,14 +191,17 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     gitRoutes = onTarget === undefined || targets === splitText(routes);
     if (!gitRoutes) {
       target = `${spec.template} (the target's traffic split: ${targets ?? 'none, its newest published version answers'})`;
-      notes.push(`git's traffic split (${splitText(routes)}) is not applied to the target yet: its calls were routed by the target's`);
+      // Said only when the calls are made: while a routed version is not on the target, no case runs.
+      if (versionsNotLive(opts.live, spec.template, candidates) === undefined) {
+        notes.push(`git's traffic split (${splitText(routes)}) is not applied to the target yet: its calls were routed by the target's`);
+      }
     }
   } else {
     target = `${spec.template} (no split: its newest published version answers)`;
     const onTarget = opts.live?.splits?.get(spec.template);
     if (onTarget) {
       target = `${spec.template} (the target's traffic split: ${splitText(liveRoutes(onTarget))})`;
-      notes.push("git has no traffic split for this template, but the target has one: its calls were routed by the target's");
+      if (versionsNotLive(opts.live, spec.template, candidates) === undefined) notes.push("git has no traffic split for this template, but the target has one: its calls were routed by the target's");
     }
   }
   // Said of git's split only while it is the one routing (else the target's routes, by rules git does not hold).

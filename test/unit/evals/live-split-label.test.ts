@@ -25,6 +25,15 @@ describe('the split a test reports', () => {
     expect(p!.notes).toContain("git's traffic split (1.1.0 100 %) is not applied to the target yet: its calls were routed by the target's");
   });
 
+  it("says nothing of the target's routing when no case runs: a version git routes to is not on the target yet", () => {
+    // Found by a review: the cases said "not run: … not on this target yet" under a note that their calls were routed.
+    const only100 = live({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }] } as never);
+    const facts = liveFacts({ templates: [{ ...only100, versions: [{ version: '1.0.0', state: 'Published' }] } as unknown as WireTemplate], filters: [] });
+    const [p] = planTests(s, [t], { targetLabel: 'org', live: facts });
+    expect(p!.calls.every((c) => c.notLive !== undefined)).toBe(true);
+    expect(p!.notes.join('\n')).not.toMatch(/routed by the target's/);
+  });
+
   it("names git's split when the target holds the same (in any order, zero weights left out), and the target's none as none", () => {
     const same = liveFacts({ templates: [live({ strategy: 'random', routes: [{ version: '1.1.0', weight: 100 }] } as never)], filters: [] });
     const [p] = planTests(s, [t], { targetLabel: 'org', live: same });
