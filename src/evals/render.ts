@@ -72,6 +72,8 @@ export interface PlannedTest {
   skip?: string;
   /** Left out for a case, though its template declares both versions. */
   skipCase?: true;
+  /** Through a split: the routes that choose each call's version (git's, or the target's until git's is applied). */
+  routedBy?: Array<{ version: string; weight: number }>;
 }
 
 export interface PlanOptions {
@@ -178,6 +180,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   const routing = routedVersions(declared.map((v) => ({ version: v.version, state: 'Published', v })), { pinned: spec.version, split: split ?? null, fallback: false });
   const candidates = routing.kind === 'routed' ? routing.versions.map((x) => x.v) : [];
   let routes: Array<{ version: string; weight: number }> | null = null;
+  let routedBy: Array<{ version: string; weight: number }> | undefined;
   let target: string;
   let gitRoutes = true;
   if (spec.version !== undefined) target = `${spec.template}@${spec.version}`;
@@ -189,6 +192,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     const onTarget = opts.live?.splits?.has(spec.template) ? opts.live.splits.get(spec.template)! : undefined;
     const targets = onTarget ? splitText(liveRoutes(onTarget)) : undefined;
     gitRoutes = onTarget === undefined || targets === splitText(routes);
+    routedBy = gitRoutes ? routes : onTarget ? liveRoutes(onTarget).map((r) => ({ version: r.version, weight: r.weight })) : undefined;
     if (!gitRoutes) {
       target = `${spec.template} (the target's traffic split: ${targets ?? 'none, its newest published version answers'})`;
       // Said only when the calls are made: while a routed version is not on the target, no case runs.
@@ -201,6 +205,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     const onTarget = opts.live?.splits?.get(spec.template);
     if (onTarget) {
       target = `${spec.template} (the target's traffic split: ${splitText(liveRoutes(onTarget))})`;
+      routedBy = liveRoutes(onTarget).map((r) => ({ version: r.version, weight: r.weight }));
       if (versionsNotLive(opts.live, spec.template, candidates) === undefined) notes.push("git has no traffic split for this template, but the target has one: its calls were routed by the target's");
     }
   }
@@ -211,7 +216,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   }
   notes.push(...notAppliedNotes(spec.template, template, candidates, opts.live));
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
-  return { ...base, kind: 'template', target, calls };
+  return { ...base, kind: 'template', target, calls, ...(routedBy && routedBy.length > 1 ? { routedBy } : {}) };
 }
 
 /**

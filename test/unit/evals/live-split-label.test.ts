@@ -23,6 +23,11 @@ describe('the split a test reports', () => {
     const [p] = planTests(s, [t], { targetLabel: 'org', live: facts });
     expect(p!.target).toBe("billing (the target's traffic split: 1.0.0 80 %, 1.1.0 20 %)");
     expect(p!.notes).toContain("git's traffic split (1.1.0 100 %) is not applied to the target yet: its calls were routed by the target's");
+    // The routes whose draws the report checks its calls against: the target's, which route them.
+    expect(p!.routedBy).toEqual([
+      { version: '1.0.0', weight: 80 },
+      { version: '1.1.0', weight: 20 },
+    ]);
   });
 
   it("says nothing of the target's routing when no case runs: a version git routes to is not on the target yet", () => {
