@@ -10,7 +10,7 @@ import { readLiveParts, type GuideVersionNeed, type LiveReadScope, type SurfaceF
 import type { GitVersionContent } from '../targets/llmgateway/digests.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { GitLastChange } from '../git/last-change.js';
-import type { DesiredState } from '../model/types.js';
+import type { AnyResource, DesiredState } from '../model/types.js';
 import { keptOutOf } from '../model/environments.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
@@ -220,20 +220,26 @@ async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, liv
  * problems (two processes each); a plan without one loads nothing.
  */
 async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: DesiredState): Promise<Plan> {
-  if (!plan.problems.some((p) => p.liveModified?.at !== undefined)) return plan;
-  const [{ attributeToTarget, IMMUTABLE_VERSION_RULE }, { lastChanged }, { versionAddress }] = await Promise.all([
+  const updates = plan.actions.filter((a) => a.action === 'update' && a.liveModified?.at !== undefined);
+  if (updates.length === 0 && !plan.problems.some((p) => p.liveModified?.at !== undefined)) return plan;
+  const [{ attributeToTarget, IMMUTABLE_VERSION_RULE }, { lastChangedEach }, { addressOf }] = await Promise.all([
     import('../plan/drift.js'),
     import('../git/last-change.js'),
-    import('../model/address.js'),
+    import('../model/types.js'),
   ]);
-  const asked = plan.problems.filter((p) => p.rule === IMMUTABLE_VERSION_RULE && p.liveModified?.at !== undefined);
-  const byAddress = new Map(state.versions.map((v) => [versionAddress(v.template, v.version), v]));
-  const changes = new Map<string, Awaited<ReturnType<typeof lastChanged>>>();
-  for (const p of asked) {
-    const files = [...new Set([...(p.file ? [p.file] : []), ...Object.values(byAddress.get(p.address)?.textFiles ?? {})])];
-    changes.set(p.address, await lastChanged(ctx.cwd, ctx.env, files));
-  }
-  return attributeToTarget(plan, changes);
+  const resources = new Map<string, AnyResource>(
+    [...state.templates, ...state.versions, ...state.splits, ...state.filters, ...state.guides, ...state.summarySettings].map((r) => [addressOf(r), r]),
+  );
+  // What defines each: its document and the texts it reads (a version's, a guide's, a setting's).
+  const filesOf = (address: string, file?: string): string[] => {
+    const r = resources.get(address);
+    const texts = r && 'textFiles' in r && r.textFiles ? Object.values(r.textFiles) : [];
+    return [...new Set([...(file ? [file] : r ? [r.source.file] : []), ...texts])];
+  };
+  const groups = new Map<string, string[]>();
+  for (const p of plan.problems) if (p.rule === IMMUTABLE_VERSION_RULE && p.liveModified?.at !== undefined) groups.set(p.address, filesOf(p.address, p.file));
+  for (const a of updates) groups.set(a.address, filesOf(a.address));
+  return attributeToTarget(plan, await lastChangedEach(ctx.cwd, ctx.env, groups));
 }
 
 

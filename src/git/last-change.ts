@@ -3,6 +3,7 @@
 // work tree, or when git cannot say. drift compares it with when the target last changed an object
 // git and the target disagree on, to say which side moved. And which files git could not give back
 // if they were replaced (changes not committed, or not in git at all), for export --force.
+import { posix } from 'node:path';
 import { openRepo, tryRaw } from './repo.js';
 import { type RunEnv } from './environment.js';
 
@@ -41,4 +42,57 @@ export async function unrecoverableAmong(cwd: string, env: RunEnv, files: readon
     return files.filter((f) => found.has(f));
   };
   return { uncommitted: among(changed), untracked: among(others) };
+}
+
+/**
+ * lastChanged for each group of FILES (relative to CWD) at once: two git processes, whatever the
+ * number of groups (a plan may hold hundreds of objects changed by hand). A group's time is its
+ * newest file's; 'uncommitted' when one of its files differs from HEAD; null when none was committed.
+ */
+export async function lastChangedEach(cwd: string, env: RunEnv, groups: ReadonlyMap<string, readonly string[]>): Promise<Map<string, GitLastChange | null>> {
+  const out = new Map<string, GitLastChange | null>([...groups.keys()].map((k) => [k, null]));
+  const files = [...new Set([...groups.values()].flat())];
+  if (files.length === 0) return out;
+  const git = await openRepo(cwd, env);
+  if (!git) return out;
+  const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
+  // Not trimmed: a status entry's first column may be a space.
+  const untrimmed = (args: string[]): Promise<string | null> => git.raw(args).catch(() => null);
+  const [prefix, status, log] = await Promise.all([
+    tryRaw(git, ['rev-parse', '--show-prefix']),
+    untrimmed(['status', '--porcelain', '-z', '--untracked-files=all', ...paths]),
+    untrimmed(['-c', 'core.quotePath=false', 'log', '-z', '--format=%x01%cI', '--name-only', ...paths]),
+  ]);
+  // Both outputs name paths from the repository's root; the groups, from CWD.
+  const fromRoot = (f: string): string => posix.normalize(`${prefix ?? ''}${f.replace(/\\/g, '/')}`);
+  const dirty = new Set<string>();
+  if (status !== null) {
+    const entries = status.split('\0');
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.length < 4) continue;
+      dirty.add(e.slice(3));
+      if (e[0] === 'R' || e[0] === 'C') dirty.add(entries[++i] ?? ''); // a rename's origin follows
+    }
+  }
+  const changedAt = new Map<string, string>();
+  // Each commit: \x01, its time, then its files, each ended by NUL (`-z`), after a newline.
+  for (const commit of (log ?? '').split('\x01')) {
+    const [at, ...names] = commit.split(/[\0\n]/).filter((x) => x !== '');
+    if (at === undefined) continue;
+    // Newest first: a file's first commit here is its last change.
+    for (const name of names) if (!changedAt.has(name)) changedAt.set(name, at);
+  }
+  for (const [key, group] of groups) {
+    const rooted = group.map(fromRoot);
+    if (rooted.some((f) => dirty.has(f))) {
+      out.set(key, 'uncommitted');
+      continue;
+    }
+    const times = rooted.map((f) => changedAt.get(f)).filter((t): t is string => t !== undefined);
+    // A file of the group never committed is a change git does not hold yet.
+    if (times.length < rooted.length && times.length > 0) out.set(key, 'uncommitted');
+    else if (times.length > 0) out.set(key, { at: times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a)) });
+  }
+  return out;
 }

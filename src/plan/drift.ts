@@ -105,6 +105,9 @@ export function aside(reason: string | undefined): string {
   return /[()]/.test(reason) ? ` — ${reason}` : ` (${reason})`;
 }
 
+/** How an update that undoes a change made on the target begins its note. */
+export const UNDOES_HAND_CHANGE = 'the target was changed';
+
 /** The problem of a published version whose content git and the target disagree on. */
 export const IMMUTABLE_VERSION_RULE = 'immutable-version';
 
@@ -123,8 +126,18 @@ export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitCh
     moved = true;
     return { ...p, message: targetChangedMessage(p, target.at, target.gitAt) };
   });
+  // An update that puts back what someone changed by hand since git last changed the object: a
+  // reviewer reads the change as the pull request's own, and may undo a fix made in Genesys Cloud.
+  const actions = plan.actions.map((a) => {
+    const at = a.liveModified?.at;
+    if (a.action !== 'update' || at === undefined || changedAfterGit(at, changes.get(a.address)) !== true) return a;
+    moved = true;
+    const by = a.liveModified?.by ? ` by ${a.liveModified.by}` : '';
+    const note = `${UNDOES_HAND_CHANGE}${by} at ${at}, after git last changed it: applying puts git's back`;
+    return { ...a, reason: a.reason ? `${a.reason}; ${note}` : note };
+  });
   if (!moved) return plan;
-  const out: Plan = { ...plan, problems };
+  const out: Plan = { ...plan, problems, actions };
   if (plan.fingerprint !== '') out.fingerprint = planFingerprint(out);
   return out;
 }

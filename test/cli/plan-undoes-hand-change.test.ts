@@ -1,0 +1,70 @@
+// An update that puts back what someone changed by hand on the target, after git last changed the
+// object, says so on the plan: a reviewer read it as the pull request's own change and could undo
+// a fix made in Genesys Cloud without knowing (a review's walk: a split set to 50/50 by hand showed
+// as a plain `~ update` in the pull request's comment). One git process pair for all such objects.
+// In-process CLI against a real emulator on port 0, changed by raw HTTP.
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario;
+let http: OperatorCall;
+// Commits dated in the past or future, so the order of git's change and the target's is plain (a commit's time is to the second).
+const git = (date: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: s.dir.path,
+    stdio: 'pipe',
+    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  });
+
+/** The description changed as the Genesys UI saves it: GET, change, PUT with the version read. */
+async function describeByHand(name: string, description: string): Promise<Record<string, unknown>> {
+  const path = `/prompttemplates/${await liveIdOf(http, 'prompttemplates', name)}`;
+  const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic, ...body } = await http('GET', path);
+  void [id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic];
+  return http('PUT', path, { ...body, description });
+}
+
+beforeEach(async () => {
+  s = await scenario();
+  git('2020-01-01T00:00:00Z', 'init', '-q', '-b', 'main');
+  git('2020-01-01T00:00:00Z', 'add', '-A');
+  git('2020-01-01T00:00:00Z', 'commit', '-q', '-m', 'prompts');
+  const r = await s.cli(['apply', '--auto-approve']);
+  expect(r.code, r.stderr).toBe(0);
+  http = await operatorCalls(s.emu.url);
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe('an update that undoes a change made on the target', () => {
+  it('says who changed the target and when, in text, markdown and JSON; not once git changed the object since', { timeout: 60_000 }, async () => {
+    const t = await describeByHand('billing-assistant', 'Hotfix: refunds paused.');
+    const note = `the target was changed by ${(t.modifiedBy as { id: string }).id} at ${t.dateModified as string}, after git last changed it: applying puts git's back`;
+
+    const text = await s.cli(['plan']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('~ update PromptTemplate/billing-assistant');
+    expect(text.stdout).toContain(note);
+    const md = await s.cli(['plan', '--format', 'markdown']);
+    expect(md.stdout).toContain(`_${note}_`);
+    const json = JSON.parse((await s.cli(['plan', '--format', 'json'])).stdout) as { actions: { address: string; reason?: string }[] };
+    expect(json.actions.find((a) => a.address === 'PromptTemplate/billing-assistant')!.reason).toBe(note);
+    // Unchanged objects are not asked about, and say nothing.
+    expect(json.actions.filter((a) => a.reason?.includes('the target was changed'))).toHaveLength(1);
+
+    // A pull request that changes the template after the hand change: the update is git's own.
+    const file = join(s.dir.path, 'prompts/billing/billing-assistant.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^  description: .*$/m, '  description: Answers billing questions.'));
+    git('2099-01-01T00:00:00Z', 'commit', '-q', '-am', 'describe');
+    const after = await s.cli(['plan']);
+    expect(after.stdout).toContain('~ update PromptTemplate/billing-assistant');
+    expect(after.stdout).not.toContain('the target was changed');
+    // Uncommitted edits are git's newest too.
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^  description: .*$/m, '  description: Answers billing questions, kindly.'));
+    expect((await s.cli(['plan'])).stdout).not.toContain('the target was changed');
+  });
+});
