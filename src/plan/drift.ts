@@ -105,8 +105,8 @@ export function aside(reason: string | undefined): string {
   return /[()]/.test(reason) ? ` — ${reason}` : ` (${reason})`;
 }
 
-/** How an update that undoes a change made on the target begins its note. */
-export const UNDOES_HAND_CHANGE = 'the target was changed';
+/** The warning of an update that puts back a change made on the target after git's last. */
+export const UNDOES_HAND_CHANGE_RULE = 'undoes-target-change';
 
 /** The problem of a published version whose content git and the target disagree on. */
 export const IMMUTABLE_VERSION_RULE = 'immutable-version';
@@ -128,16 +128,18 @@ export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitCh
   });
   // An update that puts back what someone changed by hand since git last changed the object: a
   // reviewer reads the change as the pull request's own, and may undo a fix made in Genesys Cloud.
-  const actions = plan.actions.map((a) => {
+  // A warning, outside the fingerprint: whether git changed the object after the target did can
+  // differ between a pull request's head and its squashed merge, which must not read as another plan.
+  const undoing: PlanProblem[] = [];
+  for (const a of plan.actions) {
     const at = a.liveModified?.at;
-    if (a.action !== 'update' || at === undefined || changedAfterGit(at, changes.get(a.address)) !== true) return a;
-    moved = true;
+    if (a.action !== 'update' || at === undefined || changedAfterGit(at, changes.get(a.address)) !== true) continue;
     const by = a.liveModified?.by ? ` by ${a.liveModified.by}` : '';
-    const note = `${UNDOES_HAND_CHANGE}${by} at ${at}, after git last changed it: applying puts git's back`;
-    return { ...a, reason: a.reason ? `${a.reason}; ${note}` : note };
-  });
-  if (!moved) return plan;
-  const out: Plan = { ...plan, problems, actions };
+    undoing.push({ address: a.address, rule: UNDOES_HAND_CHANGE_RULE, message: `the target was changed${by} at ${at}, after git last changed it: applying puts git's back`, liveModified: a.liveModified! });
+  }
+  if (!moved && undoing.length === 0) return plan;
+  const out: Plan = { ...plan, problems, ...(undoing.length > 0 ? { warnings: [...(plan.warnings ?? []), ...undoing] } : {}) };
+  if (!moved) return out;
   if (plan.fingerprint !== '') out.fingerprint = planFingerprint(out);
   return out;
 }

@@ -50,11 +50,11 @@ describe('an update that undoes a change made on the target', () => {
     expect(text.stdout).toContain('~ update PromptTemplate/billing-assistant');
     expect(text.stdout).toContain(note);
     const md = await s.cli(['plan', '--format', 'markdown']);
-    expect(md.stdout).toContain(`_${note}_`);
-    const json = JSON.parse((await s.cli(['plan', '--format', 'json'])).stdout) as { actions: { address: string; reason?: string }[] };
-    expect(json.actions.find((a) => a.address === 'PromptTemplate/billing-assistant')!.reason).toBe(note);
-    // Unchanged objects are not asked about, and say nothing.
-    expect(json.actions.filter((a) => a.reason?.includes('the target was changed'))).toHaveLength(1);
+    expect(md.stdout).toContain(note);
+    expect(md.stdout).toContain('`undoes-target-change`');
+    const json = JSON.parse((await s.cli(['plan', '--format', 'json'])).stdout) as { warnings?: { address: string; rule: string; message: string }[]; fingerprint: string };
+    // A warning (outside the fingerprint: a squashed merge may date git's change after the target's), one for the one object changed.
+    expect(json.warnings).toEqual([expect.objectContaining({ address: 'PromptTemplate/billing-assistant', rule: 'undoes-target-change', message: note })]);
 
     // A pull request that changes the template after the hand change: the update is git's own.
     const file = join(s.dir.path, 'prompts/billing/billing-assistant.yaml');
@@ -63,6 +63,7 @@ describe('an update that undoes a change made on the target', () => {
     const after = await s.cli(['plan']);
     expect(after.stdout).toContain('~ update PromptTemplate/billing-assistant');
     expect(after.stdout).not.toContain('the target was changed');
+    expect(after.code).toBe(0);
     // Uncommitted edits are git's newest too.
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^  description: .*$/m, '  description: Answers billing questions, kindly.'));
     expect((await s.cli(['plan'])).stdout).not.toContain('the target was changed');
