@@ -90,7 +90,11 @@ export async function listDir(dir: string, shown: string): Promise<string[]> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return [];
-    if (code === 'ENOTDIR') throw new UserError(`--out ${shown} is a file, not a directory`);
+    if (code === 'ENOTDIR') {
+      // The directory itself, or a folder on its way (`--out afile/sub`): said as what it is.
+      const itself = await stat(dir).then((st) => st.isFile(), () => false);
+      throw new UserError(itself ? `--out ${shown} is a file, not a directory` : `--out ${shown}: part of its path is a file, not a directory`);
+    }
     throw err;
   }
 }

@@ -115,7 +115,8 @@ export async function makeDirectories(dir: string): Promise<void> {
   for (let d = resolve(dir); ; d = dirname(d)) {
     try {
       if ((await stat(d)).isDirectory()) break;
-      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: d });
+      // Said as the machine's answer (main.ts isFsError: syscall and path), naming the file in the way.
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: d, syscall: 'mkdir' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }

@@ -42,5 +42,9 @@ describe('names the user gives, in messages', () => {
     expect(e.code).toBe(1);
     expect(e.stderr).not.toContain('\u001b');
     expect(e.stderr).toContain(`--out file${SHOWN} is a file, not a directory`);
+    // A file on the way to it is named as such (it said the missing folder was a file: a review's probe).
+    const under = await s.cli(['export', '--out', `file${NAME}/sub`]);
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain(`--out file${SHOWN}/sub: part of its path is a file, not a directory`);
   });
 });
