@@ -296,6 +296,15 @@ export function parseBaseUrl(name: string, value: string, vars: Pick<TargetVaria
     );
   }
   if (url.search || url.hash) throw new UserError(`${name} must not have a query or fragment`);
+  // The API's own path prefix, copied with the host from an example call: every path promptctl
+  // calls starts with it already, so requests went to /api/v2/api/v2/… (a 404 read as "the target
+  // does not serve the LLM Gateway") and the token to /api/v2/oauth/token (a 401 read as bad
+  // credentials). A path before it (a gateway in front of the API) is kept.
+  const apiPrefix = /\/api\/v2\/?$/i.exec(url.pathname);
+  if (apiPrefix) {
+    const base = `${url.origin}${url.pathname.slice(0, apiPrefix.index)}`;
+    throw new UserError(`${name} ends in ${apiPrefix[0].replace(/\/$/, '')}, which promptctl adds to every call itself: set it to ${base} (the host, without the API's path)`);
+  }
   return url;
 }
 

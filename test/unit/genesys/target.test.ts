@@ -135,6 +135,16 @@ describe('resolveTarget', () => {
     expect(msg).not.toContain('hunter2');
   });
 
+  it("refuses a URL ending in the API's own /api/v2, naming the URL to set (calls went to /api/v2/api/v2/…: a review's probe)", () => {
+    expect(userError({ ...creds, GENESYSCLOUD_API_URL: 'https://api.mypurecloud.com/api/v2' })).toBe(
+      'GENESYSCLOUD_API_URL ends in /api/v2, which promptctl adds to every call itself: set it to https://api.mypurecloud.com (the host, without the API\'s path)',
+    );
+    expect(userError({ ...creds, GENESYSCLOUD_API_URL: 'http://127.0.0.1:8080/genesys/API/V2/' })).toContain('set it to http://127.0.0.1:8080/genesys (');
+    expect(userError({ ...creds, GENESYSCLOUD_API_URL: 'https://api.mypurecloud.com', GENESYSCLOUD_LOGIN_URL: 'https://login.mypurecloud.com/api/v2' })).toMatch(/^GENESYSCLOUD_LOGIN_URL ends in \/api\/v2/);
+    // A path of a gateway in front of the API is kept.
+    expect(remote({ ...creds, GENESYSCLOUD_API_URL: 'https://gw.example.com/genesys' }).apiUrl).toBe('https://gw.example.com/genesys/');
+  });
+
   it('names exactly what is missing in a partial configuration', () => {
     const noSecret = userError({ GENESYSCLOUD_REGION: 'us-east-1', GENESYSCLOUD_OAUTHCLIENT_ID: 'abc' });
     expect(noSecret).toContain('GENESYSCLOUD_OAUTHCLIENT_SECRET');
