@@ -155,19 +155,23 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     const intact = found.every((e) => INTACT.has(e.code));
     const problems = found.length > 0 && intact ? sortedProblems([...found, ...unresolvedAliases(doc)], src) : found;
     if (problems.length > 0) {
-      // One problem per line: yaml often reports one mistake two or three times at one spot. The
-      // note on more problems is for a line left out, not for those echoes.
-      const lines = new Set<number>();
+      // One problem per line: yaml often reports one mistake two or three times at one spot, and
+      // one mistake may read as two kinds (`-.5` as a key rewritten and as an item without its
+      // space). A duplicate key is a mistake of its own, apart from what its value holds (a quote
+      // never closed): said beside it, or fixing the one would only then show the other. The note
+      // on more problems is for a line left out, not for those echoes.
+      const seen = new Set<string>();
       let lastLine = 0;
       let leftOut: (typeof problems)[number] | undefined;
       for (const e of problems) {
         const d = e.code === 'UNRESOLVED_ALIAS' ? diag(e.pos[0], 'yaml/alias', unresolvedAliasMessage(e.message, docs, index)) : yamlProblem(e, doc, src, diag);
-        if (lines.has(d.line)) continue;
-        if (lines.size === MAX_YAML_ERRORS) {
+        const key = d.rule === 'yaml/duplicate-key' ? `${d.line} key` : `${d.line}`;
+        if (seen.has(key)) continue;
+        if (seen.size === MAX_YAML_ERRORS) {
           leftOut = e;
           break;
         }
-        lines.add(d.line);
+        seen.add(key);
         lastLine = d.line;
         diagnostics.push(d);
       }

@@ -53,6 +53,14 @@ describe('parseYaml', () => {
     ]);
   });
 
+  it('says a duplicate key and a quote its value never closes, on one line, in one run (the second was dropped as an echo)', () => {
+    const r = parseYaml('spec:\n  model: gpt-4o\n  model: "gpt-4o-mini\n', 'f.yaml');
+    expect(r.diagnostics.map((d) => [d.line, d.column, d.rule])).toEqual([
+      [3, 3, 'yaml/duplicate-key'],
+      [3, 10, 'yaml/syntax'],
+    ]);
+  });
+
   it('takes keys for the property names they become: 1 and "1", true and "true" are one key (small and large maps)', () => {
     // (1.10 and 1.1 are one key too, and 1.10 is first refused as written otherwise: yaml/key-rewritten.)
     for (const [first, second] of [['1', '"1"'], ['true', "'true'"], ['1.5', "'1.5'"]]) {
