@@ -2,13 +2,12 @@
 // JSON, bounded nesting (a hostile file must get an answer, not a stack overflow), the schema,
 // and every problem named at its file:line:column.
 import type { ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
-import { findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { pointerSegments, valueAtPointer } from '../util/ajv-errors.js';
 import { shellWord } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 import { describeValue } from './messages.js';
+import { locateJsonValues } from './json-locate.js';
 import { newAjv, SCHEMA_BASE, SCHEMAS_DIR } from './validator.js';
 
 /** Deeper than any plan promptctl writes (a changed value nests a few levels). */
@@ -54,7 +53,7 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
     return fail(file, offsetPosition(text, deep), 'plan/too-deep', `not a promptctl plan: nested deeper than ${MAX_PLAN_DEPTH} levels`);
   }
   const other = otherDocument(data, plan, opts.drift ?? 'promptctl drift');
-  if (other) return fail(file, locate(positioned(text, file), other.at), 'plan/schema', other.message);
+  if (other) return fail(file, { file, ...locateJsonValues(text, [other.at])[0]! }, 'plan/schema', other.message);
   // Some other JSON (`{}`, a package.json): one line that says so, not every field it lacks.
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('formatVersion' in data)) {
     return fail(file, { file, line: 1, column: 1 }, 'plan/schema', `not a promptctl plan: it has no formatVersion (\`${plan} --out FILE\` writes one)`);
@@ -62,15 +61,12 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
   const validate = planValidator();
   if (validate(data)) return { ok: true, data };
   const errors = relevant(validate.errors ?? [], data, plan);
-  // The text parsed once for every error: a parse per error made a large plan's report take hours.
-  let ctx: DocContext | undefined;
+  // Every error located in one pass over the text: a pass (or a parse) per error made a large
+  // plan's report take hours, and a tree of positions took many times the file in memory.
+  const at = locateJsonValues(text, errors.map((e) => pointerSegments(e.instancePath)));
   return {
     ok: false,
-    diagnostics: errors.map((e) => {
-      ctx ??= positioned(text, file);
-      const at = locate(ctx, pointerSegments(e.instancePath));
-      return { ...at, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data, plan) };
-    }),
+    diagnostics: errors.map((e, k) => ({ file, ...at[k]!, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data, plan) })),
   };
 }
 
@@ -183,18 +179,6 @@ function fail(file: string, where: Where, rule: string, message: string): PlanFi
 }
 
 /** The JSON text parsed with its positions (JSON is YAML, whose parser keeps them). */
-function positioned(text: string, file: string): DocContext {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  return { file, doc, src: text, lineCounter };
-}
-
-/** Where a data path sits in the parsed JSON text. */
-function locate(ctx: DocContext, segments: readonly string[]): Where {
-  const found = findNode(ctx, segments);
-  return nodeStart(ctx, foundAt(found));
-}
-
 /**
  * V8 says "… at position N" (Node 20) or "(line L column C)" (newer): either becomes line:column.
  * Node 20 names no position for an unexpected token ("Unexpected token 'x', …"): found by

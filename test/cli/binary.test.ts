@@ -92,4 +92,19 @@ describe('the promptctl binary', () => {
     expect(flagged.code, flagged.stderr).toBe(0);
     expect(flagged.stderr.trimEnd().split('\n').at(-1)).toMatch(/^promptctl-stats \{.*"codeCache":false[,}]/);
   });
+
+  // A saved plan file is refused at its schema errors' line:column; the positions came from a tree
+  // of the whole text (about 36 bytes of memory a byte), so a 64 MB file padded with one unknown
+  // field crashed Node at a 256 MB heap (and one past ~110 MB at the default), where README takes
+  // plan files up to 256 MiB (a review's probe). Located in one pass now.
+  it('refuses a large invalid plan file at its line:column within a small heap', async () => {
+    dir = await fixtureCopy('basic');
+    const saved = await runCli(['plan', '--out', 'plan.json'], { cwd: dir.path, env: {} });
+    expect(saved.code, saved.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir.path, 'plan.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir.path, 'big.json'), JSON.stringify({ ...plan, pad: 'x'.repeat(64 * 1024 * 1024) }, null, 2));
+    const r = await runCli(['show', 'big.json'], { cwd: dir.path, env: { NODE_OPTIONS: '--max-old-space-size=256' } });
+    expect(r.code, r.stderr.slice(0, 500)).toBe(1);
+    expect(r.stderr).toContain('big.json:1:1: error: the plan: unknown field pad [plan/schema]');
+  });
 });
