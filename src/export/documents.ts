@@ -9,7 +9,6 @@ import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../k
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged, otherManager } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
-import { normalizeText } from '../model/text.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -175,8 +174,8 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     }
     const doc = summaryDocument(s);
     const prompt = (doc.spec as { prompt?: unknown }).prompt;
-    if (typeof prompt === 'string') warnIfLoadingChanges(summarySettingAddress(s.name), 'prompt', prompt, warnings);
-    else if (typeof summaryCanonical(s).prompt === 'string') {
+    // (A prompt's carriage returns git cannot hold are formatting: the plan reads the two as one text.)
+    if (typeof prompt !== 'string' && typeof summaryCanonical(s).prompt === 'string') {
       // DESIGN §2: a prompt in YAML makes a setting Prompt-type, so a Basic one's cannot be written.
       warnings.push(`${summarySettingAddress(s.name)}: a Basic setting that holds a prompt; promptctl YAML cannot hold it (a prompt there makes the setting Prompt-type), so a plan of the export shows removing it`);
     }
@@ -227,7 +226,6 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
     warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${v.state}; set publish: ProductionReady to ship it`);
   }
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
-  warnIfLoadingChanges(address, 'instruction', v.instruction, warnings);
   const yaml = fileName(g.name);
   const base = yaml.replace(/\.yaml$/, '');
   const mdPath = textFile(yaml) ?? `${GUIDES_DIR}/${base}.md`;
@@ -320,13 +318,6 @@ function filterDocument(f: WireFilter): ExportDocument {
 
 function metadata(name: string, labels: Labels): Record<string, unknown> {
   return Object.keys(labels).length > 0 ? { name, labels } : { name };
-}
-
-/** Text that loading would change (carriage returns, a leading byte-order mark): the export's plan shows that change. */
-function warnIfLoadingChanges(address: string, field: string, text: string, warnings: string[]): void {
-  if (normalizeText(text) !== text) {
-    warnings.push(`${address}: its ${field} has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
-  }
 }
 
 /** The warning for an object another tool manages (its `managed-by` label, which git cannot hold): exporting it is adopting it. */

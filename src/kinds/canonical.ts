@@ -2,6 +2,7 @@
 // equality, field-level differences and a content hash. Defaults applied, server-only fields and
 // promptctl-owned labels left out, key order irrelevant (stable JSON); keyed lists become maps.
 import { hash } from 'node:crypto';
+import { normalizeText } from '../model/text.js';
 import { setEntry } from '../util/entries.js';
 import { stableStringify } from '../util/json.js';
 import type { FieldChange } from './action.js';
@@ -150,6 +151,16 @@ export function sameLeaf(x: unknown, y: unknown): boolean {
 /** Absent, null and "" are one value for optional free-text fields such as descriptions. */
 export function optionalText(s: string | undefined | null): string | null {
   return s === undefined || s === null || s === '' ? null : s;
+}
+
+/**
+ * Prompt text as loading makes it (model/text.ts: no carriage returns, no leading byte-order mark),
+ * for both sides: a text saved in Genesys Cloud with CRLF line ends (a browser's textarea) is git's
+ * text, whose YAML cannot hold them (DESIGN §5: formatting never shows as a change). A server's
+ * answer may lack a field its type says it has: left as it is.
+ */
+export function asLoaded<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' ? normalizeText(text) : text) as T;
 }
 
 /** `map[key]` if the map holds it itself (`{}.__proto__` is Object.prototype, not a member). */

@@ -313,16 +313,16 @@ describe('export of objects made by hand', () => {
     await expectEmptyRoundTrip(o);
   });
 
-  it('round-trips a summary setting whose prompt has Windows line ends (CRLF): the plan of the export is empty, or export says why not', { timeout: 60_000 }, async () => {
+  it('round-trips a summary setting and a guide whose texts have Windows line ends (CRLF), as a browser saves them: the plan of the export is empty', { timeout: 60_000 }, async () => {
+    // A review's walk: the plan of the export updated the setting and published a new production
+    // version of the guide, only to take out the carriage returns (DESIGN §5: formatting is no change).
     const o = await org();
     await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', prompt: 'Summarise the chat.\r\nList the next steps.\r\n' });
+    await handMadeGuide(o.studio, 'Returns', 'Help with returns.\r\nBe brief.\r\n');
     const r = await o.cli(['export', '--out', 'adopted']);
     expect(r.code, r.stderr).toBe(0);
-    // Guides get a warning for exactly this ("a plan of the export shows that change"); settings get none,
-    // and the plan (then apply) of the export rewrites the live prompt.
-    const warned = /Chat wrap-up.*carriage returns/.test(r.stderr);
-    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
-    expect(plan.code === 0 || warned, plan.stdout + r.stderr).toBe(true);
+    expect(r.stderr).not.toMatch(/carriage returns/);
+    await expectEmptyRoundTrip(o);
   });
 
   it('exports the gateway of an org whose client may not list AI Studio (403), saying what was left out', { timeout: 60_000 }, async () => {

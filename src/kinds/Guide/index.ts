@@ -17,7 +17,7 @@ import type {
 } from '../../targets/aistudio/wire.js';
 import type { LiveGuide } from '../../targets/live.js';
 import type { PlanAction, WriteAction } from '../action.js';
-import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import { asLoaded, canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
@@ -61,7 +61,7 @@ export function contentCanonical(c: GuideVersionContent): Canonical {
           ...(k.inheritFromExternal ? { inheritFromExternal: true } : {}),
         }
       : null;
-  return { instruction: c.instruction, variables, dataActions, knowledge };
+  return { instruction: asLoaded(c.instruction), variables, dataActions, knowledge };
 }
 
 /** The ONE canonical form of a guide: its (latest, or desired) version's content and state. */

@@ -2,13 +2,12 @@
 // fields, variables keyed by name), model ⇄ wire, and the calls apply makes (create or patch a
 // Draft, publish, retire). Planning one version against its live counterpart is plan.ts.
 import { versionAddress } from '../../model/address.js';
-import { normalizeText } from '../../model/text.js';
 import type { DesiredState, PromptVersion, Variable } from '../../model/types.js';
 import type { GitVersionContent } from '../../targets/llmgateway/digests.js';
 import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
 import type { Guard, PlanAction } from '../action.js';
-import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
+import { asLoaded, canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
@@ -63,11 +62,6 @@ export function canonical(c: VersionContent): Canonical {
     userTemplate: asLoaded(c.userTemplate),
     variables,
   };
-}
-
-/** Prompt text as loading makes it (a server's answer may lack a field its type says it has). */
-function asLoaded(text: string): string {
-  return typeof text === 'string' ? normalizeText(text) : text;
 }
 
 /** "Did my write land?": the live version holds the content that was sent. */

@@ -7,7 +7,7 @@ import type { DesiredState, SummaryCustomEntity, SummarySetting } from '../../mo
 import type { SummarySettingBody, WireSummarySetting } from '../../targets/aistudio/wire.js';
 import type { DeleteAction, FieldChange, PlanAction, PlanPart, PlanProblem } from '../action.js';
 import { textTokenCounter, textTokenDelta } from '../aistudio-tokens.js';
-import { canonicalEqual, canonicalHash, describeCreate, optionalText, type Canonical } from '../canonical.js';
+import { asLoaded, canonicalEqual, canonicalHash, describeCreate, optionalText, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
@@ -40,7 +40,7 @@ export function canonical(s: SummarySettingBody): Canonical {
     predefinedInsights: [...new Set(s.predefinedInsights ?? [])].sort(),
     customEntities: (s.customEntities ?? []).map((e) => ({ label: optionalText(e.label), description: optionalText(e.description) })),
     settingType: type,
-    prompt: type === 'Prompt' ? (s.prompt ?? null) : optionalText(s.prompt),
+    prompt: type === 'Prompt' ? (asLoaded(s.prompt) ?? null) : optionalText(asLoaded(s.prompt)),
     serviceType: s.serviceType ?? 'Native',
     integrationId: optionalText(s.integrationId),
     timeoutDuration: s.timeoutDuration ?? null,
