@@ -67,8 +67,10 @@ export function describeFailure(a: PlanAction, err: unknown, changed = false): A
             : 'already exists on the target (created since the plan)';
       return { ...base, outcome: 'conflict', correlationId, detail: `${a.address} ${what} [${err.code}]; run plan again` };
     }
-    // The client's messages already name the call, status and correlation id.
-    const detail = err.code && !err.message.includes(err.code) ? `${err.message} [${err.code}]` : err.message;
+    // The client's messages already name the call, status and correlation id; a refusal, the
+    // permission the call needs where the platform names one, as a refused read says it.
+    const said = err.code && !err.message.includes(err.code) ? `${err.message} [${err.code}]` : err.message;
+    const detail = err.status === 403 && err.right ? `${said}; give the OAuth client ${err.right}` : said;
     // Not resent after the interrupt, and known not to have landed (refused, or read for and not
     // found): nothing of the action happened, since a kind ends one whose earlier write landed
     // as Interrupted (afterLanded). It is as not started.

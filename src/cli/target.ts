@@ -11,6 +11,7 @@ import { repositoryRoot } from '../git/repo.js';
 import type { ResponseInfo, RetryInfo } from '../genesys/rest.js';
 import type { PacedHold } from '../genesys/ratelimit.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
+import { requiredRight } from '../targets/aistudio/rights.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import { ANSWERS_HEADER, type WireTemplate } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
@@ -318,7 +319,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     };
     // Genesys limits requests per token (DESIGN §3) and how fast tokens are made: the surfaces
     // share one token and its budget, as they share the credentials.
-    const connection = new RestClient(common);
+    // AI Studio names the permission each call needs: a refused one says which to grant.
+    const connection = new RestClient({ ...common, rightOf: requiredRight });
     const api = createGatewayClient({ ...common, landed: gatewayWriteChecks, connection });
     const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks, connection });
     ctx.track(connection);

@@ -12,6 +12,8 @@ export class ApiError extends Error {
   notResent?: true;
   /** A streamed answer cut short: the characters of output its message counts. */
   outputChars?: number;
+  /** A refusal (403): the permission the call needs, where its API names one. */
+  right?: string;
   constructor(
     message: string,
     readonly status: number,

@@ -84,12 +84,17 @@ export function oneLineWords(s: string): string {
 }
 
 /** Where a failed call went, and how its words are cleaned before anyone sees them. */
+/** The permission a call (method, path without its query) needs, where the API names one. */
+export type RightOf = (method: string, path: string) => string | undefined;
+
 export interface FailureContext {
   apiUrl: string;
   loginUrl: string;
   scrub: (text: string) => string;
   /** The proxy (host:port) each host is reached through, if any: a connection failure is the proxy's then. */
   proxies?: { api?: string | undefined; login?: string | undefined };
+  /** Names the permission a refused call (403) needed: the error's `right`. */
+  rightOf?: RightOf;
 }
 
 /** The error a failed attempt ends its call with: nothing from got's error object (which holds the request headers) is copied whole. */
@@ -128,6 +133,10 @@ export function apiErrorOf(
     spec.method,
     spec.path,
   );
+  if (res.status === 403) {
+    const right = ctx.rightOf?.(spec.method, spec.path.split('?')[0]!);
+    if (right !== undefined) error.right = right;
+  }
   const body = res.body as Partial<ErrorBody> | undefined;
   if (body && typeof body === 'object' && typeof body.code === 'string' && typeof body.message === 'string') {
     try {
@@ -143,6 +152,7 @@ export function apiErrorOf(
 export function withNote(err: ApiError, note: string): ApiError {
   const noted = new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
   if (err.body) noted.body = err.body;
+  if (err.right) noted.right = err.right;
   if (err.outcomeUnknown) noted.outcomeUnknown = true;
   if (err.notResent) noted.notResent = true;
   return noted;

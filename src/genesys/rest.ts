@@ -15,6 +15,7 @@ import { ENV } from './target.js';
 import type { Found, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
 import type { TransportStats } from './stats.js';
 import type { PacedHold, RateBudget } from './ratelimit.js';
+import type { RightOf } from './failures.js';
 import { UserError } from '../util/errors.js';
 
 export type { ResponseInfo, RetryInfo } from './exchange.js';
@@ -64,6 +65,8 @@ export interface ConnectionOptions {
   maskCredentials?: (text: string) => string;
   /** Aborted when the run stops starting new calls (an apply's interrupt): see TransportOptions.stopped. */
   stopped?: AbortSignal;
+  /** The permission a call needs, where its API names one (AI Studio's): set on a refusal's ApiError (`right`). */
+  rightOf?: RightOf;
 }
 
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
@@ -110,6 +113,7 @@ export class RestClient {
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onPaced ? { onPaced: opts.onPaced } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
+      ...(opts.rightOf ? { rightOf: opts.rightOf } : {}),
       ...(opts.tokenClock ? { tokenClock: opts.tokenClock } : {}),
       ...(opts.stopped ? { stopped: opts.stopped } : {}),
     });

@@ -13,7 +13,7 @@ import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from '../util/client-id.js';
 import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
-import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type FailureContext } from './failures.js';
+import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type FailureContext, type RightOf } from './failures.js';
 import { attempt, type Channel, type HostAgents } from './attempt.js';
 import { openConnection } from './connection.js';
 import { StopPolicy } from './gate.js';
@@ -43,6 +43,8 @@ export interface TransportOptions {
   /** Each hold of the run's requests for want of rate budget (ratelimit.ts Pacer), once per window. */
   onPaced?: (hold: PacedHold) => void;
   onResponse?: (info: ResponseInfo) => void;
+  /** The permission a call needs (FailureContext.rightOf). */
+  rightOf?: RightOf;
   /** The clock token lifetimes are judged by (default Date.now). */
   tokenClock?: () => number;
   /**
@@ -91,7 +93,7 @@ export class Transport {
     this.stop = new StopPolicy(this.closing.signal, this.slots, opts.stopped);
     const connection = openConnection(opts, this.stats, this.pacer);
     this.agents = connection.agents;
-    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text), proxies: connection.proxies };
+    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text), proxies: connection.proxies, ...(opts.rightOf ? { rightOf: opts.rightOf } : {}) };
     this.channel = {
       http: connection.http,
       agents: this.agents,

@@ -8,6 +8,7 @@
 import { json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import type { AiStudioApi, AiStudioSurface } from './api.js';
 import { paths } from './paths.js';
+import { requiredRight } from './rights.js';
 import { testHeader } from '../llmgateway/wire.js';
 import { Guides } from './guides.js';
 import { GuideVersions } from './guide-versions.js';
@@ -44,7 +45,7 @@ export interface AiStudioClientOptions extends ConnectionOptions {
 
 /** The AI Studio API over one REST client: each call handed to the module of its concern. */
 export function createAiStudioClient(opts: AiStudioClientOptions): AiStudioApi {
-  const r = opts.connection ?? new RestClient(opts);
+  const r = opts.connection ?? new RestClient({ rightOf: requiredRight, ...opts });
   const jobTimeoutMs = opts.jobTimeoutMs ?? 120_000;
   const guides = new Guides(r, opts.landed.guide, jobTimeoutMs);
   const versions = new GuideVersions(r, opts.landed.guideVersion, jobTimeoutMs);
