@@ -8,6 +8,7 @@ import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots
 import type { Plan } from '../plan/types.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import { visibleName } from '../util/escapes.js';
+import { ApiError } from '../genesys/errors.js';
 import type { CliContext } from './context.js';
 import type { OpenTarget } from './target.js';
 
@@ -59,7 +60,14 @@ export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target
   for (const i of ours) {
     if (readable(i.address)) continue;
     const surface = surfaceOfAddress(i.address);
-    const why = surface === undefined ? 'a kind this promptctl does not know' : `the target ${failed.some((f) => f.surface === surface) ? 'refused' : 'does not serve'} ${SURFACE_NAMES[surface]}`;
+    // A read that failed is said with its status: a 403 is a refusal, a 5xx or a dropped connection is not.
+    const failure = surface === undefined ? undefined : failed.find((f) => f.surface === surface);
+    const why =
+      surface === undefined
+        ? 'a kind this promptctl does not know'
+        : failure
+          ? `the target's answer to the read of ${SURFACE_NAMES[surface]} was ${readFailure(failure.error)}`
+          : `the target does not serve ${SURFACE_NAMES[surface]}`;
     // The address as the trail holds it: anyone may have written it, and a live name may be anything.
     ctx.info(`audit: ${visibleName(i.address)} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
   }
@@ -71,4 +79,10 @@ export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target
       s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : s.note ? ` (${visibleName(s.note)})` : '';
     ctx.info(`audit: ${visibleName(s.address)} from an earlier run: ${s.outcome}${why}`);
   }
+}
+
+/** A failed read's answer in a few words: its status ("403 missing.any.permissions"), or the transport's failure. */
+function readFailure(err: unknown): string {
+  if (err instanceof ApiError) return err.status > 0 ? `${err.status} ${err.code}` : `no answer (${err.code})`;
+  return 'no answer';
 }

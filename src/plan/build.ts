@@ -156,14 +156,17 @@ function surfaceProblems(desired: DesiredState, unavailable: ReadonlySet<Surface
   const problems: PlanProblem[] = [];
   for (const surface of [...unavailable].sort()) {
     const used = PLANNING_ORDER.filter((k) => k.surface === surface)
-      .map((k) => ({ kind: k.kind, n: k.documents(desired).length }))
-      .filter((u) => u.n > 0);
+      .map((k) => ({ kind: k.kind, documents: k.documents(desired) }))
+      .filter((u) => u.documents.length > 0);
     if (used.length === 0) continue;
     const name = SURFACE_NAMES[surface];
-    const list = used.map((u) => `${u.n} ${u.kind}`).join(', ');
+    const list = used.map((u) => `${u.documents.length} ${u.kind} document${u.documents.length === 1 ? '' : 's'}`).join(', ');
+    // Placed at the first of them, as validate places a document's problem.
+    const first = used[0]!.documents[0]!.source;
     problems.push({
       address: '(plan)',
       rule: SURFACE_UNAVAILABLE_RULE,
+      ...(first.line > 0 ? { file: first.file, line: first.line, column: first.column } : {}),
       message:
         `the target does not serve the ${name} API (it answers 404), but git defines ${list}: ` +
         `${used.map((u) => u.kind).join(', ')} cannot be planned or applied there. Use a target that serves the ${name} API, ` +

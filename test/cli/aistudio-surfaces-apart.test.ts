@@ -107,7 +107,7 @@ describe('guides not to be had, beside summary settings git defines', () => {
     expect(plan.code).toBe(1);
     expect(plannedChanges(plan.stdout)).toEqual([`create ${SETTING}`]);
     expect(plan.stdout).toContain('[surface-unavailable]');
-    expect(plan.stdout).toMatch(/does not serve the AI Studio guides API \(it answers 404\), but git defines 1 Guide: Guide cannot be planned or applied there/);
+    expect(plan.stdout).toMatch(/does not serve the AI Studio guides API \(it answers 404\), but git defines 1 Guide document: Guide cannot be planned or applied there/);
     expect(plan.stdout).not.toMatch(/summary settings API/);
     expect(studioNotes(plan.stderr)).toEqual([GUIDES_ABSENT]);
     // Drift cannot compare the guide: an error, not a difference.
@@ -217,7 +217,7 @@ describe('apply settling an interrupted run, one part of AI Studio refused', () 
     const p = await withOpenIntent(GUIDE);
     const applied = await p.cli(['apply', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stderr).toContain(`audit: ${GUIDE} from an earlier run: left open (the target refused AI Studio guides; a later apply that can read it settles it)`);
+    expect(applied.stderr).toContain(`audit: ${GUIDE} from an earlier run: left open (the target's answer to the read of AI Studio guides was 403 missing.any.permissions; a later apply that can read it settles it)`);
   });
 });
 

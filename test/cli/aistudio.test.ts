@@ -174,7 +174,7 @@ describe('an org without the LLM Gateway', () => {
     const full = await x.cli(['plan']);
     expect(full.code).toBe(1);
     expect(full.stdout).toContain('[surface-unavailable]');
-    expect(full.stdout).toMatch(/does not serve the LLM Gateway API \(it answers 404\), but git defines 3 SafetyFilter, 2 PromptTemplate, 5 PromptVersion, 2 TrafficSplit/);
+    expect(full.stdout).toMatch(/does not serve the LLM Gateway API \(it answers 404\), but git defines 3 SafetyFilter documents, 2 PromptTemplate documents, 5 PromptVersion documents, 2 TrafficSplit documents/);
 
     for (const d of ['billing-assistant', 'support-triage', 'filters', 'tests']) await rm(join(x.dir.path, 'prompts', d), { recursive: true });
     const plan = await x.cli(['plan']);

@@ -326,7 +326,7 @@ describe('surfaces', () => {
       expect.objectContaining({
         address: '(plan)',
         rule: 'surface-unavailable',
-        message: expect.stringContaining('does not serve the LLM Gateway API (it answers 404), but git defines 1 PromptTemplate, 1 PromptVersion'),
+        message: expect.stringContaining('does not serve the LLM Gateway API (it answers 404), but git defines 1 PromptTemplate document, 1 PromptVersion document'),
       }),
     ]);
   });

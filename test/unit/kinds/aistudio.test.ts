@@ -515,12 +515,19 @@ describe('surfaces the target does not serve', () => {
       {
         address: '(plan)',
         rule: 'surface-unavailable',
-        message: expect.stringMatching(/^the target does not serve the AI Studio guides API \(it answers 404\), but git defines 1 Guide: Guide cannot be planned/),
+        // Placed at the first document that needs the surface (a review: no file:line, unlike the 403 note).
+        file: 'prompts/guides/returns.yaml',
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(/^the target does not serve the AI Studio guides API \(it answers 404\), but git defines 1 Guide document: Guide cannot be planned/),
       },
       {
         address: '(plan)',
         rule: 'surface-unavailable',
-        message: expect.stringMatching(/^the target does not serve the AI Studio summary settings API \(it answers 404\), but git defines 1 SummarySetting: SummarySetting cannot be planned/),
+        file: 'prompts/summaries/voice.yaml',
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(/^the target does not serve the AI Studio summary settings API \(it answers 404\), but git defines 1 SummarySetting document: SummarySetting cannot be planned/),
       },
     ]);
     // Nothing of that surface is planned.
@@ -539,7 +546,7 @@ describe('surfaces the target does not serve', () => {
     expect(noSettings.actions.map((a) => `${a.action} ${a.address}`)).toEqual(['create Guide/Returns']);
 
     const guideRefused = buildPlan(desiredState({ guides: [guide('Returns')], summarySettings: [setting('S')] }), live([], [], ['guides']), opts());
-    expect(guideRefused.problems.map((p) => p.message)).toEqual([expect.stringMatching(/AI Studio guides API .*1 Guide: Guide cannot/)]);
+    expect(guideRefused.problems.map((p) => p.message)).toEqual([expect.stringMatching(/AI Studio guides API .*1 Guide document: Guide cannot/)]);
     expect(guideRefused.actions.map((a) => a.address)).toEqual(['SummarySetting/S']);
   });
 });
