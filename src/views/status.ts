@@ -27,7 +27,7 @@ export function renderStatus(report: StatusReport, format: StatusFormat, style: 
 
 /** The header, with the latency column the report can fill: percentiles when the target gave them. */
 function header(percentiles: boolean): string[] {
-  return ['version', 'calls', 'share (weight)', 'errors', 'blocked', percentiles ? 'latency p50 / p95 (mean)' : 'latency mean (min–max)', 'tokens/call', 'cost'];
+  return ['version', 'calls', 'share (weight)', 'errors', 'blocked', percentiles ? 'latency p50 / p95 (mean)' : 'latency mean (min–max)', 'tokens/call', 'cost (per call)'];
 }
 
 function latencyCell(v: VersionStatus, percentiles: boolean): string {
@@ -70,7 +70,8 @@ function row(v: VersionStatus, percentiles: boolean): string[] {
     v.blockedRate !== null ? `${int(v.blocked)} (${percent(v.blockedRate)})` : '—',
     latencyCell(v, percentiles),
     v.tokens ? tokensCell(v.tokens) : '—',
-    v.costUsd ? usd(v.costUsd.total) : '—',
+    // Per call too: the versions of a split take unequal shares, so totals alone compare nothing.
+    v.costUsd ? `${usd(v.costUsd.total)} (${usd(v.costUsd.mean)})` : '—',
   ];
 }
 
