@@ -238,6 +238,11 @@ function templateStatus(
   }
   const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])));
   notes.push(...why);
+  // A sticky split assigns routing keys, not calls: the intervals count calls as independent draws,
+  // which a few keys making many calls are not (one customer's blocked messages read as a version's).
+  if (t.split?.strategy === 'sticky' && comparisons.some((c) => c.errors !== null)) {
+    notes.push('the split is sticky: each routing key keeps its version, so calls are not independent draws and the intervals, which count them so, are too narrow when a few keys make many of the calls; read a difference with the keys behind it in mind');
+  }
   return {
     template: t.name,
     templateId: t.id,

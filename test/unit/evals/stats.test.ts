@@ -178,6 +178,20 @@ describe('status', () => {
     expect(random).toContain('1.0.0 received 100 % of calls against a weight of 80 %: pinned calls count too, or the split changed during the interval');
   });
 
+  it("a sticky split's comparison says its intervals count calls as independent, which one key's many calls are not", () => {
+    // A review: 25 blocked calls of one customer on the beta read as "blocked more often … route back".
+    const both: AnalyticsResult = {
+      results: [
+        { group: { templateId: 't1', version: '1.0.0' }, data: [bucket(0, 100, 0, 600, 400)] },
+        { group: { templateId: 't1', version: '1.1.0' }, data: [bucket(0, 30, 0, 600, 400)] },
+      ],
+    };
+    const note = /the split is sticky: each routing key keeps its version, so calls are not independent draws/;
+    const sticky = buildStatus(both, [{ id: 't1', name: 'billing-assistant', split: { strategy: 'sticky', routes: split.routes } }], meta).templates[0]!;
+    expect(sticky.notes.join('\n')).toMatch(note);
+    expect(buildStatus(both, [{ id: 't1', name: 'billing-assistant', split }], meta).templates[0]!.notes.join('\n')).not.toMatch(note);
+  });
+
   it('a routed version without calls still shows; a share far from its weight is noted; no split, no comparison', () => {
     const r: AnalyticsResult = { results: [{ group: { templateId: 't1', version: '1.0.0' }, data: [bucket(0, 100, 0, 600, 400)] }] };
     const s = buildStatus(r, [{ id: 't1', name: 'billing-assistant', split }, { id: 't2', name: 'quiet' }], meta);
