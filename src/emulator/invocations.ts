@@ -218,6 +218,11 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
     latencyMs: sim.latencyMs,
     filters: report.results(filters),
   };
+  // Which canned response answered, so a test answered by another test's says so.
+  if (sim.fixture !== undefined) {
+    const test = rt.fixtures.find((f) => f.index === sim.fixture)?.fixture.test;
+    result.canned = test !== undefined ? { test } : {};
+  }
   const answer: Answer = { result, random: sim.random };
   if (output.block) {
     // What a stream may still show: the text before the first offending match, with every

@@ -89,6 +89,7 @@ function fromResult(r: InvocationResult, wallMs: number): Observation {
     latencyMs: r.latencyMs,
     wallMs: Math.round(wallMs),
     filters: (r.filters ?? []).map((f) => ({ name: f.name, category: f.category, score: f.score, action: f.action, applied: f.applied })),
+    ...(r.canned && typeof r.canned === 'object' ? { canned: typeof r.canned.test === 'string' ? { test: r.canned.test } : {} } : {}),
   };
 }
 

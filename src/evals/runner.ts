@@ -291,6 +291,22 @@ function untested(p: PlannedTest, runs: readonly TestRun[]): string[] {
   return [`${which} answered none of the ${calls} the split routed: ${one ? 'it was' : 'they were'} not tested (raise repeat, or pin target.version to test ${one ? 'it' : 'each'})`];
 }
 
+/**
+ * Calls the emulator answered with another test's canned response (its `responses:` stand in where
+ * a test gives none): their text, tokens and cost are that response's, not the simulator's (a
+ * review: a --compare column read 11× cheaper because another test's fixture answered it). An
+ * emulator's own responses file answers by the choice of whoever started it: not said.
+ */
+function cannedElsewhere(p: PlannedTest, runs: readonly TestRun[]): string[] {
+  const by = new Map<string, number>();
+  for (const r of runs) {
+    const other = r.observation.canned?.test;
+    if (other === undefined || other === p.test.name) continue;
+    by.set(other, (by.get(other) ?? 0) + 1);
+  }
+  return [...by].map(([test, n]) => `${n} of its calls ${n === 1 ? 'was' : 'were'} answered by a canned response of PromptTest ${test}'s responses, not its own: ${n === 1 ? 'its' : 'their'} output, tokens and cost are that response's`);
+}
+
 function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLive: boolean): TestOutcome {
   runs.sort((a, b) => a.caseIndex - b.caseIndex || byCodeUnits(a.requested ?? '', b.requested ?? '') || a.repetition - b.repetition);
   if (p.versions) runs.sort((a, b) => p.versions!.indexOf(a.requested ?? '') - p.versions!.indexOf(b.requested ?? '') || a.caseIndex - b.caseIndex || a.repetition - b.repetition);
@@ -318,7 +334,7 @@ function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLiv
     // Cases that did not run (an interrupt) leave the threshold unchecked: never met.
     met: unfinished === 0 && rated && !(requireLive && notLive > 0),
     ...(notLive > 0 ? { notLive } : {}),
-    notes: [...p.notes, ...untested(p, runs)],
+    notes: [...p.notes, ...untested(p, runs), ...cannedElsewhere(p, runs)],
     source: `${t.source.file}:${t.source.line}`,
     ...(unfinished > 0 ? { casesNotRun: unfinished } : {}),
   };

@@ -37,6 +37,8 @@ export interface Observation {
   blocked?: { filter: string; category?: string; stage?: string; message: string };
   /** For outcome error (and blocked): what the target answered. */
   error?: { status: number; code: string; message: string };
+  /** The emulator answered from a canned response: a test's (`test`), or its responses file's. */
+  canned?: { test?: string };
 }
 
 /** One assertion checked against one call. */

@@ -58,9 +58,17 @@ describe("promptctl test: a test's own responses first", () => {
     // No answer of its own for 1.0.0: billing-smoke's, the shared pool's, answers.
     expect(byVersion['1.0.0']!.observation.output).toMatch(/^Hi Sam, a refund reaches/);
     expect(byVersion['1.0.0']!.passed).toBe(false);
+    // And the report says so: its numbers are another test's canned answer (a review: a --compare
+    // column read 11× cheaper for it, with nothing saying why).
+    const cmp = JSON.parse(r.stdout).tests[0] as { notes: string[]; runs: Array<{ observation: { canned?: { test?: string } } }> };
+    expect(byVersion['1.0.0']!.observation).toMatchObject({ canned: { test: 'billing-smoke' } });
+    expect(byVersion['1.1.0']!.observation).toMatchObject({ canned: { test: 'cmp-days' } });
+    expect(cmp.notes).toContain("1 of its calls was answered by a canned response of PromptTest billing-smoke's responses, not its own: its output, tokens and cost are that response's");
+    expect((await run(['test', 'cmp-days', '--compare', '1.0.0,1.1.0'])).stdout).toContain("answered by a canned response of PromptTest billing-smoke's responses");
 
     // billing-smoke's own calls are untouched by cmp-days' answer.
     const smoke = JSON.parse((await run(['test', 'billing-smoke', '--format', 'json'])).stdout);
     expect(smoke.tests[0].runs[0].observation.output).toMatch(/^Hi Sam, a refund reaches/);
+    expect(smoke.tests[0].notes.join('\n')).not.toContain('canned response');
   });
 });

@@ -68,6 +68,11 @@ export interface InvocationResult {
   costUsd: number;
   latencyMs: number;
   filters: InvocationFilterResult[];
+  /**
+   * promptctl's extension (its emulator alone sends it): the answer is a canned response, a
+   * PromptTest's `responses:` (`test` names it) or a responses file's (no `test`), not the simulator's.
+   */
+  canned?: { test?: string };
 }
 
 /** The data of the SSE `done` event: the result without its text (the deltas carried it). */
