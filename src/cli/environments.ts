@@ -215,25 +215,29 @@ export function refuseProtectedOrgApply(ctx: CliContext, config: Config): void {
 export async function refuseProtectedOrgApplyById(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
   // The embedded emulator is nobody's org.
   if (!orgId || resolveTarget(ctx.env, ctx.environment?.spec).kind !== 'remote') return;
-  const { openTarget, targetContext } = await import('./target.js');
-  const whose = async (name: string): Promise<string | undefined> => {
-    const environment = environmentByName(config, name);
-    try {
-      if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') return undefined;
-      const target = await openTarget(targetContext(ctx, { environment }), { quick: true });
-      try {
-        return (await target.api.organization())?.id;
-      } finally {
-        await target.close();
-      }
-    } catch {
-      return undefined; // its variables are not set here, or its org does not answer: this run cannot check it
-    }
-  };
   const names = otherProtected(ctx, config);
-  const ids = await Promise.all(names.map(whose));
+  const ids = await Promise.all(names.map((name) => remoteOrgId(ctx, environmentByName(config, name))));
   const name = names.find((_, i) => ids[i] === orgId);
   if (name) throw new UserError(protectedOrgRefusal(name, ctx.environment, orgId));
+}
+
+/**
+ * The id of the org an environment's variables name (one quick request); undefined for the
+ * embedded emulator (nobody's org), variables not set here, or an org that does not answer.
+ */
+async function remoteOrgId(ctx: CliContext, environment: SelectedEnvironment): Promise<string | undefined> {
+  const { openTarget, targetContext } = await import('./target.js');
+  try {
+    if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') return undefined;
+    const target = await openTarget(targetContext(ctx, { environment }), { quick: true, readOnly: true });
+    try {
+      return (await target.api.organization())?.id ?? undefined;
+    } finally {
+      await target.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /** The protected environments this apply must not reach: all of them, but its own. */
@@ -290,15 +294,15 @@ export function unsavedApplyRefused(ctx: CliContext, flags: UnsavedApplyFlags, w
  * `union`: every environment's documents, from which the previous environment's own state says
  * whether applying this commit there closes each gap (it waits) or not (blocked).
  */
-export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>, union: DesiredState): Promise<PlanProblem[]> {
+export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions' | 'org'>, union: DesiredState): Promise<PlanProblem[]> {
   return (await promotionFindings(ctx, plan, union)).problems;
 }
 
 /** The promotion check's findings: `problems` (protected) or `warnings` (said on stderr too). */
-export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions'>, union: DesiredState, opts: { sayWarnings?: boolean } = {}): Promise<PromotionFindings> {
+export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions' | 'org'>, union: DesiredState, opts: { sayWarnings?: boolean } = {}): Promise<PromotionFindings> {
   if (!ctx.environment?.previous) return { problems: [], warnings: [] };
   const { promotedVersions } = await import('../plan/promotion.js');
-  return previousFindings(ctx, promotedVersions(plan), union, opts.sayWarnings ?? true);
+  return previousFindings(ctx, promotedVersions(plan), union, opts.sayWarnings ?? true, plan.org?.id ?? undefined);
 }
 
 export interface PromotionFindings {
@@ -311,8 +315,11 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
   return (await previousFindings(ctx, wanted, union)).problems;
 }
 
-/** `sayWarnings` false: the caller shows the warnings itself (plan's text output lists them). */
-async function previousFindings(ctx: CliContext, brought: readonly PromotedVersion[], union: DesiredState, sayWarnings = true): Promise<PromotionFindings> {
+/**
+ * `sayWarnings` false: the caller shows the warnings itself (plan's text output lists them).
+ * `ownOrgId`: this environment's org, when the caller has read it (the plan's); else asked here.
+ */
+async function previousFindings(ctx: CliContext, brought: readonly PromotedVersion[], union: DesiredState, sayWarnings = true, ownOrgId?: string): Promise<PromotionFindings> {
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
   if (!env?.previous || brought.length === 0) return none;
@@ -351,6 +358,16 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
     const info = (l: string) => ctx.info(`reading ${previous.name} for the promotion check: ${l}`);
     const target = await openTarget(targetContext(ctx, { environment: previous, info }), { ...limits, readOnly: true });
     try {
+      // The same org under another spelling of its host (localhost for 127.0.0.1, a second DNS
+      // name) or another OAuth client of it: told by its id, as an apply's protected-org check is.
+      if (here) {
+        const [theirs, ours] = await Promise.all([target.api.organization().then((o) => o?.id ?? undefined), ownOrgId ?? remoteOrgId(ctx, env)]);
+        if (theirs !== undefined && theirs === ours) {
+          throw new Error(
+            `${previous.name}'s variables (${previous.settings.credentials}_*) name ${env.name}'s own org (id ${theirs}, read through ${there.target.kind === 'remote' ? new URL(there.target.apiUrl).host : 'its API URL'}), so reading it proves nothing of ${previous.name}: point them at ${previous.name}'s org`,
+          );
+        }
+      }
       previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {
       await target.close();

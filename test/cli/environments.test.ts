@@ -516,6 +516,19 @@ describe('--env', () => {
     expect(JSON.parse(staging.stdout).warnings).toEqual([expect.objectContaining({ rule: 'promotion/not-checked', message: expect.stringMatching(/dev's variables \(PCTL_T_DEV_\*\) name staging's own org/) })]);
   });
 
+  it("tells prod's own org read under another spelling of its host by its id: no promotion proven (a review bypassed prod's gate with localhost)", async () => {
+    // staging's variables name prod's org through localhost, where prod's say 127.0.0.1: the host
+    // check passed, and every version prod holds read as run in staging.
+    const alias = emus.prod.url.replace('127.0.0.1', 'localhost');
+    const mixed = { ...credentials(['dev', 'prod']), [`${PREFIX.staging}_API_URL`]: alias, [`${PREFIX.staging}_OAUTHCLIENT_ID`]: 'prod-client', [`${PREFIX.staging}_OAUTHCLIENT_SECRET`]: 'prod-secret-value' };
+    const r = await cli(['plan', '--env', 'prod'], mixed);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: cannot check promotion from staging to prod \(prod is protected\): staging's variables \(PCTL_T_STAGING_\*\) name prod's own org \(id [0-9a-f-]+, read through localhost:\d+\), so reading it proves nothing of staging: point them at staging's org; nothing was done/,
+    );
+    expect(r.stderr).not.toMatch(/^promotion: /m);
+  });
+
   it("refuses for prod more traffic to a version staging runs on another model (billing's model changed there by hand)", async () => {
     for (const e of ['dev', 'staging'] as const) expect((await cli(['apply', '--env', e, '--auto-approve'])).code).toBe(0);
     expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
