@@ -129,7 +129,16 @@ class GatewayClient implements GatewayApi {
   }
 
   async getTemplate(id: string, opts: { expand?: Expand[] } = {}): Promise<WireTemplate> {
-    return this.known(await this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) }, ANSWER_SHAPES.template));
+    const read = this.known(await this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) }, ANSWER_SHAPES.template));
+    // DESIGN §3 offers `expand` on the listing alone: a server that ignores it on one template's
+    // read answers without its versions or split, which a plan would take for none at all (every
+    // version planned as a create that then meets 409 on every run). Asked of the listing by name.
+    const ignored = (opts.expand ?? []).some((e) => (e === 'versions' ? !Array.isArray(read.versions) : read.traffic === undefined));
+    if (!ignored) return read;
+    const listed = (await this.listTemplates({ name: read.name, expand: opts.expand })).find((t) => t.id === id);
+    if (listed) return listed;
+    // Deleted (or renamed) between the two reads: as a read of it now would say.
+    throw new ApiError(`GET ${paths.template(id)}: the prompt template was deleted or renamed while it was read`, 404, 'not.found', undefined, 'GET', paths.template(id));
   }
 
   async createTemplate(body: TemplateCreate): Promise<WireTemplate> {
