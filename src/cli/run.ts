@@ -24,6 +24,7 @@ import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
 import { applyFirst } from './next-commands.js';
+import { blockingFilter } from '../evals/calls.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
 export { declaredVariables, typedValue } from './run-variables.js';
@@ -279,9 +280,7 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
   } catch (err) {
     onError?.();
     if (err instanceof ApiError && err.code === 'content.blocked') {
-      // The filter as the body names it: its message's parameter, else the entity its details name.
-      const filter = err.body?.messageParams?.['filter'] ?? err.body?.details?.find((d) => d.errorCode === 'content.blocked')?.entityName;
-      throw new UserError(blockedMessage(typeof filter === 'string' && filter !== '' ? filter : undefined, oneLine(err.body?.message ?? err.message)));
+      throw new UserError(blockedMessage(blockingFilter(err.body), oneLine(err.body?.message ?? err.message)));
     }
     if (err instanceof ApiError && err.code === 'invalid.variables') {
       const why = oneLine(err.body?.message ?? err.message);

@@ -24,7 +24,26 @@ interface ErrorLike {
   status?: unknown;
   code?: unknown;
   message?: unknown;
-  body?: { message?: unknown; messageParams?: Record<string, unknown> };
+  body?: BlockedBody;
+}
+
+/** What a content.blocked answer's ErrorBody may say of the filter (DESIGN §3: it names it; the fields that do are optional). */
+interface BlockedBody {
+  message?: unknown;
+  messageParams?: Record<string, unknown>;
+  details?: ReadonlyArray<{ errorCode?: unknown; entityName?: unknown }>;
+}
+
+/**
+ * The filter a content.blocked answer names: its message's parameter, else the entity its details
+ * name (messageParams is optional in the ErrorBody: a server that sends only details or words
+ * made every blockedBy fail, a review's probe), else undefined.
+ */
+export function blockingFilter(body: BlockedBody | undefined): string | undefined {
+  const param = body?.messageParams?.['filter'];
+  if (typeof param === 'string' && param !== '') return param;
+  const entity = body?.details?.find((d) => d.errorCode === 'content.blocked')?.entityName;
+  return typeof entity === 'string' && entity !== '' ? entity : undefined;
 }
 
 /**
@@ -108,7 +127,7 @@ function fromError(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: n
   const params = e.body?.messageParams ?? {};
   if (e.code === 'content.blocked') {
     const str = (k: string): string | undefined => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
-    const filter = str('filter') ?? 'a safety filter';
+    const filter = blockingFilter(e.body) ?? 'a safety filter';
     const category = str('category');
     const stage = str('stage');
     return {

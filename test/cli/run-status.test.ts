@@ -131,7 +131,7 @@ describe('promptctl status', () => {
     expect(text.stdout).toMatch(/^faq-bot \(split random: 1\.0\.0 50 %, 1\.1\.0 50 %\): 17 calls$/m);
     expect(text.stdout).toMatch(new RegExp(`^ {2}1\\.0\\.0\\s+${a + 1}\\s+\\d+ % \\(50 %\\)\\s+0 \\(0 %\\)\\s+1 \\(`, 'm'));
     expect(text.stdout).toMatch(/^ {2}verdict: /m);
-    expect(text.stdout).toMatch(/^ {2}version\s+calls\s+share \(weight\)\s+errors\s+blocked\s+latency p50 \/ p95 \(mean\)\s+tokens\/call\s+cost$/m);
+    expect(text.stdout).toMatch(/^ {2}version\s+calls\s+share \(weight\)\s+errors\s+blocked\s+latency p50 \/ p95 \(mean\)\s+tokens\/call\s+cost \(per call\)$/m);
     expect(text.stdout).toContain('latency: p50 and p95 per call over the whole interval (nearest rank), the mean beside them');
     const md = await p.cli(['status', 'faq-bot', '--format', 'markdown']);
     expect(md.stdout).toMatch(/^### promptctl status: calls since 7d/);
