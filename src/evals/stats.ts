@@ -85,7 +85,9 @@ export function statusQuery(interval: { start: number; end: number; granularity?
   ];
   return {
     interval: `${new Date(interval.start).toISOString()}/${new Date(interval.end).toISOString()}`,
-    groupBy: ['templateId', 'version'],
+    // Grouped by origin too when filtered on it: a server that ignores the dimension (it is no part of
+    // DESIGN §3) answers groups without it, and the report then says test calls are counted.
+    groupBy: liveOnly ? ['templateId', 'version', 'origin'] : ['templateId', 'version'],
     metrics: STATUS_METRICS,
     ...(interval.granularity ? { granularity: interval.granularity } : {}),
     ...(predicates.length > 0 ? { filter: { type: 'and', predicates } } : {}),
@@ -96,7 +98,7 @@ export function statusQuery(interval: { start: number; end: number; granularity?
 const TEST_CALLS_SAID: Record<TestCalls, string> = {
   excluded: 'calls made by promptctl test are left out (--include-tests counts them)',
   included: 'calls made by promptctl test are counted (--include-tests)',
-  indistinguishable: "calls made by promptctl test are counted: the target's analytics cannot tell them apart (they refused the origin dimension, promptctl's extension)",
+  indistinguishable: "calls made by promptctl test are counted: the target's analytics cannot tell them apart (they do not know the origin dimension, promptctl's extension)",
 };
 
 /** The latency percentiles status shows, from one bucket over the whole interval (promptctl's extension). */
@@ -289,4 +291,9 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
         : null,
     costUsd: cost && cost.count > 0 ? { total: usdOfMicros(cost.sum), mean: usdOfMicros(cost.sum / cost.count) } : null,
   };
+}
+
+/** Whether the target answered a live-only query (statusQuery's `liveOnly`) as one: each group says its origin. */
+export function originHonoured(result: AnalyticsResult): boolean {
+  return result.results.every((r) => r.group.origin !== undefined);
 }

@@ -100,4 +100,40 @@ describe('status and the calls promptctl test made', () => {
     expect(byVersion(report)).toEqual({ '1.0.0': 0, '1.1.0': 3 });
     expect(report.method.join('\n')).toMatch(/calls made by promptctl test are counted: the target's analytics cannot tell them apart/);
   });
+
+  it('counts them, saying so, on a target whose analytics take the origin filter without knowing it', async () => {
+    // A review: a server that ignores a predicate it does not know counted the test's calls while
+    // the footer said they were left out. The query groups by origin too: groups without it tell.
+    p = await evalsProject({ 'pinned.yaml': TEST });
+    expect((await p.cli(['test', 'faq-pinned', '--no-cache'])).code).toBe(0);
+    const upstream = new URL(p.emu.url);
+    proxy = http.createServer((req, res) => {
+      if (req.method !== 'POST' || !(req.url ?? '').includes('/analytics/')) return forwardTo(upstream, req, res);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        // What such a server reads of the query: no origin anywhere.
+        const q = JSON.parse(Buffer.concat(chunks).toString()) as { groupBy: string[]; filter?: { predicates: { dimension: string }[] } };
+        q.groupBy = q.groupBy.filter((d) => d !== 'origin');
+        if (q.filter) q.filter.predicates = q.filter.predicates.filter((x) => x.dimension !== 'origin');
+        if (q.filter && q.filter.predicates.length === 0) delete q.filter;
+        const body = JSON.stringify(q);
+        const headers = { ...req.headers, 'content-length': String(Buffer.byteLength(body)) };
+        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const r = await p.cli(['status', 'faq-bot', '--format', 'json', '--since', '1h'], { env: { GENESYSCLOUD_API_URL: url } });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.testCalls).toBe('indistinguishable');
+    expect(byVersion(report)).toEqual({ '1.0.0': 0, '1.1.0': 3 });
+    expect(report.method.join('\n')).toMatch(/calls made by promptctl test are counted: the target's analytics cannot tell them apart/);
+    expect(report.method.join('\n')).not.toMatch(/left out/);
+  });
 });
