@@ -204,6 +204,23 @@ export function refuseProtectedOrgApply(ctx: CliContext, config: Config): void {
     }
     if (theirs.kind === 'remote' && sameOrg(theirs, ours)) throw new UserError(protectedOrgRefusal(name, ctx.environment));
   }
+  // Without --env, an unprotected environment's org is applied every document (those kept to other
+  // environments too) and its records go to the plain trail, not the environment's: allowed, said
+  // (a review: a staging-only filter created in dev's org, without a word).
+  if (ctx.environment) return;
+  for (const [name, settings] of Object.entries(config.environments)) {
+    if (settings.protected) continue;
+    let theirs;
+    try {
+      theirs = resolveTarget(ctx.env, environmentByName(config, name).spec);
+    } catch {
+      continue;
+    }
+    if (theirs.kind === 'remote' && sameOrg(theirs, ours)) {
+      ctx.info(`warning: the target is environment ${name}'s org (the same API host and OAuth client as ${settings.credentials}_*), but this apply names no environment: every document is applied, those kept out of ${name} too, and its records go to the trail of runs without --env, not ${name}'s; run apply with --env ${name}`);
+      return;
+    }
+  }
 }
 
 /**

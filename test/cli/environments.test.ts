@@ -485,6 +485,18 @@ describe('--env', () => {
     }
   });
 
+  it("warns an apply without --env whose target is an unprotected environment's org: every document goes there, and its records to the plain trail", async () => {
+    // A review: a staging-only filter was created in dev's org, and its records went to the trail of
+    // runs without --env, without a word.
+    const r = await cli(['apply', '--auto-approve'], { ...credentials(), GENESYSCLOUD_API_URL: emus.dev.url, GENESYSCLOUD_OAUTHCLIENT_ID: 'dev-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'dev-secret-value' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      "warning: the target is environment dev's org (the same API host and OAuth client as PCTL_T_DEV_*), but this apply names no environment: every document is applied, those kept out of dev too, and its records go to the trail of runs without --env, not dev's; run apply with --env dev",
+    );
+    // Its own apply says nothing of it.
+    expect((await cli(['plan', '--env', 'dev'])).stderr).not.toContain("the target is environment dev's org");
+  });
+
   it("refuses to check prod's promotion against an empty local staging when only prod's credentials are set", async () => {
     const r = await cli(['plan', '--env', 'prod'], credentials(['prod']));
     expect(r.code).toBe(1);
