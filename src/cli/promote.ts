@@ -245,6 +245,22 @@ export async function runPromote(ctx: CliContext, template: string, version: str
   return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
 }
 
+/** The weights the environment's org routes the template's calls by now; undefined when it cannot be read (or holds no such template). */
+async function liveWeights(ctx: CliContext, template: string): Promise<Map<string, number> | undefined> {
+  const { openTarget, targetContext } = await import('./target.js');
+  try {
+    const target = await openTarget(targetContext(ctx, { environment: ctx.environment }), { quick: true, readOnly: true });
+    try {
+      const t = (await target.api.listTemplates({ name: template, expand: ['traffic'] })).find((x) => x.name === template);
+      return t ? new Map((t.traffic?.routes ?? []).map((r) => [r.version, r.weight])) : undefined;
+    } finally {
+      await target.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Promotion (DESIGN §6): more traffic for a version the previous environment never ran (the one
  * promoted or rolled back to, or another scaled up when its weight goes down, as plan checks it)
@@ -254,8 +270,13 @@ export async function runPromote(ctx: CliContext, template: string, version: str
  */
 async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { version: string; weight: number }[], version: string, verb: 'promoted' | 'rolled back to'): Promise<void> {
   const template = s.split.template;
+  if (!ctx.environment?.previous) return;
   const was = new Map(s.split.routes.map((r) => [r.version, r.weight]));
-  const rising = routes.filter((r) => r.weight > (was.get(r.version) ?? 0));
+  // More traffic than the target gives it now, as plan judges it: a version the org already routes
+  // (a hotfix routed there by hand) gains none by the edit (a review: promote refused what the
+  // plan of the same edit took). The weight git gave it stands where the org cannot be read.
+  const live = await liveWeights(ctx, template);
+  const rising = routes.filter((r) => r.weight > Math.max(was.get(r.version) ?? 0, live?.get(r.version) ?? 0));
   if (rising.length === 0) return;
   const { versionAddress } = await import('../model/address.js');
   const { contentHash } = await import('../kinds/PromptVersion/index.js');

@@ -541,6 +541,26 @@ describe('--env', () => {
     expect(r.stderr).not.toMatch(/^promotion: /m);
   });
 
+  it("promote judges more traffic against what prod's org routes now, as plan does: a hotfix routed there by hand is no promotion (a review)", async () => {
+    for (const e of ['dev', 'staging'] as const) expect((await cli(['apply', '--env', e, '--auto-approve'])).code).toBe(0);
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'prod.json'])).code).toBe(0);
+    // In prod, by hand: 1.2.0 made, published and given every call (staging never ran it).
+    const t = (await live('prod')).templates.find((x) => x.name === 'billing')!;
+    const v = t.versions!.find((x) => x.version === '1.1.0')!;
+    await emus.prod.api.createVersion(t.id, { version: '1.2.0', systemInstruction: v.systemInstruction, userTemplate: v.userTemplate, variables: v.variables });
+    await emus.prod.api.publishVersion(t.id, '1.2.0');
+    await emus.prod.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.2.0', weight: 100 }], version: t.traffic!.version });
+    // git takes the hotfix in: 1.2.0 declared, prod's routes brought to it.
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), `${BILLING}---\n${billingVersion('1.2.0', 'You answer billing questions briefly.')}`);
+    const r = await cli(['promote', 'billing', '1.2.0', '--weight', '100', '--env', 'prod']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/cannot be promoted there/);
+    // A version the org does not route yet is still checked: 1.1.0 back to 100 % would be more than its 0 % there... and staging ran it.
+    const back = await cli(['promote', 'billing', '1.1.0', '--weight', '100', '--env', 'prod']);
+    expect(back.code, back.stderr).toBe(0);
+  });
+
   it("refuses for prod more traffic to a version staging runs on another model (billing's model changed there by hand)", async () => {
     for (const e of ['dev', 'staging'] as const) expect((await cli(['apply', '--env', e, '--auto-approve'])).code).toBe(0);
     expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
