@@ -55,7 +55,11 @@ export async function lastChangedEach(cwd: string, env: RunEnv, groups: Readonly
   if (files.length === 0) return out;
   const git = await openRepo(cwd, env);
   if (!git) return out;
-  const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
+  // Many files (a plan of hundreds of objects changed by hand): their common folder alone, whose
+  // answer is read for them below; a pathspec a file would make a command line too long and
+  // git's walk match each commit against every one of them.
+  const spec = files.length > MAX_LISTED_PATHS ? [commonFolder(files)] : files;
+  const paths = ['--', ...spec.map((f) => `:(literal)${f}`)];
   // Not trimmed: a status entry's first column may be a space.
   const untrimmed = (args: string[]): Promise<string | null> => git.raw(args).catch(() => null);
   const [prefix, status, log] = await Promise.all([
@@ -95,4 +99,17 @@ export async function lastChangedEach(cwd: string, env: RunEnv, groups: Readonly
     else if (times.length > 0) out.set(key, { at: times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a)) });
   }
   return out;
+}
+
+/** Files named one by one to git; past it, their common folder. */
+const MAX_LISTED_PATHS = 64;
+
+/** The deepest folder (relative, "/"-separated; "." for the working directory) holding every file. */
+function commonFolder(files: readonly string[]): string {
+  const split = files.map((f) => posix.dirname(f.replace(/\\/g, '/')).split('/'));
+  const first = split[0]!;
+  let n = 0;
+  while (n < first.length && split.every((parts) => parts[n] === first[n])) n++;
+  const folder = first.slice(0, n).join('/');
+  return folder === '' ? '.' : folder;
 }
