@@ -17,8 +17,9 @@ export function markersInText(src: string): number[] {
     const start = nl + 1;
     const end = lineEnd(src, start);
     if (!MARKER.test(src.slice(start, end))) continue;
-    const before = src.slice(src.lastIndexOf('\n', nl - 1) + 1, nl);
-    if (INDENTED_TEXT.test(before) && INDENTED_TEXT.test(nextContentLine(src, end))) out.push(start);
+    // Blank lines around the marker as after it: a Markdown rule is written with a blank line
+    // before it (right under a text line, CommonMark reads `---` as a heading's underline).
+    if (INDENTED_TEXT.test(previousContentLine(src, nl)) && INDENTED_TEXT.test(nextContentLine(src, end))) out.push(start);
   }
   return out;
 }
@@ -35,6 +36,17 @@ function nextContentLine(src: string, from: number): string {
     const line = src.slice(start, end);
     if (line.trim() !== '') return line;
     start = end + 1;
+  }
+  return '';
+}
+
+/** The last line before `to` (a line's end) holding more than blanks; '' at the start. */
+function previousContentLine(src: string, to: number): string {
+  for (let end = to; end > 0; ) {
+    const start = src.lastIndexOf('\n', end - 1) + 1;
+    const line = src.slice(start, end);
+    if (line.trim() !== '') return line;
+    end = start - 1;
   }
   return '';
 }

@@ -62,7 +62,12 @@ export function tokenReport(state: DesiredState, memo: TokenMemo): VersionTokenR
 
 function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diagnostic {
   const suggestion = suggestModel(id, state.config);
-  const hint = suggestion ? `; did you mean "${suggestion}"?${lookalikeNote(id)}` : '; declare it under `models:` in promptctl.yaml';
+  // A near id may be another real model (gpt-5.1 → gpt-4.1): taking it would swap the model sent
+  // to the gateway. Declaring the id stays the other way out (a review), but for an id spelt with a
+  // look-alike letter, which no model has.
+  const lookalike = lookalikeNote(id);
+  const declare = lookalike === '' ? ` If "${id}" is the model you mean, declare it under \`models:\` in promptctl.yaml` : '';
+  const hint = suggestion ? `; did you mean "${suggestion}"?${lookalike}${declare}` : '; declare it under `models:` in promptctl.yaml';
   return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id}"${hint}`);
 }
 

@@ -105,7 +105,10 @@ export function resolveModel(id: string, config: Pick<Config, 'models'>): ModelI
     // the built-in, or a dated snapshot's family (a price set for gpt-4o-2024-05-13 keeps gpt-4o's
     // maximum output, which the cost of a version without maxTokens assumes).
     const base = builtIn ?? familyOf(id, config) ?? { id };
-    return { ...base, ...definedOnly(own), id, approximate: false } as ModelInfo;
+    // Counted exactly only where the encoding is the model's own: another vendor's model known here
+    // stays approximate whatever price or encoding is set for it (DESIGN §2: such counts are marked).
+    const approximate = (base as Partial<ModelInfo>).approximate === true;
+    return { ...base, ...definedOnly(own), id, approximate } as ModelInfo;
   }
   return builtIn ?? familyOf(id, config);
 }

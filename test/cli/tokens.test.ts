@@ -331,7 +331,7 @@ spec:
     });
     const r = await run(dir, 'tokens', '--dir', 'prompts');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? [tokens/unknown-model]');
+    expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? If "gpt-4o-mni" is the model you mean, declare it under `models:` in promptctl.yaml [tokens/unknown-model]');
   });
 
   // A guide or summary setting defined twice was two rows of one address, as a version was.

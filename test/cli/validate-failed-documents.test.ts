@@ -72,8 +72,8 @@ it('a schema error does not hide the unknown model of a template or a version (w
     'prompts/v.yaml:8:27 placeholders/undeclared',
   ]);
   // The text a loaded document's unknown model gets, word for word.
-  expect(r.stdout).toContain('prompts/b.yaml:5:10: error: unknown model "gpt-4oo"; did you mean "gpt-4o"? [tokens/unknown-model]');
-  expect(r.stdout).toContain('prompts/v.yaml:6:10: error: unknown model "gpt-4oo"; did you mean "gpt-4o"? [tokens/unknown-model]');
+  expect(r.stdout).toContain('prompts/b.yaml:5:10: error: unknown model "gpt-4oo"; did you mean "gpt-4o"? If "gpt-4oo" is the model you mean, declare it under `models:` in promptctl.yaml [tokens/unknown-model]');
+  expect(r.stdout).toContain('prompts/v.yaml:6:10: error: unknown model "gpt-4oo"; did you mean "gpt-4o"? If "gpt-4oo" is the model you mean, declare it under `models:` in promptctl.yaml [tokens/unknown-model]');
   expect(r.code).toBe(1);
   // Still out of the desired state: plan refuses it as before.
   const loaded = await loadProject({ dir: 'prompts', cwd });

@@ -35,6 +35,9 @@ describe('a document marker inside indented text', () => {
 
   it('finds it past blank lines, with CRLF line ends too', () => {
     expect(markersInText('x: |\n  one\n---\n\n  two\n')).toEqual([11]);
+    // A blank line before it too, as a Markdown rule is written (a review: missed, and only the echoes said).
+    expect(markersInText('x: |\n  one\n\n---\n\n  two\n')).toEqual([12]);
+    expect(markersInText('x: |\r\n  one\r\n\r\n---\r\n\r\n  two\r\n')).toEqual([15]);
     expect(markersInText('x: |\r\n  one\r\n---\r\n  two\r\n')).toEqual([13]);
   });
 

@@ -20,7 +20,8 @@ describe('budgetDiagnostics', () => {
         ...at('prompts/t.yaml', 6, 10),
         severity: 'error',
         rule: 'tokens/unknown-model',
-        message: 'unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"?',
+        // The suggestion may be another real model (gpt-5.1 → gpt-4.1, a review): declaring the id stays the other way out.
+        message: 'unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? If "gpt-4o-mni" is the model you mean, declare it under `models:` in promptctl.yaml',
       },
     ]);
   });

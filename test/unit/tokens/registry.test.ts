@@ -40,7 +40,7 @@ describe('model registry', () => {
     expect(resolveModel('gpt-4-0613', config())).toMatchObject({ contextWindow: 8_192 });
   });
 
-  it('adds config models and overrides built-ins; a config entry is exact and keeps unstated built-in prices', () => {
+  it("adds config models and overrides built-ins; a config entry keeps unstated built-in prices, and another vendor's model stays approximate (DESIGN §2)", () => {
     const cfg = config({
       models: {
         'acme-llm': { encoding: 'cl100k_base', contextWindow: 32_000, inputCostPer1M: 1, outputCostPer1M: 2 },
@@ -55,10 +55,11 @@ describe('model registry', () => {
       outputCostPer1M: 2,
       approximate: false,
     });
+    // A price or encoding set for a Claude model counts it no more exactly (a review: the counts lost their mark).
     expect(resolveModel('claude-sonnet-4', cfg)).toMatchObject({
       encoding: 'o200k_base',
       contextWindow: 1_000_000,
-      approximate: false,
+      approximate: true,
       inputCostPer1M: 3,
       outputCostPer1M: 15,
     });
