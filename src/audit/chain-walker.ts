@@ -87,6 +87,8 @@ export class ChainWalker {
     const format = (value as { format?: unknown }).format;
     if (format === undefined) return this.checkV1(value as Record<string, unknown>);
     if (format === 2 || format === 3) return this.checkV2(value as Record<string, unknown>);
+    // Format 1 is written without the field: one naming it is none promptctl wrote.
+    if (format === 1) return { ok: false, reason: 'a record naming "format": 1, which no promptctl writes (format 1 records carry no format field; 2 and 3 name theirs)' };
     return { ok: false, reason: `unknown record format ${JSON.stringify(format)} (this promptctl reads formats 1, 2 and 3)` };
   }
 

@@ -116,6 +116,9 @@ describe('verifyAuditFile: the chain', () => {
   it('names a record of an unknown format', async () => {
     await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 4 }) : l)));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/unknown record format 4 \(this promptctl reads formats 1, 2 and 3\)/) });
+    // One naming format 1 was "unknown record format 1 (this promptctl reads formats 1, …)" (a review).
+    await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 1 }) : l)));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/^a record naming "format": 1, which no promptctl writes/) });
   });
 
   it('rejects a first record that does not start from the genesis hash', async () => {
