@@ -215,9 +215,10 @@ async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, liv
 
 /**
  * The plan with each published version git and the target disagree on worded as drift when the
- * target changed it after git last changed its files (plan/drift.ts attributeToTarget): a version
- * remade by hand is not git's change, in plan, apply and drift alike. git is asked only for those
- * problems (two processes each); a plan without one loads nothing.
+ * target changed it after git last changed its files, and each update that puts back such a change
+ * warned of (plan/drift.ts attributeToTarget): a change made by hand is not git's, in plan, apply
+ * and drift alike. git is asked only of those objects, all at once (git/last-change.ts
+ * lastChangedEach); a plan without one loads nothing.
  */
 async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: DesiredState): Promise<Plan> {
   const updates = plan.actions.filter((a) => a.action === 'update' && a.liveModified?.at !== undefined);
@@ -230,11 +231,15 @@ async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: D
   const resources = new Map<string, AnyResource>(
     [...state.templates, ...state.versions, ...state.splits, ...state.filters, ...state.guides, ...state.summarySettings].map((r) => [addressOf(r), r]),
   );
-  // What defines each: its document and the texts it reads (a version's, a guide's, a setting's).
+  // What defines each: its document and the texts it reads (a version's, a guide's, a setting's);
+  // a guide's publish state also promptctl.yaml (an environment's guidePublish), whose change alone
+  // makes apply write every guide: git's change, not one made on the target.
+  const config = state.config.source?.file;
   const filesOf = (address: string, file?: string): string[] => {
     const r = resources.get(address);
     const texts = r && 'textFiles' in r && r.textFiles ? Object.values(r.textFiles) : [];
-    return [...new Set([...(file ? [file] : r ? [r.source.file] : []), ...texts])];
+    const settings = r?.kind === 'Guide' && config !== undefined ? [config] : [];
+    return [...new Set([...(file ? [file] : r ? [r.source.file] : []), ...texts, ...settings])];
   };
   const groups = new Map<string, string[]>();
   for (const p of plan.problems) if (p.rule === IMMUTABLE_VERSION_RULE && p.liveModified?.at !== undefined) groups.set(p.address, filesOf(p.address, p.file));

@@ -83,10 +83,10 @@ export function oneLineWords(s: string): string {
   return collapseWhitespace(s).trim();
 }
 
-/** Where a failed call went, and how its words are cleaned before anyone sees them. */
 /** The permission a call (method, path without its query) needs, where the API names one. */
 export type RightOf = (method: string, path: string) => string | undefined;
 
+/** Where a failed call went, and how its words are cleaned before anyone sees them. */
 export interface FailureContext {
   apiUrl: string;
   loginUrl: string;

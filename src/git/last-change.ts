@@ -45,7 +45,7 @@ export async function unrecoverableAmong(cwd: string, env: RunEnv, files: readon
 }
 
 /**
- * lastChanged for each group of FILES (relative to CWD) at once: two git processes, whatever the
+ * lastChanged for each group of FILES (relative to CWD) at once: three git processes, whatever the
  * number of groups (a plan may hold hundreds of objects changed by hand). A group's time is its
  * newest file's; 'uncommitted' when one of its files differs from HEAD; null when none was committed.
  */

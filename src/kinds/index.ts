@@ -61,9 +61,12 @@ export const SURFACE_LIST_RIGHT: Readonly<Partial<Record<Surface, string>>> = {
  * versions"), and the right it needs: the listing's, or for a guide's version the SDK's
  * getGuideVersion right, which is not the listing's (a client may list guides and not read them).
  */
-export function refusedRead(f: Pick<SurfaceFailure, 'surface' | 'versionRead'>): { verb: 'list' | 'read'; objects: string; right: string | undefined } {
-  if (f.versionRead) return { verb: 'read', objects: "AI Studio guides' versions", right: 'aiStudio:guideVersion:view' };
-  return { verb: 'list', objects: SURFACE_OBJECTS[f.surface], right: SURFACE_LIST_RIGHT[f.surface] };
+export function refusedRead(f: Pick<SurfaceFailure, 'surface' | 'versionRead'> & { error?: unknown }): { verb: 'list' | 'read'; objects: string; right: string | undefined } {
+  // The permission the refused call named on its error (targets/aistudio/rights.ts), else the surface's own.
+  const named = (f.error as { right?: unknown } | undefined)?.right;
+  const right = typeof named === 'string' ? named : undefined;
+  if (f.versionRead) return { verb: 'read', objects: "AI Studio guides' versions", right: right ?? 'aiStudio:guideVersion:view' };
+  return { verb: 'list', objects: SURFACE_OBJECTS[f.surface], right: right ?? SURFACE_LIST_RIGHT[f.surface] };
 }
 
 /** The kinds a surface serves, in registry order. */

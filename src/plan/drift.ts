@@ -116,7 +116,9 @@ export const IMMUTABLE_VERSION_RULE = 'immutable-version';
  * changed their files: the plan words each as git changing a published version (what a pull
  * request does), which blames git for a change made by hand on the target. Such a problem is
  * reworded as drift, naming who changed the target and when; the plan is sealed again when it
- * was sealed. `changes` maps an address to when git last changed what defines it.
+ * was sealed. And each update of an object the target changed after git's last change gets an
+ * `undoes-target-change` warning (warnings are outside the fingerprint). `changes` maps an address
+ * to when git last changed what defines it.
  */
 export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitChange | null>): Plan {
   let moved = false;

@@ -178,7 +178,6 @@ function fail(file: string, where: Where, rule: string, message: string): PlanFi
   return { ok: false, diagnostics: [{ ...where, file, severity: 'error', rule, message }] };
 }
 
-/** The JSON text parsed with its positions (JSON is YAML, whose parser keeps them). */
 /**
  * V8 says "… at position N" (Node 20) or "(line L column C)" (newer): either becomes line:column.
  * Node 20 names no position for an unexpected token ("Unexpected token 'x', …"): found by

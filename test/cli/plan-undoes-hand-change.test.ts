@@ -1,13 +1,15 @@
 // An update that puts back what someone changed by hand on the target, after git last changed the
 // object, says so on the plan: a reviewer read it as the pull request's own change and could undo
 // a fix made in Genesys Cloud without knowing (a review's walk: a split set to 50/50 by hand showed
-// as a plain `~ update` in the pull request's comment). One git process pair for all such objects.
+// as a plain `~ update` in the pull request's comment). git is asked once for all such objects.
 // In-process CLI against a real emulator on port 0, changed by raw HTTP.
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
+import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let s: Scenario;
 let http: OperatorCall;
@@ -67,5 +69,29 @@ describe('an update that undoes a change made on the target', () => {
     // Uncommitted edits are git's newest too.
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^  description: .*$/m, '  description: Answers billing questions, kindly.'));
     expect((await s.cli(['plan'])).stdout).not.toContain('the target was changed');
+  });
+
+  it("says nothing of an update promptctl.yaml asks for (a guide's publish state): git's change, not one on the target", { timeout: 60_000 }, async () => {
+    // A review: a pull request changing only an environment's guidePublish warned of every guide.
+    const t = await tempDir('promptctl-guide-publish-');
+    try {
+      await cp(join(REPO, 'prompts'), join(t.path, 'prompts'), { recursive: true });
+      const at = (date: string, ...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=A', '-c', 'user.email=a@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: t.path, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+      at('2020-01-01T00:00:00Z', 'init', '-q', '-b', 'main');
+      at('2020-01-01T00:00:00Z', 'add', '-A');
+      at('2020-01-01T00:00:00Z', 'commit', '-q', '-m', 'prompts');
+      const run = (args: string[]) => runCliInProcess(args, { cwd: t.path, env: {} });
+      expect((await run(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+      const config = join(t.path, 'prompts/promptctl.yaml');
+      await writeFile(config, (await readFile(config, 'utf8')).replace('guidePublish: TestReady', 'guidePublish: ProductionReady'));
+      const plan = await run(['plan', '--env', 'staging', '--format', 'json']);
+      expect(plan.code, plan.stderr).toBe(0);
+      const json = JSON.parse(plan.stdout) as { actions: { address: string; action: string }[]; warnings?: { rule: string }[] };
+      expect(json.actions.filter((a) => a.action === 'update').map((a) => a.address)).toEqual(['Guide/Returns assistant']);
+      expect((json.warnings ?? []).map((w) => w.rule)).not.toContain('undoes-target-change');
+    } finally {
+      await t.remove();
+    }
   });
 });
