@@ -95,7 +95,7 @@ export function planFilters(
   const destroyFirst =
     leaving.length > 0 && liveEnabled + [...slots.values()].filter(isArriving).length > MAX_ENABLED_FILTERS;
 
-  const staged = sequencePriorities(slots, live, desired, part.problems, destroyFirst);
+  const staged = sequencePriorities(slots, live, desired, part.problems, destroyFirst, (name) => notInGit(ctx, filterAddress(name)));
 
   const arriving = [...slots.values()].filter((s) => isArriving(s) && !staged.has(s.action.name));
   if (destroyFirst) {
@@ -176,6 +176,8 @@ function sequencePriorities(
   desired: SafetyFilter[],
   problems: PlanProblem[],
   destroyFirst: boolean,
+  /** Why git does not define a live filter here: "not in git", or the environments its document is kept to. */
+  absent: (name: string) => string,
 ): Set<string> {
   const holderAt = new Map<number, string>();
   for (const l of live) if (l.enabled) holderAt.set(l.priority, l.name);
@@ -199,7 +201,7 @@ function sequencePriorities(
         // promptctl's own filter without a slot is a pending delete (prune off): a filter renamed in
         // git, say. Pruning it is the way out; exporting it back would undo the rename.
         message: isManaged(held?.labels)
-          ? `priority ${p} is held by the enabled live filter "${holder}", which git no longer defines and which stays while prune is off (its delete is pending); run with --prune, or set prune: true in promptctl.yaml, to delete it first, or choose another priority`
+          ? `priority ${p} is held by the enabled live filter "${holder}", promptctl's, which stays while prune is off (${absent(holder)}: its delete is pending); run with --prune, or set prune: true in promptctl.yaml, to delete it first, or choose another priority`
           : `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or ${bringIntoGit(holder)}`,
       };
       // Who took the priority is the holder's stamp, not this filter's: kept apart, under its own address.

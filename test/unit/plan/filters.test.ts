@@ -158,7 +158,7 @@ describe('filter priorities', () => {
       [
         'SafetyFilter/pii-guard-v2',
         'priority-conflict',
-        'priority 10 is held by the enabled live filter "pii-guard", which git no longer defines and which stays while prune is off (its delete is pending); run with --prune, or set prune: true in promptctl.yaml, to delete it first, or choose another priority',
+        'priority 10 is held by the enabled live filter "pii-guard", promptctl\'s, which stays while prune is off (not in git: its delete is pending); run with --prune, or set prune: true in promptctl.yaml, to delete it first, or choose another priority',
       ],
     ]);
     // With prune on, the same rename plans cleanly: the newcomer is staged, the old one deleted.
