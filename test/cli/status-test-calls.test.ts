@@ -21,6 +21,35 @@ afterEach(async () => {
   p = undefined;
 });
 
+/**
+ * A proxy in front of the project's emulator that hands each analytics query's body to `answer`:
+ * a reply of its own ({status, body}), or the body to send on (as it came, or rewritten).
+ */
+async function analyticsProxy(project: EvalsProject, answer: (body: string) => { status: number; body: unknown } | string): Promise<string> {
+  const upstream = new URL(project.emu.url);
+  proxy = http.createServer((req, res) => {
+    if (req.method !== 'POST' || !(req.url ?? '').includes('/analytics/')) return forwardTo(upstream, req, res);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const a = answer(Buffer.concat(chunks).toString());
+      if (typeof a !== 'string') {
+        res.writeHead(a.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(a.body));
+        return;
+      }
+      const headers = { ...req.headers, 'content-length': String(Buffer.byteLength(a)) };
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.end(a);
+    });
+  });
+  await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
 const TEST = `apiVersion: promptctl/v1
 kind: PromptTest
 metadata:
@@ -69,29 +98,12 @@ describe('status and the calls promptctl test made', () => {
     p = await evalsProject({ 'pinned.yaml': TEST });
     expect((await p.cli(['test', 'faq-pinned', '--no-cache'])).code).toBe(0);
     // A target that knows only §3's dimensions: 400 for a query naming origin.
-    const upstream = new URL(p.emu.url);
     let refused = 0;
-    proxy = http.createServer((req, res) => {
-      if (req.method !== 'POST' || !(req.url ?? '').includes('/analytics/')) return forwardTo(upstream, req, res);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (body.toString().includes('"origin"')) {
-          refused++;
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ message: 'filter.predicates[1].dimension must be one of templateId, version, filterName', code: 'invalid.value', status: 400 }));
-          return;
-        }
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.end(body);
-      });
+    const url = await analyticsProxy(p, (body) => {
+      if (!body.includes('"origin"')) return body;
+      refused++;
+      return { status: 400, body: { message: 'filter.predicates[1].dimension must be one of templateId, version, filterName', code: 'invalid.value', status: 400 } };
     });
-    await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const r = await p.cli(['status', 'faq-bot', '--format', 'json', '--since', '1h'], { env: { GENESYSCLOUD_API_URL: url } });
     expect(r.code, r.stderr).toBe(0);
     expect(refused).toBeGreaterThan(0);
@@ -106,28 +118,14 @@ describe('status and the calls promptctl test made', () => {
     // the footer said they were left out. The query groups by origin too: groups without it tell.
     p = await evalsProject({ 'pinned.yaml': TEST });
     expect((await p.cli(['test', 'faq-pinned', '--no-cache'])).code).toBe(0);
-    const upstream = new URL(p.emu.url);
-    proxy = http.createServer((req, res) => {
-      if (req.method !== 'POST' || !(req.url ?? '').includes('/analytics/')) return forwardTo(upstream, req, res);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        // What such a server reads of the query: no origin anywhere.
-        const q = JSON.parse(Buffer.concat(chunks).toString()) as { groupBy: string[]; filter?: { predicates: { dimension: string }[] } };
-        q.groupBy = q.groupBy.filter((d) => d !== 'origin');
-        if (q.filter) q.filter.predicates = q.filter.predicates.filter((x) => x.dimension !== 'origin');
-        if (q.filter && q.filter.predicates.length === 0) delete q.filter;
-        const body = JSON.stringify(q);
-        const headers = { ...req.headers, 'content-length': String(Buffer.byteLength(body)) };
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.end(body);
-      });
+    const url = await analyticsProxy(p, (body) => {
+      // What such a server reads of the query: no origin anywhere.
+      const q = JSON.parse(body) as { groupBy: string[]; filter?: { predicates: { dimension: string }[] } };
+      q.groupBy = q.groupBy.filter((d) => d !== 'origin');
+      if (q.filter) q.filter.predicates = q.filter.predicates.filter((x) => x.dimension !== 'origin');
+      if (q.filter && q.filter.predicates.length === 0) delete q.filter;
+      return JSON.stringify(q);
     });
-    await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const r = await p.cli(['status', 'faq-bot', '--format', 'json', '--since', '1h'], { env: { GENESYSCLOUD_API_URL: url } });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
