@@ -3,24 +3,17 @@
 // plan puts the label back, and after apply a plan is empty again. Without this the object dropped
 // silently out of prune's reach (DESIGN §5), and drift kept saying the target matched git.
 // In-process CLI (test/helpers/cli.ts) against a real emulator on port 0, changed by raw HTTP.
-import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
+import { committed, liveIdOf, operatorCalls, putByHand, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
 /** Gateway calls as an operator's script makes them (test/helpers/scenario.ts). */
 let http: OperatorCall;
-const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: s.dir.path, stdio: 'pipe' });
-
-/** GET, change the labels, PUT back with the version read: what the Genesys UI does on save. */
-async function relabel(path: string, change: (labels: Record<string, string>) => Record<string, string>): Promise<Record<string, unknown>> {
-  const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic, ...body } = await http('GET', path);
-  void [id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic];
-  return http('PUT', path, { ...body, labels: change(body.labels as Record<string, string>) });
-}
+/** The labels changed as the Genesys UI saves them. */
+const relabel = (path: string, change: (labels: Record<string, string>) => Record<string, string>) =>
+  putByHand(http, path, (body) => ({ ...body, labels: change(body.labels as Record<string, string>) }));
 
 const liveId = (collection: 'prompttemplates' | 'safetyfilters', name: string) => liveIdOf(http, collection, name);
 
@@ -28,9 +21,7 @@ const withoutManagedBy = (labels: Record<string, string>) => Object.fromEntries(
 
 beforeEach(async () => {
   s = await scenario();
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'prompts');
+  committed(s.dir.path);
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
   http = await operatorCalls(s.emu.url);

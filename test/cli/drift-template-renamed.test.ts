@@ -4,35 +4,21 @@
 // who changed it and when, and what the plan does about it; renamed back, nothing differs. A
 // rename in git (a pull request's) is said as one, not blamed on the target.
 // In-process CLI (test/helpers/cli.ts) against a real emulator on port 0, changed by raw HTTP.
-import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
+import { committed, liveIdOf, operatorCalls, putByHand, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
 /** Gateway calls as an operator's script makes them (test/helpers/scenario.ts). */
 let http: OperatorCall;
-// Committed well before the apply: the rename by hand comes after git's last change to the template,
-// whatever second the test runs in (a commit's time is to the second).
-const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: s.dir.path,
-    stdio: 'pipe',
-    env: { ...process.env, GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z' },
-  });
 
-/** GET, rename, PUT back with the version read: what the Genesys UI does on save. */
-async function rename(id: string, name: string): Promise<Record<string, unknown>> {
-  const { dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic, ...body } = await http('GET', `/prompttemplates/${id}`);
-  void [dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic];
-  delete body.id;
-  return http('PUT', `/prompttemplates/${id}`, { ...body, name });
-}
+/** Renamed as the Genesys UI saves it. */
+const rename = (id: string, name: string) => putByHand(http, `/prompttemplates/${id}`, (body) => ({ ...body, name }));
 
 beforeEach(async () => {
   s = await scenario();
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'prompts');
+  // Committed well before the apply: the rename by hand comes after git's last change to the
+  // template, whatever second the test runs in (a commit's time is to the second).
+  committed(s.dir.path, '2026-01-01T00:00:00Z');
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
   http = await operatorCalls(s.emu.url);

@@ -3,37 +3,24 @@
 // a fix made in Genesys Cloud without knowing (a review's walk: a split set to 50/50 by hand showed
 // as a plain `~ update` in the pull request's comment). git is asked once for all such objects.
 // In-process CLI against a real emulator on port 0, changed by raw HTTP.
-import { execFileSync } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { liveIdOf, operatorCalls, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
+import { committed, gitIn, liveIdOf, operatorCalls, putByHand, scenario, type OperatorCall, type Scenario } from '../helpers/scenario.js';
 import { REPO, runCliInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let s: Scenario;
 let http: OperatorCall;
-// Commits dated in the past or future, so the order of git's change and the target's is plain (a commit's time is to the second).
-const git = (date: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: s.dir.path,
-    stdio: 'pipe',
-    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-  });
-
-/** The description changed as the Genesys UI saves it: GET, change, PUT with the version read. */
+/** The description changed as the Genesys UI saves it. */
 async function describeByHand(name: string, description: string): Promise<Record<string, unknown>> {
-  const path = `/prompttemplates/${await liveIdOf(http, 'prompttemplates', name)}`;
-  const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic, ...body } = await http('GET', path);
-  void [id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic];
-  return http('PUT', path, { ...body, description });
+  return putByHand(http, `/prompttemplates/${await liveIdOf(http, 'prompttemplates', name)}`, (body) => ({ ...body, description }));
 }
 
+// Commits dated in the past or future, so the order of git's change and the target's is plain (a commit's time is to the second).
 beforeEach(async () => {
   s = await scenario();
-  git('2020-01-01T00:00:00Z', 'init', '-q', '-b', 'main');
-  git('2020-01-01T00:00:00Z', 'add', '-A');
-  git('2020-01-01T00:00:00Z', 'commit', '-q', '-m', 'prompts');
+  committed(s.dir.path, '2020-01-01T00:00:00Z');
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
   http = await operatorCalls(s.emu.url);
@@ -61,7 +48,7 @@ describe('an update that undoes a change made on the target', () => {
     // A pull request that changes the template after the hand change: the update is git's own.
     const file = join(s.dir.path, 'prompts/billing/billing-assistant.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^  description: .*$/m, '  description: Answers billing questions.'));
-    git('2099-01-01T00:00:00Z', 'commit', '-q', '-am', 'describe');
+    gitIn(s.dir.path, '2099-01-01T00:00:00Z')('commit', '-q', '-am', 'describe');
     const after = await s.cli(['plan']);
     expect(after.stdout).toContain('~ update PromptTemplate/billing-assistant');
     expect(after.stdout).not.toContain('the target was changed');
@@ -76,11 +63,7 @@ describe('an update that undoes a change made on the target', () => {
     const t = await tempDir('promptctl-guide-publish-');
     try {
       await cp(join(REPO, 'prompts'), join(t.path, 'prompts'), { recursive: true });
-      const at = (date: string, ...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=A', '-c', 'user.email=a@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: t.path, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
-      at('2020-01-01T00:00:00Z', 'init', '-q', '-b', 'main');
-      at('2020-01-01T00:00:00Z', 'add', '-A');
-      at('2020-01-01T00:00:00Z', 'commit', '-q', '-m', 'prompts');
+      committed(t.path, '2020-01-01T00:00:00Z');
       const run = (args: string[]) => runCliInProcess(args, { cwd: t.path, env: {} });
       expect((await run(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
       const config = join(t.path, 'prompts/promptctl.yaml');

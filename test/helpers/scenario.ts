@@ -1,4 +1,5 @@
 // A prompt project in a temp dir plus a real emulator, for the CLI scenario tests.
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
@@ -81,4 +82,28 @@ export async function operatorCalls(url: string): Promise<OperatorCall> {
 export async function liveIdOf(http: OperatorCall, collection: 'prompttemplates' | 'safetyfilters', name: string): Promise<string> {
   const list = (await http('GET', `/${collection}?pageSize=100`)) as { entities: { id: string; name: string }[] };
   return list.entities.find((e) => e.name === name)!.id;
+}
+
+/**
+ * A live object changed as the Genesys UI saves one: GET it, change its body (the fields the
+ * server keeps for itself left out), PUT it back with the version read. `path` under /api/v2/llmgateway.
+ */
+export async function putByHand(http: OperatorCall, path: string, change: (body: Record<string, unknown>) => Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic, ...body } = await http('GET', path);
+  void [id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, versions, traffic];
+  return http('PUT', path, change(body));
+}
+
+/** git in `dir`, as a user of its own (no config of the machine's identity); each commit dated `at` when given. */
+export function gitIn(dir: string, at?: string): (...args: string[]) => Buffer {
+  const env = at === undefined ? process.env : { ...process.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at };
+  return (...args) => execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe', env });
+}
+
+/** `dir` made a new git repository on main with everything in it committed (dated `at` when given), as a team's checkout is. */
+export function committed(dir: string, at?: string): void {
+  const git = gitIn(dir, at);
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'prompts');
 }
