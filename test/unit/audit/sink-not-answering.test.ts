@@ -7,41 +7,32 @@
 // timeout of the same record gives the sink up (sink-slow.test.ts): the budget here is shorter
 // than two 40 ms timeouts, so that it is the budget that gives this sink up.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { openAuditLog } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
+import { plainRecord as input, stubSink, type StubSink } from '../../helpers/audit-sink.js';
 
 let dir: string;
-let server: Server;
+let sink: StubSink;
 let url: string;
 let requests: number;
-const held: ServerResponse[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-silent-'));
   requests = 0;
-  // Reads each request and never answers it.
-  server = createServer((req, res) => {
+  // Reads each request and never answers it (closing the sink drops them).
+  sink = await stubSink(() => {
     requests++;
-    req.resume();
-    held.push(res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`;
+  url = sink.url;
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  held.length = 0;
-  await new Promise<void>((r) => server.close(() => r()));
+  await sink.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-const input = (n: number): AuditInput => ({ address: `PromptTemplate/t${n}`, action: 'create', outcome: 'success', actor: 'a', commit: null, planId: 'p', resourceId: null, before: null, after: null, correlationId: null });
 
 describe('an audit sink that never answers', () => {
   it('is given up for the rest of the run once its budget is spent: later records are not sent, and one warning names them', async () => {

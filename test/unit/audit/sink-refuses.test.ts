@@ -5,16 +5,13 @@
 // "later") now gives the sink up for the run at once, saying why; the records stay in the trail
 // and the next run sends them first (the cursor is untouched).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { runWithSink, stubSink, type StubSink } from '../../helpers/audit-sink.js';
 
 let dir: string;
-let server: Server;
-let url: string;
+let sink: StubSink;
 /** The status the sink answers with, and the seqs it was sent. */
 let status: number;
 let received: number[];
@@ -22,33 +19,18 @@ let received: number[];
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-refuses-'));
   received = [];
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq: number }).seq);
-      res.writeHead(status).end();
-    });
+  sink = await stubSink(({ seq }, _req, res) => {
+    received.push(seq);
+    res.writeHead(status).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`;
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await sink.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-const input = (n: number): AuditInput => ({ address: `PromptTemplate/t${n}`, action: 'create', outcome: 'success', actor: 'a', commit: null, planId: 'p', resourceId: null, before: null, after: null, correlationId: null });
-
-async function run(file: string, seqs: number[]): Promise<string[]> {
-  const warnings: string[] = [];
-  const log = await openAuditLog(file, { sinks: [{ url }], env: {}, onWarning: (m) => warnings.push(m), sinkOptions: { backoffLimitMs: 5 } });
-  for (const n of seqs) await log.append(input(n));
-  await log.close();
-  return warnings;
-}
+const run = (file: string, seqs: number[]): Promise<string[]> => runWithSink(file, sink.url, seqs, { backoffLimitMs: 5 });
 
 describe('an audit sink that refuses records', () => {
   it.each([401, 404, 400])('is given up for the run at its first refusal (HTTP %i), and the next run sends every record first', async (code) => {

@@ -6,13 +6,12 @@
 // resumes from the cursor. The sink drops the copies by the record's hash (idempotency-key).
 // The timeout is injected (40 ms, the sink answering after 60 ms): nothing waits real seconds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { openAuditLog } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
+import { plainRecord as input, runWithSink, stubSink, type StubSink } from '../../helpers/audit-sink.js';
 
 const TIMEOUT_MS = 40;
 
@@ -23,7 +22,7 @@ interface Stored {
 }
 
 let dir: string;
-let server: Server;
+let sink: StubSink;
 let url: string;
 /** Every body the sink stored, as it stored it (before answering). */
 let stored: Stored[];
@@ -34,35 +33,20 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-slow-'));
   stored = [];
   answerAfterMs = TIMEOUT_MS * 1.5;
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const { seq, hash } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq: number; hash: string };
-      stored.push({ seq, hash, key: String(req.headers['idempotency-key']) });
-      setTimeout(() => res.writeHead(204).end(), answerAfterMs).unref();
-    });
+  sink = await stubSink(({ seq, hash }, req, res) => {
+    stored.push({ seq, hash, key: String(req.headers['idempotency-key']) });
+    setTimeout(() => res.writeHead(204).end(), answerAfterMs).unref();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`;
+  url = sink.url;
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await sink.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-const input = (n: number): AuditInput => ({ address: `PromptTemplate/t${n}`, action: 'create', outcome: 'success', actor: 'a', commit: null, planId: 'p', resourceId: null, before: null, after: null, correlationId: null });
-
 /** One run: opens the trail with the sink (the default retries and budget), appends `seqs`, closes. */
-async function run(file: string, seqs: number[]): Promise<string[]> {
-  const warnings: string[] = [];
-  const log = await openAuditLog(file, { sinks: [{ url }], env: {}, onWarning: (m) => warnings.push(m), sinkOptions: { timeoutMs: TIMEOUT_MS, backoffLimitMs: 5 } });
-  for (const n of seqs) await log.append(input(n));
-  await log.close();
-  return warnings;
-}
+const run = (file: string, seqs: number[]): Promise<string[]> => runWithSink(file, url, seqs, { timeoutMs: TIMEOUT_MS, backoffLimitMs: 5 });
 
 describe('an audit sink slower than the delivery timeout', () => {
   it('is sent a record it may hold at most twice a run, the next run resumes from the cursor, and every copy names the record', async () => {
