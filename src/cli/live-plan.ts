@@ -207,10 +207,9 @@ async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, liv
   if (missing.length === 0) return undefined;
   const gitNames = new Set(state.templates.map((t) => t.name));
   if (!live.templates.some((t) => !gitNames.has(t.name) && stamped(t))) return undefined;
-  const { lastChanged } = await import('../git/last-change.js');
-  const out = new Map<string, GitLastChange | null>();
-  for (const t of missing) out.set(t.name, await lastChanged(ctx.cwd, ctx.env, [t.source.file]));
-  return out;
+  // Every one at once (git/last-change.ts), not two git processes a template.
+  const { lastChangedEach } = await import('../git/last-change.js');
+  return lastChangedEach(ctx.cwd, ctx.env, new Map(missing.map((t) => [t.name, [t.source.file]])));
 }
 
 /**

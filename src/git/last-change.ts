@@ -1,25 +1,13 @@
-// When git last changed some files: the commit time of the newest commit that touched any of them,
-// or 'uncommitted' while one of them differs from HEAD (or was never committed); null outside a
-// work tree, or when git cannot say. drift compares it with when the target last changed an object
-// git and the target disagree on, to say which side moved. And which files git could not give back
-// if they were replaced (changes not committed, or not in git at all), for export --force.
+// When git last changed each group of files: the commit time of the newest commit that touched any
+// of them, or 'uncommitted' while one of them differs from HEAD (or was never committed); null
+// outside a work tree, or when git cannot say. Plan and drift compare it with when the target last
+// changed an object, to say which side moved. And which files git could not give back if they were
+// replaced (changes not committed, or not in git at all), for export --force.
 import { posix } from 'node:path';
 import { openRepo, tryRaw } from './repo.js';
 import { type RunEnv } from './environment.js';
 
 export type GitLastChange = { at: string } | 'uncommitted';
-
-/** FILES are relative to CWD (as diagnostics name them). */
-export async function lastChanged(cwd: string, env: RunEnv, files: readonly string[]): Promise<GitLastChange | null> {
-  if (files.length === 0) return null;
-  const git = await openRepo(cwd, env);
-  if (!git) return null;
-  // Literal pathspecs: a file name is data, never a glob.
-  const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
-  if ((await tryRaw(git, ['status', '--porcelain', '--untracked-files=all', ...paths])) !== null) return 'uncommitted';
-  const at = await tryRaw(git, ['log', '-1', '--format=%cI', ...paths]);
-  return at === null ? null : { at };
-}
 
 /**
  * Which of FILES (relative to CWD, as given, "/"-separated) git could not give back if they were
@@ -59,6 +47,7 @@ export async function lastChangedEach(cwd: string, env: RunEnv, groups: Readonly
   // answer is read for them below; a pathspec a file would make a command line too long and
   // git's walk match each commit against every one of them.
   const spec = files.length > MAX_LISTED_PATHS ? [commonFolder(files)] : files;
+  // Literal pathspecs: a file name is data, never a glob.
   const paths = ['--', ...spec.map((f) => `:(literal)${f}`)];
   // Not trimmed: a status entry's first column may be a space.
   const untrimmed = (args: string[]): Promise<string | null> => git.raw(args).catch(() => null);
