@@ -328,8 +328,8 @@ export interface PromotionFindings {
 }
 
 /** `wanted` against the previous environment's live org: warnings, or (protected) problems. */
-export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[], union: DesiredState): Promise<PlanProblem[]> {
-  return (await previousFindings(ctx, wanted, union)).problems;
+export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[], union: DesiredState, ownOrgId?: string): Promise<PlanProblem[]> {
+  return (await previousFindings(ctx, wanted, union, true, ownOrgId)).problems;
 }
 
 /**

@@ -245,19 +245,24 @@ export async function runPromote(ctx: CliContext, template: string, version: str
   return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
 }
 
-/** The weights the environment's org routes the template's calls by now; undefined when it cannot be read (or holds no such template). */
-async function liveWeights(ctx: CliContext, template: string): Promise<Map<string, number> | undefined> {
+/**
+ * The weights the environment's org routes the template's calls by now (undefined when it cannot be
+ * read, or holds no such template), and the org's id, which the promotion check compares the
+ * previous environment's with: one sign-in for both.
+ */
+async function liveWeights(ctx: CliContext, template: string): Promise<{ weights?: Map<string, number>; orgId?: string }> {
   const { openTarget, targetContext } = await import('./target.js');
   try {
     const target = await openTarget(targetContext(ctx, { environment: ctx.environment }), { quick: true, readOnly: true });
     try {
-      const t = (await target.api.listTemplates({ name: template, expand: ['traffic'] })).find((x) => x.name === template);
-      return t ? new Map((t.traffic?.routes ?? []).map((r) => [r.version, r.weight])) : undefined;
+      const [listed, org] = await Promise.all([target.api.listTemplates({ name: template, expand: ['traffic'] }), target.api.organization()]);
+      const t = listed.find((x) => x.name === template);
+      return { ...(t ? { weights: new Map((t.traffic?.routes ?? []).map((r) => [r.version, r.weight])) } : {}), ...(org?.id ? { orgId: org.id } : {}) };
     } finally {
       await target.close();
     }
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -276,7 +281,7 @@ async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { 
   // (a hotfix routed there by hand) gains none by the edit (a review: promote refused what the
   // plan of the same edit took). The weight git gave it stands where the org cannot be read.
   const live = await liveWeights(ctx, template);
-  const rising = routes.filter((r) => r.weight > Math.max(was.get(r.version) ?? 0, live?.get(r.version) ?? 0));
+  const rising = routes.filter((r) => r.weight > Math.max(was.get(r.version) ?? 0, live.weights?.get(r.version) ?? 0));
   if (rising.length === 0) return;
   const { versionAddress } = await import('../model/address.js');
   const { contentHash } = await import('../kinds/PromptVersion/index.js');
@@ -285,7 +290,7 @@ async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { 
     const dV = s.state.versions.find((v) => v.template === template && v.version === r.version)!;
     return { template, version: r.version, address: versionAddress(template, r.version), why: 'routed' as const, hash: contentHash(dV) };
   });
-  const problems = await checkPrevious(ctx, wanted, s.union);
+  const problems = await checkPrevious(ctx, wanted, s.union, live.orgId);
   if (problems.length === 0) return;
   for (const p of problems) ctx.info(`error: ${visibleName(p.address)}: ${visibleLines(p.message)}`);
   const blocked = wanted.filter((w) => problems.some((p) => p.address === w.address)).map((w) => w.version);
