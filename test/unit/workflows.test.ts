@@ -2072,7 +2072,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     expect(j.steps[restore]!.if).toBe("steps.trail.outputs.run-id != ''");
     expect(j.steps[restore]!.with).toMatchObject({ name: '${{ steps.trail.outputs.name }}', 'run-id': '${{ steps.trail.outputs.run-id }}', 'github-token': '${{ github.token }}', path: '.promptctl/envs/${{ matrix.env }}' });
     // rev28: --allow-unkeyed only when the step before says so (a trail written before the key was set).
-    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }}`);
+    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }} \${{ steps.anchor.outputs.args }}`);
     expect(j.steps[verify]!.with!['fail-on-error'] ?? 'true').toBe('true');
     expect(j.steps[verify]!.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
     // What the next run restores: uploaded always (a failed or cancelled run's open intents too).
@@ -2222,6 +2222,148 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     await runScript(finder(), api(runs), { ...ENV, LISTED: '260' }, { core: found.c });
     expect(found.c.outputs).toEqual({ 'run-id': '750', name: 'promptctl-audit-dev-750-1' });
     expect(job().steps.find((s) => s.id === 'trail')!.env!.LISTED).toBe('100');
+  });
+
+  // r64g#3: a run whose trail artifact went missing (deleted, expired sooner, its upload failed)
+  // had an older trail restored in its place, which verified on its own: the records written
+  // since were lost and nothing said so. Each run now says where it left the trail, in an
+  // artifact of its own, and the restored trail must hold that record.
+  describe('the restored trail is anchored to where the last run left it', () => {
+    const HEAD = '${{ runner.temp }}/promptctl-audit-head/trail-head';
+    let tmp: string;
+    beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-anchor-'))));
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it('names the newest head artifact beside the newest trail, its own attempt\'s, expired ones and other environments\' left out', async () => {
+      // This is run 99; run 98's trail artifact is gone, where it left the trail is not.
+      const runs = [
+        {
+          id: 98,
+          artifacts: [
+            { name: 'promptctl-audit-head-dev-98-1', created_at: '2025-03-06T10:00:05Z' },
+            { name: 'promptctl-apply-plan-dev-98-1', created_at: '2025-03-06T10:00:06Z' },
+            { name: 'promptctl-audit-head-staging-98-1', created_at: '2025-03-07T10:00:00Z' },
+            { name: 'promptctl-audit-head-dev-98-2', created_at: '2025-03-07T11:00:00Z', expired: true },
+          ],
+        },
+        { id: 97, artifacts: [{ name: 'promptctl-audit-dev-97-1', created_at: '2025-03-05T10:00:00Z' }, { name: 'promptctl-audit-head-dev-97-1', created_at: '2025-03-05T10:00:05Z' }] },
+      ];
+      const { c } = coreWithSummary();
+      await runScript(finder(), api(runs), ENV, { core: c });
+      expect(c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1', 'head-run': '98', 'head-name': 'promptctl-audit-head-dev-98-1' });
+      // A re-run's own attempt never anchors it; the attempt before it does.
+      const rerun = coreWithSummary();
+      const own = { name: 'promptctl-audit-head-dev-98-3', created_at: '2025-03-08T11:00:00Z' };
+      await runScript(finder(), api([{ id: 98, artifacts: [own, ...runs[0]!.artifacts] }, runs[1]!]), { ...ENV, GITHUB_RUN_ATTEMPT: '3' }, { core: rerun.c, context: { runId: 98 } });
+      expect(rerun.c.outputs).toMatchObject({ 'head-run': '98', 'head-name': 'promptctl-audit-head-dev-98-1' });
+      // No head artifact (runs before this workflow kept them): no anchor, as before.
+      const older = coreWithSummary();
+      await runScript(finder(), api([{ id: 97, artifacts: [runs[1]!.artifacts[0]!] }]), ENV, { core: older.c });
+      expect(older.c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1' });
+    });
+
+    it('reads the head before verifying, passes it as --head, and says what a trail without it means', () => {
+      const j = job();
+      const restore = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true && s.if === "steps.trail.outputs.run-id != ''");
+      const read = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true && s.with?.name === '${{ steps.trail.outputs.head-name }}');
+      const anchor = stepIndex(j, (s) => s.id === 'anchor');
+      const verify = stepIndex(j, (s) => s.id === 'verify-restored');
+      const explain = stepIndex(j, (s) => s.name === "Say what a restored trail without the last run's head means");
+      expect([restore < read, read < anchor, anchor < verify, verify + 1 === explain]).toEqual([true, true, true, true]);
+      expect(j.steps[read]!.if).toBe("steps.trail.outputs.run-id != '' && steps.trail.outputs.head-run != ''");
+      expect(j.steps[read]!['continue-on-error']).toBe(true);
+      expect(j.steps[read]!.with).toMatchObject({ 'run-id': '${{ steps.trail.outputs.head-run }}', path: '${{ runner.temp }}/promptctl-last-run' });
+      expect(j.steps[anchor]!.env!.HEAD_FILE).toBe('${{ runner.temp }}/promptctl-last-run/trail-head');
+      expect(j.steps[explain]!.if).toBe("failure() && steps.verify-restored.outcome == 'failure' && steps.anchor.outputs.head != ''");
+      // Noted after this run's trail is uploaded, and uploaded whatever happened.
+      const trailUp = stepIndex(j, (s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.path?.split('\n')[0] === TRAIL);
+      const note = stepIndex(j, (s) => s.name === 'Note where this run leaves the audit trail');
+      const up = stepIndex(j, (s) => s.uses?.startsWith('actions/upload-artifact@') === true && s.with?.path === HEAD);
+      expect([trailUp < note, note + 1 === up]).toEqual([true, true]);
+      expect(j.steps[note]!.if).toBe('always()');
+      expect(j.steps[up]!.if).toBe('always()');
+      expect(j.steps[up]!.with).toMatchObject({ name: 'promptctl-audit-head-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}', 'if-no-files-found': 'ignore', 'retention-days': 90 });
+      expect(j.steps[note]!.env).toMatchObject({
+        AUDIT: TRAIL,
+        TRAIL_TRUSTED: "${{ steps.trail.outcome == 'success' && (steps.trail.outputs.run-id == '' || steps.verify-restored.outcome == 'success') }}",
+        ANCHOR: '${{ steps.anchor.outputs.head }}',
+      });
+    });
+
+    /** The note step on `file`, as the run's end would run it: the head it leaves (null: none). */
+    async function note(file: string, trusted: boolean, anchor = ''): Promise<string | null> {
+      const step = job().steps.find((s) => s.name === 'Note where this run leaves the audit trail')!;
+      const r = await runStep(step.run!, { AUDIT: file, TRAIL_TRUSTED: String(trusted), ANCHOR: anchor, RUNNER_TEMP: tmp });
+      expect(r.code, r.stderr).toBe(0);
+      const out = join(tmp, 'promptctl-audit-head', 'trail-head');
+      const head = existsSync(out) ? readFileSync(out, 'utf8') : null;
+      rmSync(out, { force: true });
+      return head;
+    }
+    /** The anchor step reading `head` (null: no file), then `promptctl audit verify` of `file` with what it passes. */
+    async function anchorAndVerify(file: string, head: string | null) {
+      const dir = mkdtempSync(join(tmp, 'run-'));
+      if (head !== null) {
+        mkdirSync(join(dir, 'promptctl-last-run'));
+        writeFileSync(join(dir, 'promptctl-last-run', 'trail-head'), head);
+      }
+      const anchored = await runStep(byId(job(), 'anchor').run!, { HEAD_FILE: join(dir, 'promptctl-last-run', 'trail-head'), HEAD_NAME: 'promptctl-audit-head-dev-99-1', TRAIL_NAME: 'promptctl-audit-dev-98-1', ENVIRONMENT: 'dev' });
+      expect(anchored.code, anchored.stderr).toBe(0);
+      const args = ['verify', file, ...(anchored.outputs['args'] ?? '').split(/\s+/).filter(Boolean)];
+      const { runCliInProcess } = await import('../helpers/cli.js');
+      return { anchored, verified: await runCliInProcess(['audit', ...args], { cwd: tmp }) };
+    }
+
+    it('a trail that lost the last run\'s records fails verify; the whole trail passes; a torn last line is passed over', async () => {
+      const { appendRecords } = await import('../helpers/audit-trail.js');
+      const whole = join(tmp, 'whole', 'audit.jsonl');
+      const head = await appendRecords(whole, 5);
+      const left = await note(whole, true);
+      expect(left).toBe(`5:${head!.hash}\n`);
+      // The run before it kept 3 of those records: the trail restored when run 99's went missing.
+      const older = join(tmp, 'older', 'audit.jsonl');
+      mkdirSync(join(tmp, 'older'));
+      writeFileSync(older, readFileSync(whole, 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
+      const lost = await anchorAndVerify(older, left);
+      expect(lost.anchored.outputs).toEqual({ args: `--head 5:${head!.hash}`, head: `5:${head!.hash}` });
+      expect(lost.anchored.stdout).toMatch(/promptctl-audit-head-dev-99-1 says the audit trail of dev ended at 5:[0-9a-f]{64}: the trail restored \(promptctl-audit-dev-98-1\) must hold that record/);
+      expect(lost.verified.code).toBe(1);
+      expect(lost.verified.stderr).toMatch(/does not match its head anchor/);
+      const kept = await anchorAndVerify(whole, left);
+      expect(kept.verified.code, kept.verified.stderr).toBe(0);
+      // Before verifying, the torn-tail step sets a torn line aside; the head is the last whole record.
+      writeFileSync(whole, readFileSync(whole, 'utf8') + '{"format":2,"seq":6,"ti');
+      expect(await note(whole, true)).toBe(left);
+    });
+
+    it('a run that did not verify the trail it restored carries its anchor on, never the older end; none: no artifact', async () => {
+      const { appendRecords } = await import('../helpers/audit-trail.js');
+      const older = join(tmp, 'carried', 'audit.jsonl');
+      await appendRecords(older, 2);
+      const anchor = `7:${'a'.repeat(64)}`;
+      expect(await note(older, false, anchor)).toBe(`${anchor}\n`);
+      expect(await note(older, false, '')).toBeNull();
+      // A new chain (no trail found) that wrote nothing: no head either.
+      expect(await note(join(tmp, 'none', 'audit.jsonl'), true)).toBeNull();
+    });
+
+    it('no head artifact, or one that holds no anchor: verified as before, without --head', async () => {
+      const { appendRecords } = await import('../helpers/audit-trail.js');
+      const file = join(tmp, 'plain', 'audit.jsonl');
+      await appendRecords(file, 2);
+      for (const head of [null, '', 'not an anchor', `5:${'A'.repeat(64)}`, `5:${'a'.repeat(64)} --allow-unkeyed`]) {
+        const r = await anchorAndVerify(file, head);
+        expect(r.anchored.outputs).toEqual({ args: '', head: '' });
+        expect(r.verified.code, r.verified.stderr).toBe(0);
+      }
+    });
+
+    it('says what to do when the restored trail lacks the head', async () => {
+      const step = job().steps.find((s) => s.name === "Say what a restored trail without the last run's head means")!;
+      const r = await runStep(step.run!, { ENVIRONMENT: 'dev', HEAD: `5:${'a'.repeat(64)}`, HEAD_NAME: 'promptctl-audit-head-dev-99-1', TRAIL_NAME: 'promptctl-audit-dev-98-1' });
+      expect(r.stdout).toMatch(/^::error title=promptctl audit \(dev\)::if promptctl said the trail does not match its head anchor: the newest trail of dev restored \(promptctl-audit-dev-98-1\) does not hold the record 5:a{64}, where promptctl-audit-head-dev-99-1 says the last run left it[^\n]*delete the artifact promptctl-audit-head-dev-99-1/m);
+      expect(r.summary).toMatch(/^\*\*promptctl audit \(dev\): records missing\?\*\* /);
+    });
   });
 });
 
@@ -2637,7 +2779,7 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
       expect(s.env).toMatchObject({ AUDIT: TRAIL, ENVIRONMENT: '${{ matrix.env }}', HAS_AUDIT_KEY: "${{ secrets.PROMPTCTL_AUDIT_KEY != '' }}" });
       expect(JSON.stringify(s.env)).not.toMatch(/secrets\.PROMPTCTL_AUDIT_KEY \}\}/);
     }
-    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }}`);
+    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }} \${{ steps.anchor.outputs.args }}`);
     expect(j.steps[verifyAfter]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed-after.outputs.allow-unkeyed }}`);
     for (const v of [j.steps[verify]!, j.steps[verifyAfter]!]) {
       expect(v.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
@@ -2658,6 +2800,7 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
     const decided = await runStep(step.run!, { AUDIT: file, ENVIRONMENT: 'dev', HAS_AUDIT_KEY: key ? 'true' : 'false', WHEN: 'restored from the previous run' });
     const args = job().steps.find((s) => s.with?.command === 'audit' && s.if === step.if)!.with!.args!
       .replace('${{ steps.keyed.outputs.allow-unkeyed }}', decided.outputs['allow-unkeyed'] ?? '')
+      .replace('${{ steps.anchor.outputs.args }}', '')
       .replace(TRAIL, file)
       .split(/\s+/)
       .filter(Boolean);
