@@ -1,6 +1,6 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { lstat, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -8,6 +8,7 @@ import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments, type ExportResult } from '../export/documents.js';
 import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, readEarlier, refuseUncommitted, replacingLosesNothing } from './export-earlier.js';
+import { configFindings, configModels, configNote, readSourceConfig, type ConfigFindings } from './export-config.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
@@ -15,7 +16,6 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
-import { byCodeUnits } from '../util/compare.js';
 import { readLiveParts, SURFACES, type Surface } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -174,8 +174,10 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Every file that was there and is not the export's, those not named above (a Config, tests) too:
   // an error in one is that file's, not the org's.
   const theirs = [...new Set([...leftovers.map((l) => l.path), ...[...(earlier?.yaml.keys() ?? [])].filter((p) => !written.has(p))])];
-  const config = existing.includes(CONFIG_FILE) ? undefined : sourceConfig(ctx, flags);
-  const { clash, borrowed } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config);
+  const source = flags.dir ?? DEFAULT_DIR;
+  const config = existing.includes(CONFIG_FILE) ? undefined : readSourceConfig(ctx.cwd, source);
+  // With --env the note below says to copy promptctl.yaml whatever it changes: plan --env needs it.
+  const { clash, findings, models } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config, ctx.environment === undefined);
 
   const kinds = exportedKinds(result.counts, !unread.has('llmgateway'));
   ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
@@ -192,19 +194,13 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   const env = ctx.environment?.name;
-  if (borrowed.length > 0 && env === undefined) {
-    // Checked with the prompts directory's promptctl.yaml, which plan --dir OUT does not read:
-    // without it, the models only it declares are unknown there (with --env, the note below says to copy it).
-    const source = flags.dir ?? DEFAULT_DIR;
-    ctx.info(
-      `note: the export uses model${borrowed.length === 1 ? '' : 's'} ${borrowed.join(', ')}, which ${visibleName(join(source, CONFIG_FILE))} declares (export writes no promptctl.yaml): ` +
-        `copy it into ${shownOut} before \`promptctl plan --dir ${shellWord(flags.out)}\`, or move the files into ${visibleName(source)}`,
-    );
-  }
+  // Checked with the prompts directory's promptctl.yaml, which plan --dir OUT does not read: where
+  // it changes what the check finds (a model it declares or overrides, a default), said, with why.
+  const note = findings && configNote({ config: join(source, CONFIG_FILE), source, out: flags.out, models, findings });
+  if (note !== undefined) ctx.info(note);
   if (env !== undefined) {
     // plan --env reads the environment from --dir's promptctl.yaml, which export does not write:
     // plan --dir OUT alone would compare the export with the default target, not this one.
-    const source = flags.dir ?? DEFAULT_DIR;
     const config = join(source, CONFIG_FILE);
     const plan = `\`promptctl plan --env ${shellWord(env)} --dir ${shellWord(flags.out)}\``;
     // Exported into the prompts directory itself (--force), or again over an export the user copied
@@ -259,15 +255,6 @@ function fsWords(err: unknown): string {
   return isFsError(err) ? `${err.code} ${describeFsError(err)}` : oneLine(messageOf(err));
 }
 
-/** The prompts directory's promptctl.yaml (--dir, prompts/ by default), when there is one to read. */
-function sourceConfig(ctx: CliContext, flags: ExportFlags): string | undefined {
-  try {
-    return readFileSync(resolve(ctx.cwd, flags.dir ?? DEFAULT_DIR, CONFIG_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The errors that involve files which were in the directory before (`before`, relative to cwd as
  * diagnostics name files): in one, or naming one at its place (a duplicate's other place, "…at
@@ -288,25 +275,37 @@ export function clashWith(errors: readonly Diagnostic[], before: readonly string
  * `before`: the YAML files that were in the directory and not written, relative to cwd. `config`:
  * the prompts directory's promptctl.yaml, read as the export's when it holds none (the models it
  * declares: without it a custom model is "unknown", and "edit that document" the wrong advice).
- * Returns what clashes with them, if anything, and the models the export uses that only `config` declares.
+ * `compare`: check it without `config` too, as plan --dir OUT will, and return how the two differ
+ * (`findings`) and the models the export uses that `config` declares.
+ * Returns what clashes with them, if anything.
  */
-async function checkExport(ctx: CliContext, out: string, before: readonly string[], config: string | undefined): Promise<{ clash: string | undefined; borrowed: string[] }> {
+async function checkExport(
+  ctx: CliContext,
+  out: string,
+  before: readonly string[],
+  config: string | undefined,
+  compare: boolean,
+): Promise<{ clash: string | undefined; findings?: ConfigFindings; models: { declares: string[]; overrides: string[] } }> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
   const { BUILT_IN_MODELS } = await import('../tokens/registry.js');
-  const { diagnostics, state } = await loadProject({
-    dir: out,
-    cwd: ctx.cwd,
-    tokenMemo: ctx.tokenMemo,
-    knownSecrets: ctx.knownSecrets,
-    secretOf: ctx.secretOf,
-    ...(config !== undefined ? { configFallback: config } : {}),
-  });
+  const load = (fallback: string | undefined) =>
+    loadProject({
+      dir: out,
+      cwd: ctx.cwd,
+      tokenMemo: ctx.tokenMemo,
+      knownSecrets: ctx.knownSecrets,
+      secretOf: ctx.secretOf,
+      ...(fallback !== undefined ? { configFallback: fallback } : {}),
+    });
+  const { diagnostics, state } = await load(config);
   const declared = config !== undefined ? Object.keys(state?.config.models ?? {}) : [];
   const used = new Set([...(state?.templates ?? []), ...(state?.versions ?? [])].flatMap((d) => d.model ?? []));
-  const borrowed = declared.filter((m) => used.has(m) && !BUILT_IN_MODELS.has(m)).sort(byCodeUnits);
+  const models = configModels(declared, used, BUILT_IN_MODELS);
+  // The second check is plan --dir OUT's own: the token counts are memoised, so it mostly parses again.
+  const findings = config !== undefined && compare ? configFindings(diagnostics, (await load(undefined)).diagnostics, relative(ctx.cwd, join(resolve(ctx.cwd, out), CONFIG_FILE))) : undefined;
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return { clash: undefined, borrowed };
+  if (errors.length === 0) return { clash: undefined, ...(findings ? { findings } : {}), models };
   for (const d of errors) ctx.info(formatText(d));
   const { theirs, files } = clashWith(errors, before);
   const orgs = errors.length - theirs.length;
@@ -319,9 +318,10 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
         `or remove ${orgs === 1 ? 'it' : 'them'} before you commit (a guide or summary setting whose document was ever committed is promptctl's: removing the document later deletes it live with prune)`,
     );
   }
-  if (theirs.length === 0) return { clash: undefined, borrowed };
+  const rest = { ...(findings ? { findings } : {}), models };
+  if (theirs.length === 0) return { clash: undefined, ...rest };
   const list = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
-  return { clash: `${theirs.length} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(list)}`, borrowed };
+  return { clash: `${theirs.length} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(list)}`, ...rest };
 }
 
 /**

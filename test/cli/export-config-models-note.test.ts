@@ -22,7 +22,8 @@ describe('export of templates on a model only promptctl.yaml declares', () => {
     const r = await s.cli(['export', '--out', 'exported']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(
-      'note: the export uses model acme-llm, which prompts/promptctl.yaml declares (export writes no promptctl.yaml): copy it into exported before `promptctl plan --dir exported`, or move the files into prompts',
+      'warning: the export was checked with prompts/promptctl.yaml, which plan --dir exported does not read (export writes no promptctl.yaml); it declares model acme-llm, and without it plan finds 1 error this check did not ' +
+        '(exported/billing-assistant.yaml:9:10: unknown model "acme-llm"; declare it under `models:` in promptctl.yaml [tokens/unknown-model]): copy it into exported before `promptctl plan --dir exported`, or move the files into prompts',
     );
     await copyFile(join(s.dir.path, 'prompts/promptctl.yaml'), join(s.dir.path, 'exported/promptctl.yaml'));
     const plan = await s.cli(['plan', '--dir', 'exported', '--detailed-exitcode']);
