@@ -12,6 +12,7 @@ import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
+import { hasLoneSurrogate } from '../util/surrogates.js';
 import { fileBase, GUIDES_DIR, heldOrNew, inTheirCase, leftAt, othersIn, rekeyed, renamedInCase, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
 
 type WireTemplate = LiveState['templates'][number];
@@ -161,7 +162,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish, (yaml) => textFile(guideAddress(g.name), yaml));
     if (!out) continue;
     files.push(out.file);
-    texts.push(out.text);
+    if (out.text) texts.push(out.text);
     counts.guides += 1;
   }
   const usedSummaries = new Set<string>();
@@ -189,10 +190,19 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
  * A guide as the content of its production version (DESIGN §2: what git holds), or, with none yet,
  * of its latest version with `publish` its state (so that a plan right after is empty: plan leaves
  * a newer Draft or TestReady version alone while production holds git's content); the
- * instruction goes to a .md file next to the YAML, referenced with `{file:}`. `guidePublish`: the
- * state a document without `publish` reaches where it is exported from (an environment's guidePublish).
+ * instruction goes to a .md file next to the YAML, referenced with `{file:}`, unless it holds half
+ * a UTF-16 surrogate pair (a truncated emoji), which no UTF-8 file can: that one is written in the
+ * YAML, where it stays an escape (`"\ud83d"`) the export's check reports, as it does a template's.
+ * `guidePublish`: the state a document without `publish` reaches where it is exported from (an
+ * environment's guidePublish).
  */
-function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[], guidePublish: GuidePublishState, textFile: (yaml: string) => string | undefined = () => undefined): { file: ExportFile; text: ExportText } | undefined {
+function guideDocument(
+  g: LiveGuide,
+  fileName: (name: string) => string,
+  warnings: string[],
+  guidePublish: GuidePublishState,
+  textFile: (yaml: string) => string | undefined = () => undefined,
+): { file: ExportFile; text?: ExportText } | undefined {
   const address = guideAddress(g.name);
   // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
   if (!isGenesysName(g.name)) {
@@ -228,8 +238,10 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
   const yaml = fileName(g.name);
   const base = yaml.replace(/\.yaml$/, '');
+  // Written as UTF-8, half a surrogate pair would become U+FFFD without a word.
+  const inline = hasLoneSurrogate(v.instruction);
   const mdPath = textFile(yaml) ?? `${GUIDES_DIR}/${base}.md`;
-  const spec: Record<string, unknown> = { instruction: { file: mdPath } };
+  const spec: Record<string, unknown> = { instruction: inline ? v.instruction : { file: mdPath } };
   if (m.variables.length > 0) spec.variables = m.variables;
   if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
   if (m.knowledge) spec.knowledge = m.knowledge;
@@ -238,7 +250,7 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
   if (m.publish !== guidePublish) spec.publish = m.publish;
   return {
     file: { path: `${GUIDES_DIR}/${base}.yaml`, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
-    text: { path: mdPath, text: v.instruction },
+    ...(inline ? {} : { text: { path: mdPath, text: v.instruction } }),
   };
 }
 

@@ -5,6 +5,7 @@
 // know of would print the secret. A new escape is added here and to ESCAPES, never in a view.
 // Every markdown and HTML escape writes control characters as escapes too (`visible`): a report
 // is also read with `cat`, where an ESC in a name would drive the terminal.
+import { LONE_SURROGATE } from './surrogates.js';
 
 /**
  * Characters drawn as nothing or that reorder the text around them, as the inside of a `u`-flag
@@ -207,14 +208,21 @@ export function annotationMessage(s: string): string {
   return escapeData(unhidden(visible(s).replace(/[\u2028\u2029]/g, asUnicodeEscape)));
 }
 
+/** Every lone surrogate of a text, for `shown`. */
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
 /**
  * A line of prompt text as a reviewer must see it in a diff: a CR (a CRLF line end from the web UI)
  * or an ESC would otherwise be invisible or drive the terminal, and a bidi embedding, override or
  * isolate would draw the line in another order than it is (an unchanged line of a saved plan
- * shown again, whose text no validate read). Tabs stay as they are.
+ * shown again, whose text no validate read). Half a surrogate pair too: printed, it is U+FFFD,
+ * as the character that replaced it would be. Tabs stay as they are.
  */
 export function shown(text: string): string {
-  return visible(text).replace(/\r/g, '\\u000d').replace(/[\u202a-\u202e\u2066-\u2069]/g, asUnicodeEscape);
+  return visible(text)
+    .replace(/\r/g, '\\u000d')
+    .replace(/[\u202a-\u202e\u2066-\u2069]/g, asUnicodeEscape)
+    .replace(LONE_SURROGATES, asUnicodeEscape);
 }
 
 /**
@@ -226,13 +234,15 @@ const UNSEEN = new RegExp(`[${OTHER_SPACES}${INVISIBLE}]`, 'gu');
 
 /**
  * An added or removed line of prompt text in a diff: as `shown`, with the spaces and tabs it ends
- * in, and any character drawn as a space or as nothing (`UNSEEN`), as escapes. A reader cannot
- * see them (in a terminal or a GitHub code block), so an edit that only adds, drops or swaps them
- * would show as two identical lines.
+ * in, any character drawn as a space or as nothing (`UNSEEN`), and U+FFFD (what a lone surrogate
+ * becomes once written as UTF-8, which `shown` writes as `\ud83d`), as escapes. A reader cannot
+ * tell them apart (in a terminal or a GitHub code block), so an edit that only adds, drops or
+ * swaps them would show as two identical lines.
  */
 export function shownChanged(text: string): string {
   return shown(text)
     .replace(UNSEEN, asUnicodeEscape)
+    .replace(/\ufffd/g, asUnicodeEscape)
     .replace(/[ \t]+$/, (ws) => ws.replace(/ /g, '\\u0020').replace(/\t/g, '\\u0009'));
 }
 
