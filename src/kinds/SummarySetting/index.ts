@@ -70,6 +70,20 @@ export function toWire(s: SummarySetting): SummarySettingBody {
   return body;
 }
 
+/**
+ * `body` with each custom entity's empty description sent as the live entity of that label holds
+ * it: left out where the live one has none. The schema (DESIGN §2) requires a description, so git,
+ * and an export, write `description: ""` for an entity that has none; the canonical form reads the
+ * two as one, so the plan shows no change there, and the PUT (which replaces the whole setting)
+ * must make none either: sent as "", the entity would gain a description no plan showed.
+ */
+export function emptyAsLive(body: SummarySettingBody, live: SummarySettingBody): SummarySettingBody {
+  if (body.customEntities === undefined) return body;
+  const without = new Set((live.customEntities ?? []).filter((e) => e.description === undefined || e.description === null).map((e) => e.label));
+  const customEntities = body.customEntities.map((e) => (e.description === '' && without.has(e.label) ? { label: e.label } : e));
+  return { ...body, customEntities };
+}
+
 export function fromWire(w: SummarySettingBody): SummarySetting {
   const s: SummarySetting = { kind: 'SummarySetting', name: w.name, labels: {}, language: w.language, source: LIVE_SOURCE, locations: {} };
   if (w.interactionType !== undefined) s.interactionType = w.interactionType;
@@ -127,7 +141,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       part.problems.push(readOnly);
       continue;
     }
-    const body = toWire(d);
+    const body = l ? emptyAsLive(toWire(d), l) : toWire(d);
     // interactionType is read-only on the platform: left out of git, the setting keeps the org's.
     if (body.interactionType === undefined && l?.interactionType !== undefined) body.interactionType = l.interactionType;
     const after = canonical(body);
