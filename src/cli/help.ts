@@ -59,7 +59,8 @@ Examples:
   $ promptctl plan --env staging --detailed-exitcode
   $ promptctl plan --changed-since origin/main      # only what the files changed since define`,
   apply: `
-Each change writes one record to the audit trail (audit.file of promptctl.yaml, by default
+Each change writes two records to the audit trail, its intent before the call and its outcome
+after (audit.file of promptctl.yaml, by default
 .promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME); \`promptctl audit
 verify\` (with the same --env) checks it. A saved plan is refused if the target or the files moved
 since it was made; nothing is then applied.
