@@ -1,6 +1,6 @@
 // What an earlier export left in --out, for `export --force` over it, read once: the file that already holds
-// each guide's and summary setting's document, and a template's file the user moved or renamed
-// (written there again, the latter where nothing in it would be lost), a guide's instruction the user
+// each guide's and summary setting's document, and a template's, guide's or summary setting's file the
+// user moved or renamed (written there again, the latter where nothing in it would be lost), a guide's instruction the user
 // renamed in letter case alone (written there again, not beside it), every file holding documents
 // and each .md of the user's among the guides (never given to another object), the files left from
 // before that plan --dir still reads and the text files a document referred to (git history says
@@ -53,8 +53,9 @@ export interface Earlier {
   temps: readonly string[];
   /**
    * Each template whose documents (itself, its versions, its split) are all in one file, and alone
-   * there, other than the one export names after it (an export's file the user moved into a folder
-   * or renamed): that file and its text, by the template's address.
+   * there, other than the one export names after it, and each guide or summary setting whose document
+   * is alone in a file other than a .yaml directly under guides/ or summaries/ (an export's file the
+   * user moved into a folder or renamed): that file and its text, by the object's address.
    */
   moved: ReadonlyMap<string, { path: string; text: string }>;
 }
@@ -80,7 +81,7 @@ export async function readEarlier(dir: string, env: RunEnv): Promise<Earlier> {
   const unnamed = instructions.filter((path) => !refs.has(path) && !renamed.has(path));
   const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, env, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
-  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedTemplates(yaml, yamlTexts) };
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedObjects(yaml, yamlTexts) };
 }
 
 /**
@@ -117,39 +118,69 @@ async function killedWrites(dir: string): Promise<string[]> {
 }
 
 /**
- * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
- * or summary setting's document alone, by address, so that the re-export writes it there again
- * (`held`); and every file there or at the top that holds documents, with what it holds, each text file one
- * of them refers to, and each .md of the user's under guides/, holding nothing export reads (`before`):
- * none of those is given to another object.
+ * With --force over an earlier export: the file that holds each guide's or summary setting's
+ * document alone, directly under guides/ or summaries/ or where the user moved it, and each
+ * template's file the user moved, by address, so that the re-export writes it there again
+ * (`held`), and the file its instruction is written to (`heldTexts`); every file at the top or under guides/ or summaries/ that
+ * holds documents, with what it holds, each text file a YAML file refers to, and each .md of the
+ * user's under guides/, holding nothing export reads (`before`): none of those is given to another
+ * object. `notMoved`: the objects whose moved file export would write with something lost: a
+ * template's is named afresh, a guide's or summary setting's file is kept as it is and the object
+ * not exported (`keptAsIs`), which would otherwise be defined twice.
  */
-export function filesBefore(earlier: Earlier, notMoved: ReadonlySet<string>): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
+export function filesBefore(
+  earlier: Earlier,
+  notMoved: ReadonlySet<string>,
+): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string>; keptAsIs: Map<string, string> } {
   const held = new Map<string, string>();
   const heldTexts = new Map<string, string>();
   const before = new Map<string, string[]>();
+  const keptAsIs = new Map<string, string>();
   const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
+  const referred = new Map<string, number>();
   for (const [path, docs] of earlier.yaml) {
-    const parts = path.split('/');
-    if (parts.length > 2 || (parts.length === 2 && !folders.has(parts[0]!))) continue;
     if (docs === undefined || docs.length === 0) continue;
     const holds = docs.map(describeDocument);
-    before.set(path, holds);
-    for (const ref of docs.flatMap(textRefs)) if (!before.has(ref)) before.set(ref, holds.map((h) => `the text of ${h}`));
+    const parts = path.split('/');
+    const listed = parts.length === 1 || (parts.length === 2 && folders.has(parts[0]!));
+    if (listed) before.set(path, holds);
+    // A text file any YAML file refers to is taken (a moved guide's instruction left under guides/ too).
+    for (const ref of docs.flatMap(textRefs)) {
+      referred.set(ref, (referred.get(ref) ?? 0) + 1);
+      if (!before.has(ref)) before.set(ref, holds.map((h) => `the text of ${h}`));
+    }
+    if (!listed) continue;
     // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
     // A template's file is named after it (its name is a file name), so none is held at the top.
-    const defined = parts.length === 2 && docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
-    if (defined === undefined || held.has(defined)) continue;
+    const defined = docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
+    if (defined === undefined || held.has(defined) || !inItsFolder(defined, path)) continue;
     held.set(defined, path);
     // A guide's instruction file, where export writes them: a .md directly under guides/.
-    const text = parts[0] === GUIDES_DIR ? textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r)) : undefined;
+    const text = textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r));
     if (text !== undefined) heldTexts.set(defined, earlier.inCase.get(text) ?? text);
   }
   // The user's own .md among the guides (notes.md): a new guide whose name makes it is numbered past it, as past a YAML file there.
   for (const path of earlier.theirs) if (!before.has(path)) before.set(path, []);
-  // A template's file moved or renamed by the user: written there again (not once more at the top
+  // A file moved or renamed by the user: written there again (not once more where export names it,
   // beside it, which plan refuses as each object defined twice), unless that would lose something (`notMoved`).
-  for (const [address, { path }] of earlier.moved) if (!notMoved.has(address) && !held.has(address)) held.set(address, path);
-  return { held, before, heldTexts };
+  for (const [address, { path }] of earlier.moved) {
+    if (held.has(address)) continue;
+    if (notMoved.has(address)) {
+      if (!address.startsWith('PromptTemplate/')) keptAsIs.set(address, path);
+      continue;
+    }
+    held.set(address, path);
+    // A moved guide's instruction goes where its YAML refers to, wherever that is, when no other document refers to it.
+    const text = textRefs(earlier.yaml.get(path)?.[0])[0];
+    if (text !== undefined && referred.get(text) === 1) heldTexts.set(address, earlier.inCase.get(text) ?? text);
+  }
+  return { held, before, heldTexts, keptAsIs };
+}
+
+/** Whether `path` is a .yaml file directly in the folder export writes objects of the kind of `address` to (guides/, summaries/). */
+function inItsFolder(address: string, path: string): boolean {
+  const folder = address.startsWith('Guide/') ? GUIDES_DIR : address.startsWith('SummarySetting/') ? SUMMARIES_DIR : undefined;
+  return folder !== undefined && /^[^/]+\.yaml$/.test(path.slice(folder.length + 1)) && path.startsWith(`${folder}/`);
 }
 
 /**
@@ -164,41 +195,49 @@ async function documentsIn(dir: string, path: string): Promise<{ docs: unknown[]
 }
 
 /** Earlier.moved, from every YAML file's documents and text. */
-function movedTemplates(yaml: ReadonlyMap<string, unknown[] | undefined>, texts: ReadonlyMap<string, string>): Map<string, { path: string; text: string }> {
+function movedObjects(yaml: ReadonlyMap<string, unknown[] | undefined>, texts: ReadonlyMap<string, string>): Map<string, { path: string; text: string }> {
   const spread = new Map<string, Set<string>>();
   const alone = new Map<string, string>();
   for (const [path, docs] of yaml) {
-    const names = (docs ?? []).map(templateOf);
-    for (const name of names) if (name !== undefined) spread.set(name, (spread.get(name) ?? new Set()).add(path));
-    const name = names[0];
-    if (name === undefined || path === `${name}.yaml` || names.some((n) => n !== name) || !docs!.some((d) => documentAddressOf(d) === templateAddress(name))) continue;
-    alone.set(name, path);
+    const owners = (docs ?? []).map(ownerOf);
+    for (const owner of owners) if (owner !== undefined) spread.set(owner, (spread.get(owner) ?? new Set()).add(path));
+    const owner = owners[0];
+    if (owner === undefined || owners.some((o) => o !== owner) || !docs!.some((d) => documentAddressOf(d) === owner)) continue;
+    // Where export names it: not moved.
+    const name = parseAddress(owner)!.name;
+    if (owner.startsWith('PromptTemplate/') ? path === `${name}.yaml` : inItsFolder(owner, path)) continue;
+    alone.set(owner, path);
   }
   const moved = new Map<string, { path: string; text: string }>();
-  for (const [name, path] of alone) if (spread.get(name)!.size === 1) moved.set(templateAddress(name), { path, text: texts.get(path)! });
+  for (const [owner, path] of alone) if (spread.get(owner)!.size === 1) moved.set(owner, { path, text: texts.get(path)! });
   return moved;
 }
 
-/** The template a document belongs to (a PromptTemplate, or a version or split of one), if it does. */
-function templateOf(doc: unknown): string | undefined {
+/** The object a document belongs to, by address: its template (a PromptTemplate, or a version or split of one), or the guide or summary setting it is. */
+function ownerOf(doc: unknown): string | undefined {
   const address = documentAddressOf(doc);
   const a = address === undefined ? undefined : parseAddress(address);
-  return a !== undefined && (a.kind === 'PromptTemplate' || a.kind === 'PromptVersion' || a.kind === 'TrafficSplit') ? a.name : undefined;
+  if (a === undefined) return undefined;
+  if (a.kind === 'PromptTemplate' || a.kind === 'PromptVersion' || a.kind === 'TrafficSplit') return templateAddress(a.name);
+  return a.kind === 'Guide' || a.kind === 'SummarySetting' ? address : undefined;
 }
 
 /**
- * Of Earlier.moved, the templates whose file the export (`files`) would write with something lost:
+ * Of Earlier.moved, the objects whose file the export (`files`) would write with something lost:
  * a file not exactly as export writes it (comments, {file:} texts, the user's layout: the prompts
- * directory itself) or with a field export does not write. Those are not written over: the
- * template goes where export names it, as before a move (a file renamed in letter case alone is
+ * directory itself), with a field export does not write, or referring to another text file than
+ * export would (a guide's instruction shared with another document). Those are not written over:
+ * the template goes where export names it, as before a move (a file renamed in letter case alone is
  * where export names it, the same file where names ignore case: replaced as a file of that name is,
- * export/file-names.ts inTheirCase).
+ * export/file-names.ts inTheirCase); a guide or summary setting is not exported (filesBefore keptAsIs).
  */
 export function lossyMoves(earlier: Earlier, files: readonly { path: string; documents: ExportDocument[] }[]): Set<string> {
   const lossy = new Set<string>();
   for (const [address, { path, text }] of earlier.moved) {
     const f = files.find((file) => file.path === path);
-    if (f !== undefined && !onlyTheOrgsChanged(text, documentsToYaml(f.documents))) lossy.add(address);
+    if (f === undefined) continue;
+    const sameTexts = lenientDocuments(text).flatMap(textRefs).join('\n') === f.documents.flatMap(textRefs).join('\n');
+    if (!sameTexts || !onlyTheOrgsChanged(text, documentsToYaml(f.documents))) lossy.add(address);
   }
   return lossy;
 }
@@ -238,17 +277,22 @@ export interface Leftover {
 
 /**
  * The files a re-export leaves from before: every YAML file not written (but one holding only a
- * Config or tests), and each text file one of
+ * Config or tests, and a moved file kept as it is, `keptAsIs`, with the texts it refers to), and each text file one of
  * them refers to ({file:}, a deleted guide's .md) that is there and not written, which plan --dir
  * reads; and each text file that nothing refers to any more (a .md under guides/ whose guide's YAML
  * was removed, one a YAML the export rewrote referred to), which plan does not read but git would keep.
  */
-export function leftoverFiles(earlier: Earlier, written: ReadonlySet<string>, exported: ReadonlySet<string>): Leftover[] {
+export function leftoverFiles(earlier: Earlier, written: ReadonlySet<string>, exported: ReadonlySet<string>, keptAsIs: ReadonlySet<string> = new Set()): Leftover[] {
   const out: Leftover[] = [];
   const named = new Set<string>();
   for (const [path, read] of earlier.yaml) {
     if (written.has(path)) continue;
     const docs = read ?? [];
+    // A moved file kept as it is (`keptAsIs`), its object not exported, is said so already, with the texts it refers to.
+    if (keptAsIs.has(path)) {
+      for (const ref of docs.flatMap(textRefs)) named.add(ref);
+      continue;
+    }
     const gone = docs.flatMap((d) => documentAddressOf(d) ?? []).filter((a) => !exported.has(a));
     // Not a file of the user's that holds no object an org has (the Config export --env says to
     // copy in, tests): no export writes one, and the check of the export still reads it.

@@ -76,7 +76,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
       },
       ctx.environment?.settings.guidePublish,
     );
-  // A template's file the user moved is written again only where nothing in it is lost; the others are named afresh.
+  // A file the user moved is written again only where nothing in it is lost; the others' templates are
+  // named afresh, and their guides and summary settings are not exported (their files kept as they are).
   const first = exported(new Set());
   const lossy = earlier !== undefined ? lossyMoves(earlier, first.files) : new Set<string>();
   const result = lossy.size > 0 ? exported(lossy) : first;
@@ -160,7 +161,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
   // and the text files they refer to (a deleted guide's .md), which plan reads with them; and a
   // text file that nothing refers to any more, which plan does not read but git would keep.
-  const leftovers = earlier !== undefined ? leftoverFiles(earlier, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
+  const exportedAddresses = new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])));
+  const leftovers = earlier !== undefined ? leftoverFiles(earlier, written, exportedAddresses, new Set(result.keptAsIs)) : [];
   for (const l of leftovers) {
     const what = l.gone.length > 0 ? ` (it holds ${listed(l.gone)}, which this export does not write)` : '';
     const read = l.unreferenced

@@ -13,7 +13,7 @@ import { API_VERSION, type GuidePublishState, type Labels, type Variable } from 
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
 import { hasLoneSurrogate } from '../util/surrogates.js';
-import { fileBase, GUIDES_DIR, heldOrNew, inTheirCase, leftAt, othersIn, rekeyed, renamedInCase, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
+import { fileBase, GUIDES_DIR, heldOrNew, inTheirCase, leftAt, movedOut, othersIn, rekeyed, renamedInCase, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
 
 type WireTemplate = LiveState['templates'][number];
 type WireVersion = NonNullable<WireTemplate['versions']>[number];
@@ -40,6 +40,8 @@ export interface ExportResult {
   texts: ExportText[];
   warnings: string[];
   counts: { templates: number; versions: number; splits: number; filters: number; guides: number; summarySettings: number };
+  /** Files the user moved a guide's or summary setting's document to, kept as they are, the object not exported (FileNaming.keptAsIs). */
+  keptAsIs: string[];
   /**
    * Exported templates and filters without the `managed-by: promptctl` label (made by hand): prune
    * never deletes them until an apply changes them (and labels them). Guides and settings carry no
@@ -146,28 +148,48 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const renamed = renamedInCase(names.held, [...guides.map((g) => guideAddress(g.name)), ...settings.map((s) => summarySettingAddress(s.name))]);
   const held = names.held && new Map([...rekeyed(names.held, renamed)].filter(([, path]) => !revealsSecret(path, names.secrets)));
   const heldTexts = names.heldTexts && rekeyed(names.heldTexts, renamed);
+  const keptAsIs = rekeyed(names.keptAsIs ?? new Map(), renamed);
   const kept = { held, before: names.before, where, warnings };
-  const guideFile = heldOrNew(kept, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
+  const guideAddresses = guides.map((g) => guideAddress(g.name));
+  // A file the user moved the document to is written there again; else the one under guides/ that holds it, or a new one.
+  const guidesMoved = movedOut(held, GUIDES_DIR, guideAddresses, used);
+  const guideFile = heldOrNew(kept, GUIDES_DIR, guideAddresses, usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
+  const guidePath = (name: string): string => guidesMoved.get(guideAddress(name)) ?? `${GUIDES_DIR}/${guideFile(guideAddress(name), name)}`;
   // A kept guide's instruction goes back into the file its YAML refers to (the user may have renamed
   // it), unless another guide's YAML refers to it too, or it is the .md beside another guide's YAML.
   const claimed = new Map<string, number>();
   for (const path of heldTexts?.values() ?? []) claimed.set(path, (claimed.get(path) ?? 0) + 1);
   const textFile = (address: string, yaml: string): string | undefined => {
     const path = heldTexts?.get(address);
-    if (path === undefined || claimed.get(path) !== 1 || revealsSecret(path, names.secrets) || held?.get(address) !== `${GUIDES_DIR}/${yaml}`) return undefined;
+    if (path === undefined || claimed.get(path) !== 1 || revealsSecret(path, names.secrets) || held?.get(address) !== yaml) return undefined;
     const twin = `${path.slice(0, -3)}.yaml`.toLowerCase();
     return [...(held ?? [])].some(([other, file]) => other !== address && file.toLowerCase() === twin) ? undefined : path;
   };
+  const keptPaths: string[] = [];
+  // Written with something lost, it would be defined twice: there and where export names it.
+  const keptThere = (address: string): boolean => {
+    const path = keptAsIs.get(address);
+    if (path === undefined) return false;
+    warnings.push(
+      `${address} is not exported: ${where(path)}, where its document was moved, holds what export would not write there again (comments, a layout or fields of yours, an instruction file another document refers to), so that file is kept as it is; a plan shows how it differs from the org`,
+    );
+    keptPaths.push(path);
+    return true;
+  };
   for (const g of guides) {
-    const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish, (yaml) => textFile(guideAddress(g.name), yaml));
+    if (keptThere(guideAddress(g.name))) continue;
+    const out = guideDocument(g, guidePath, warnings, guidePublish, (yaml) => textFile(guideAddress(g.name), yaml));
     if (!out) continue;
     files.push(out.file);
     if (out.text) texts.push(out.text);
     counts.guides += 1;
   }
   const usedSummaries = new Set<string>();
-  const summaryFile = heldOrNew(kept, SUMMARIES_DIR, settings.map((s) => summarySettingAddress(s.name)), usedSummaries, uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n)))));
+  const settingAddresses = settings.map((s) => summarySettingAddress(s.name));
+  const settingsMoved = movedOut(held, SUMMARIES_DIR, settingAddresses, used);
+  const summaryFile = heldOrNew(kept, SUMMARIES_DIR, settingAddresses, usedSummaries, uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n)))));
   for (const s of settings) {
+    if (keptThere(summarySettingAddress(s.name))) continue;
     if (!isGenesysName(s.name)) {
       // Quoted: what is wrong with it (a trailing space, a tab) does not show otherwise.
       warnings.push(`skipped SummarySetting ${JSON.stringify(s.name)}: ${GENESYS_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
@@ -180,10 +202,11 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
       // DESIGN §2: a prompt in YAML makes a setting Prompt-type, so a Basic one's cannot be written.
       warnings.push(`${summarySettingAddress(s.name)}: a Basic setting that holds a prompt; promptctl YAML cannot hold it (a prompt there makes the setting Prompt-type), so a plan of the export shows removing it`);
     }
-    files.push({ path: `${SUMMARIES_DIR}/${summaryFile(summarySettingAddress(s.name), s.name)}`, documents: [doc] });
+    const address = summarySettingAddress(s.name);
+    files.push({ path: settingsMoved.get(address) ?? `${SUMMARIES_DIR}/${summaryFile(address, s.name)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
-  return { files, texts, warnings, counts, unlabelled };
+  return { files, texts, warnings, counts, unlabelled, keptAsIs: keptPaths };
 }
 
 /**
@@ -198,7 +221,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
  */
 function guideDocument(
   g: LiveGuide,
-  fileName: (name: string) => string,
+  filePath: (name: string) => string,
   warnings: string[],
   guidePublish: GuidePublishState,
   textFile: (yaml: string) => string | undefined = () => undefined,
@@ -236,11 +259,10 @@ function guideDocument(
     warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${v.state}; set publish: ProductionReady to ship it`);
   }
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
-  const yaml = fileName(g.name);
-  const base = yaml.replace(/\.yaml$/, '');
+  const yaml = filePath(g.name);
   // Written as UTF-8, half a surrogate pair would become U+FFFD without a word.
   const inline = hasLoneSurrogate(v.instruction);
-  const mdPath = textFile(yaml) ?? `${GUIDES_DIR}/${base}.md`;
+  const mdPath = textFile(yaml) ?? `${yaml.replace(/\.ya?ml$/, '')}.md`;
   const spec: Record<string, unknown> = { instruction: inline ? v.instruction : { file: mdPath } };
   if (m.variables.length > 0) spec.variables = m.variables;
   if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
@@ -249,7 +271,7 @@ function guideDocument(
   // TestReady in staging): written, it would hold the guide there in every environment, prod included.
   if (m.publish !== guidePublish) spec.publish = m.publish;
   return {
-    file: { path: `${GUIDES_DIR}/${base}.yaml`, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
+    file: { path: yaml, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
     ...(inline ? {} : { text: { path: mdPath, text: v.instruction } }),
   };
 }

@@ -101,8 +101,14 @@ export interface FileNaming {
    * empty list). None is given to another object: a new one's file name is numbered past it.
    */
   before?: ReadonlyMap<string, readonly string[]>;
-  /** A re-export: the .md under guides/ that each held guide's YAML refers to for its instruction, by address. */
+  /** A re-export: the .md under guides/ (or, its YAML moved, where that refers to) that each held guide's YAML refers to for its instruction, by address. */
   heldTexts?: ReadonlyMap<string, string>;
+  /**
+   * A re-export: the file the user moved a guide's or summary setting's document to, by address,
+   * that export would write with something lost (comments, their layout): kept as it is, and the
+   * object not exported, which would otherwise be defined twice (there and where export names it).
+   */
+  keptAsIs?: ReadonlyMap<string, string>;
   /** How warnings name a path of the export (under --out). */
   where?: (path: string) => string;
 }
@@ -155,6 +161,25 @@ export function heldOrNew(
     if (why !== undefined) warnings.push(`${address} is written to ${where(`${folder}/${file}`)}: ${why} and is kept as it is`);
     return file;
   };
+}
+
+/**
+ * Of the held files (FileNaming.held), those of the objects written to `folder` (`addresses`) that
+ * are not directly in it (a guide's or summary setting's file the user moved into a folder of theirs
+ * or renamed as .yml): each is written there again, by address. Not one another file of the export
+ * takes (`used`, lowercased; each one kept is added).
+ */
+export function movedOut(held: ReadonlyMap<string, string> | undefined, folder: string, addresses: readonly string[], used: Set<string>): Map<string, string> {
+  const moved = new Map<string, string>();
+  for (const address of addresses) {
+    const path = held?.get(address);
+    if (path === undefined || used.has(path.toLowerCase())) continue;
+    // One directly in the folder is heldOrNew's.
+    if (path.startsWith(`${folder}/`) && /^[^/]+\.yaml$/.test(path.slice(folder.length + 1))) continue;
+    used.add(path.toLowerCase());
+    moved.set(address, path);
+  }
+  return moved;
 }
 
 /**

@@ -1,6 +1,7 @@
 // export --force over an earlier export, in and out of a git checkout: what it names as left over
 // from before (only what an earlier export's document referred to, never a file of the user's that
-// nothing ever referred to), and what it refuses to replace (what git could not give back).
+// nothing ever referred to), where it writes an object whose file the user moved (there again, or
+// nowhere when that would lose something), and what it refuses to replace (what git could not give back).
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -248,6 +249,68 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(r.stderr).toMatch(/^warning: adopted\/guides\/old-guide\.md was there before and is not part of the export; no document refers to it, so plan --dir adopted does not read it$/m);
     expect(r.stderr).not.toContain('kept-guide.md was there before');
     expect(r.stderr).not.toContain('README.md');
+  });
+});
+
+describe('export --force over guides and summary settings the user moved', () => {
+  it('writes a guide (its instruction where its YAML refers to) and a summary setting back into the files the user moved them to, not once more under guides/ and summaries/', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
+    await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'export');
+    await mkdir(join(o.dir.path, 'adopted/support'));
+    o.git('mv', 'adopted/guides/returns-assistant.yaml', 'adopted/guides/returns-assistant.md', 'adopted/support/');
+    o.git('mv', 'adopted/summaries/email-one.yaml', 'adopted/support/');
+    const yaml = join(o.dir.path, 'adopted/support/returns-assistant.yaml');
+    await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('file: guides/returns-assistant.md', 'file: support/returns-assistant.md'));
+    o.git('commit', '-q', '-am', 'moved');
+    const v = await o.studio.createGuideVersion(id, { instruction: 'Be nicer.\n' });
+    await o.studio.publishGuideVersion(id, v.version, 'ProductionReady');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    // Before, guides/returns-assistant.yaml (and .md) and summaries/email-one.yaml were written again too: each object defined twice, exit 1.
+    expect(r.code, r.stderr).toBe(0);
+    for (const folder of ['guides', 'summaries']) expect(await readdir(join(o.dir.path, 'adopted', folder)).catch(() => [])).toEqual([]);
+    expect((await readdir(join(o.dir.path, 'adopted/support'))).sort()).toEqual(['email-one.yaml', 'returns-assistant.md', 'returns-assistant.yaml']);
+    expect(await readFile(yaml, 'utf8')).toContain('file: support/returns-assistant.md');
+    expect(await readFile(join(o.dir.path, 'adopted/support/returns-assistant.md'), 'utf8')).toBe('Be nicer.\n');
+    expect(r.stderr).not.toContain('was there before and is not part of the export');
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it('keeps a moved guide\'s or summary setting\'s file the user wrote in as it is, and writes the object nowhere else, saying so', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
+    await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    await mkdir(join(o.dir.path, 'adopted/support'));
+    await rename(join(o.dir.path, 'adopted/guides/returns-assistant.yaml'), join(o.dir.path, 'adopted/support/returns-assistant.yaml'));
+    await rename(join(o.dir.path, 'adopted/summaries/email-one.yaml'), join(o.dir.path, 'adopted/support/email-one.yaml'));
+    const guide = `# owned by support\n${await readFile(join(o.dir.path, 'adopted/support/returns-assistant.yaml'), 'utf8')}`;
+    const setting = `# owned by support\n${await readFile(join(o.dir.path, 'adopted/support/email-one.yaml'), 'utf8')}`;
+    await writeFile(join(o.dir.path, 'adopted/support/returns-assistant.yaml'), guide);
+    await writeFile(join(o.dir.path, 'adopted/support/email-one.yaml'), setting);
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'moved');
+    const v = await o.studio.createGuideVersion(id, { instruction: 'Be nicer.\n' });
+    await o.studio.publishGuideVersion(id, v.version, 'ProductionReady');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(o.dir.path, 'adopted/support/returns-assistant.yaml'), 'utf8')).toBe(guide);
+    expect(await readFile(join(o.dir.path, 'adopted/support/email-one.yaml'), 'utf8')).toBe(setting);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/returns-assistant.md'), 'utf8')).toBe('Be nice.\n');
+    expect((await readdir(join(o.dir.path, 'adopted/guides')))).toEqual(['returns-assistant.md']);
+    expect(await readdir(join(o.dir.path, 'adopted/summaries')).catch(() => [])).toEqual([]);
+    expect(r.stderr).toContain('warning: Guide/Returns assistant is not exported: adopted/support/returns-assistant.yaml, where its document was moved, holds what export would not write there again (comments, a layout or fields of yours, an instruction file another document refers to), so that file is kept as it is; a plan shows how it differs from the org');
+    expect(r.stderr).toContain('warning: SummarySetting/email-one is not exported: adopted/support/email-one.yaml, where its document was moved,');
+    expect(r.stderr).not.toContain('was there before and is not part of the export');
+    const plan = await o.cli(['plan', '--dir', 'adopted']);
+    expect(plan.stderr).not.toContain('names/duplicate');
+    expect(plan.stdout).toContain('Guide/Returns assistant');
   });
 });
 
