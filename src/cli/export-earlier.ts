@@ -14,6 +14,7 @@ import { discoverYamlFiles } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { GUIDES_DIR, SUMMARIES_DIR, type ExportDocument } from '../export/documents.js';
 import { documentsToYaml } from '../export/yaml.js';
+import { partTests, withTests } from '../export/kept-tests.js';
 import { UserError } from '../util/errors.js';
 import { tempOf } from '../util/atomic-file.js';
 import { visibleName } from '../util/escapes.js';
@@ -58,16 +59,24 @@ export interface Earlier {
    * user moved into a folder or renamed): that file and its text, by the object's address.
    */
   moved: ReadonlyMap<string, { path: string; text: string }>;
+  /**
+   * The tests (PromptTest documents) each YAML file holds, as written (export/kept-tests.ts): a
+   * re-export that writes the file keeps them after the objects' documents. Tests are never in the
+   * org, so a file holding one beside an object's documents is still that object's to write.
+   */
+  tests: ReadonlyMap<string, string>;
 }
 
 /** Reads what an earlier export (or the user) left in --out: see Earlier. `env`: the run's, which places the repository git reads. */
 export async function readEarlier(dir: string, env: RunEnv): Promise<Earlier> {
   const yaml = new Map<string, unknown[] | undefined>();
   const yamlTexts = new Map<string, string>();
+  const tests = new Map<string, string>();
   for (const path of (await discoverYamlFiles(dir)).files) {
     const read = await documentsIn(dir, path);
     yaml.set(path, read?.docs);
     if (read !== undefined) yamlTexts.set(path, read.text);
+    if (read?.docs.some(isTest)) tests.set(path, partTests(read.text).tests);
   }
   const refs = new Set([...yaml.values()].flatMap((docs) => (docs ?? []).flatMap(textRefs)));
   const texts = new Set<string>();
@@ -81,7 +90,7 @@ export async function readEarlier(dir: string, env: RunEnv): Promise<Earlier> {
   const unnamed = instructions.filter((path) => !refs.has(path) && !renamed.has(path));
   const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, env, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
-  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedObjects(yaml, yamlTexts) };
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedObjects(yaml, yamlTexts), tests };
 }
 
 /**
@@ -150,13 +159,14 @@ export function filesBefore(
       if (!before.has(ref)) before.set(ref, holds.map((h) => `the text of ${h}`));
     }
     if (!listed) continue;
-    // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
+    // Alone but for tests (kept when it is written: Earlier.tests): a file that holds another object too is not one to replace.
     // A template's file is named after it (its name is a file name), so none is held at the top.
-    const defined = docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
+    const objects = docs.filter((d) => !isTest(d));
+    const defined = objects.length === 1 ? documentAddressOf(objects[0]) : undefined;
     if (defined === undefined || held.has(defined) || !inItsFolder(defined, path)) continue;
     held.set(defined, path);
     // A guide's instruction file, where export writes them: a .md directly under guides/.
-    const text = textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r));
+    const text = textRefs(objects[0]).find((r) => /^guides\/[^/]+\.md$/.test(r));
     if (text !== undefined) heldTexts.set(defined, earlier.inCase.get(text) ?? text);
   }
   // The user's own .md among the guides (notes.md): a new guide whose name makes it is numbered past it, as past a YAML file there.
@@ -171,7 +181,7 @@ export function filesBefore(
     }
     held.set(address, path);
     // A moved guide's instruction goes where its YAML refers to, wherever that is, when no other document refers to it.
-    const text = textRefs(earlier.yaml.get(path)?.[0])[0];
+    const text = textRefs(earlier.yaml.get(path)?.find((d) => !isTest(d)))[0];
     if (text !== undefined && referred.get(text) === 1) heldTexts.set(address, earlier.inCase.get(text) ?? text);
   }
   return { held, before, heldTexts, keptAsIs };
@@ -199,7 +209,8 @@ function movedObjects(yaml: ReadonlyMap<string, unknown[] | undefined>, texts: R
   const spread = new Map<string, Set<string>>();
   const alone = new Map<string, string>();
   for (const [path, docs] of yaml) {
-    const owners = (docs ?? []).map(ownerOf);
+    // Tests beside them do not make the file another's (kept when it is written: Earlier.tests).
+    const owners = (docs ?? []).filter((d) => !isTest(d)).map(ownerOf);
     for (const owner of owners) if (owner !== undefined) spread.set(owner, (spread.get(owner) ?? new Set()).add(path));
     const owner = owners[0];
     if (owner === undefined || owners.some((o) => o !== owner) || !docs!.some((d) => documentAddressOf(d) === owner)) continue;
@@ -237,7 +248,7 @@ export function lossyMoves(earlier: Earlier, files: readonly { path: string; doc
     const f = files.find((file) => file.path === path);
     if (f === undefined) continue;
     const sameTexts = lenientDocuments(text).flatMap(textRefs).join('\n') === f.documents.flatMap(textRefs).join('\n');
-    if (!sameTexts || !onlyTheOrgsChanged(text, documentsToYaml(f.documents))) lossy.add(address);
+    if (!sameTexts || !onlyTheOrgsChanged(text, withTests(documentsToYaml(f.documents), earlier.tests.get(path) ?? ''))) lossy.add(address);
   }
   return lossy;
 }
@@ -312,6 +323,11 @@ export function leftoverFiles(earlier: Earlier, written: ReadonlySet<string>, ex
 async function instructionFiles(dir: string): Promise<string[]> {
   const entries = await readdir(join(dir, GUIDES_DIR), { withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && e.name.endsWith('.md')).map((e) => `${GUIDES_DIR}/${e.name}`).sort();
+}
+
+/** A test (PromptTest): the user's, never in the org; a re-export keeps it where it is. */
+function isTest(doc: unknown): boolean {
+  return (doc as { kind?: unknown } | null)?.kind === 'PromptTest';
 }
 
 /** Kinds of document that are never objects of an org: the Config, and tests (run by `test`, never applied). */
@@ -397,19 +413,23 @@ export function replacingLosesNothing(path: string, held: string, content: strin
  * beyond the org's objects: `before` is exactly what export writes for the documents it holds (no
  * comment, no layout of the user's), and every field it holds is still there in `after` (a
  * field git keeps and export does not write, added by hand, is not). An earlier export of an
- * org that has changed since is then refreshed, its changes the org's own.
+ * org that has changed since is then refreshed, its changes the org's own. The user's tests in it
+ * (export/kept-tests.ts) are asked only to be in `after` as they were.
  */
 export function onlyTheOrgsChanged(before: string, after: string): boolean {
   try {
     // `before` as the loader reads it: an earlier export checked out with CRLF line ends (git's
     // autocrlf) or given a byte order mark is still exactly what export wrote.
-    const was = normalizeText(before);
+    const parted = partTests(normalizeText(before));
+    const next = partTests(after);
+    if (parted.tests !== normalizeText(next.tests)) return false;
+    const was = parted.rest;
     const old = lenientDocuments(was);
-    const next = lenientDocuments(after);
+    const fresh = lenientDocuments(next.rest);
     if (old.length === 0 || documentsToYaml(old as ExportDocument[]) !== was) return false;
     return old.every((doc) => {
       const address = documentAddressOf(doc);
-      return address !== undefined && next.some((n) => documentAddressOf(n) === address && fieldsWithin(doc, n));
+      return address !== undefined && fresh.some((n) => documentAddressOf(n) === address && fieldsWithin(doc, n));
     });
   } catch {
     // Not read as export writes it: said as replaced, as any other file.

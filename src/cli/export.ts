@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments, type ExportResult } from '../export/documents.js';
+import { withTests } from '../export/kept-tests.js';
 import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, readEarlier, refuseUncommitted, replacingLosesNothing } from './export-earlier.js';
 import { configFindings, configModels, configNote, readSourceConfig, type ConfigFindings } from './export-config.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
@@ -123,18 +124,23 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const interrupt = new Interrupt(ctx, { again: `interrupted again: exiting now; the export in ${shownOut} is incomplete` }, () => removeTemp(writing));
   // Each file's text, masked, made when it is written: the YAML files, then the prompt texts they refer to.
   const writes: { path: string; text: (found: Set<string>) => string }[] = [
-    ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))) })),
+    // The tests a file held beside its objects (the user's, never the org's) kept after them, as they were.
+    ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => withTests(documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))), earlier?.tests.get(f.path) ?? '') })),
     ...result.texts.map((t) => ({ path: t.path, text: (found: Set<string>) => maskedForExport(ctx, t.text, found) })),
   ];
   // A file of a git checkout holding uncommitted changes is not replaced: git could not give them
   // back ("git has the old file" holds only for what was committed). Refused before anything is written.
   if (existing.length > 0) await refuseUncommitted(dir, ctx.env, writes, flags.out);
+  // The line each written file's kept tests start at, by path relative to cwd: an error there is the user's, not the org's.
+  const testsFrom = new Map<string, number>();
   const { files: done, unfinished } = await interrupt.during(async (signal) => {
     let files = 0;
     for (const w of writes) {
       if (signal.aborted) return { files };
       const found = new Set<string>();
       const text = w.text(found);
+      const tests = earlier?.tests.get(w.path) ?? '';
+      if (tests !== '') testsFrom.set(relative(ctx.cwd, join(dir, w.path)), text.slice(0, text.length - tests.length).split('\n').length);
       await replaced(w.path, text);
       try {
         await writeFileAtomic(join(dir, w.path), text, { onTemp: (tmp) => (writing = tmp) });
@@ -179,7 +185,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const source = flags.dir ?? DEFAULT_DIR;
   const config = existing.includes(CONFIG_FILE) ? undefined : readSourceConfig(ctx.cwd, source);
   // With --env the note below says to copy promptctl.yaml whatever it changes: plan --env needs it.
-  const { clash, findings, models } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config, ctx.environment === undefined);
+  const { clash, findings, models } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config, ctx.environment === undefined, testsFrom);
 
   const kinds = exportedKinds(result.counts, !unread.has('llmgateway'));
   ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
@@ -260,11 +266,13 @@ function fsWords(err: unknown): string {
 /**
  * The errors that involve files which were in the directory before (`before`, relative to cwd as
  * diagnostics name files): in one, or naming one at its place (a duplicate's other place, "…at
- * prompts/a.yaml:4:9"). Those are the directory's, not the org's. With the files they involve.
+ * prompts/a.yaml:4:9"), or in the tests a written file kept (`testsFrom`: the line they start at,
+ * by file). Those are the directory's, not the org's. With the files they involve.
  */
-export function clashWith(errors: readonly Diagnostic[], before: readonly string[]): { theirs: Diagnostic[]; files: string[] } {
+export function clashWith(errors: readonly Diagnostic[], before: readonly string[], testsFrom: ReadonlyMap<string, number> = new Map()): { theirs: Diagnostic[]; files: string[] } {
   const places = before.map((f) => ({ f, at: new RegExp(`(?:^|[\\s(])${regexLiteral(f)}:\\d`) }));
-  const involved = (d: Diagnostic) => places.filter((p) => d.file === p.f || p.at.test(d.message)).map((p) => p.f);
+  const inTests = (d: Diagnostic) => d.line >= (testsFrom.get(d.file) ?? Infinity);
+  const involved = (d: Diagnostic) => [...places.filter((p) => d.file === p.f || p.at.test(d.message)).map((p) => p.f), ...(inTests(d) ? [d.file] : [])];
   const theirs = errors.filter((d) => involved(d).length > 0);
   return { theirs, files: [...new Set(theirs.flatMap(involved))] };
 }
@@ -274,7 +282,8 @@ export function clashWith(errors: readonly Diagnostic[], before: readonly string
  * (a limit the schema sets lower than the server, a variable the instruction never uses, a model
  * the registry does not know) is named at its file, line and column now, not first by the plan.
  * The files stay written: the user settles each one (edit it, or remove the document).
- * `before`: the YAML files that were in the directory and not written, relative to cwd. `config`:
+ * `before`: the YAML files that were in the directory and not written, relative to cwd; `testsFrom`:
+ * where the tests a written file kept start (clashWith). `config`:
  * the prompts directory's promptctl.yaml, read as the export's when it holds none (the models it
  * declares: without it a custom model is "unknown", and "edit that document" the wrong advice).
  * `compare`: check it without `config` too, as plan --dir OUT will, and return how the two differ
@@ -287,6 +296,7 @@ async function checkExport(
   before: readonly string[],
   config: string | undefined,
   compare: boolean,
+  testsFrom: ReadonlyMap<string, number>,
 ): Promise<{ clash: string | undefined; findings?: ConfigFindings; models: { declares: string[]; overrides: string[] } }> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
@@ -309,7 +319,7 @@ async function checkExport(
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return { clash: undefined, ...(findings ? { findings } : {}), models };
   for (const d of errors) ctx.info(formatText(d));
-  const { theirs, files } = clashWith(errors, before);
+  const { theirs, files } = clashWith(errors, before, testsFrom);
   const orgs = errors.length - theirs.length;
   if (orgs > 0) {
     const count = theirs.length > 0 ? `${orgs} of the ${errors.length} errors above` : `${orgs} error${orgs === 1 ? '' : 's'} above`;

@@ -20,7 +20,8 @@ export function uniqueFileName(name: string, used: Set<string>, taken: (file: st
 /**
  * What a file an earlier export left (`holds`: what it held) holds that makes it another's than
  * template `name`'s: everything, when none of it is the template's (the user's tests); else the
- * other objects' documents beside it. Undefined when there is no such file or it is the template's.
+ * other objects' documents beside it. Undefined when there is no such file or it is the template's
+ * (tests beside its documents included: written, the file keeps them, export/kept-tests.ts).
  */
 export function othersIn(holds: readonly string[] | undefined, name: string): string | undefined {
   if (holds === undefined || holds.length === 0) return undefined;

@@ -31,7 +31,7 @@ export function lenientDocuments(text: string): unknown[] {
 }
 
 /** Whether flow collections nest past MAX_FLOW_DEPTH; lexed only when the text holds that many brackets at all. */
-function flowTooDeep(text: string): boolean {
+export function flowTooDeep(text: string): boolean {
   let brackets = 0;
   for (let i = 0; i < text.length && brackets <= MAX_FLOW_DEPTH; i++) {
     const c = text.charCodeAt(i);

@@ -252,7 +252,7 @@ describe('export of objects made by hand', () => {
     await expectEmptyRoundTrip(o);
   });
 
-  it('re-exporting with --force does not write a guide into a file that holds more than its document', { timeout: 60_000 }, async () => {
+  it('re-exporting with --force writes a guide back into the file that holds it with a test of it, keeping the test as it was', { timeout: 60_000 }, async () => {
     const o = await org();
     await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
     expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
@@ -263,6 +263,7 @@ describe('export of objects made by hand', () => {
     await unlink(join(o.dir.path, 'adopted/guides/billing-help.yaml'));
     await o.cli(['export', '--out', 'adopted', '--force']);
     expect(await readFile(join(o.dir.path, 'adopted/guides/help-with-tests.yaml'), 'utf8')).toBe(mine);
+    expect((await readdir(join(o.dir.path, 'adopted/guides'))).sort()).toEqual(['billing-help.md', 'help-with-tests.yaml']);
   });
 
   it('round-trips a published prompt version whose text has Windows line ends (CRLF), as the org holds it', { timeout: 60_000 }, async () => {

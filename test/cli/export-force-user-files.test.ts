@@ -3,7 +3,7 @@
 // nothing ever referred to), where it writes an object whose file the user moved (there again, or
 // nowhere when that would lose something), and what it refuses to replace (what git could not give back).
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
@@ -311,6 +311,96 @@ describe('export --force over guides and summary settings the user moved', () =>
     const plan = await o.cli(['plan', '--dir', 'adopted']);
     expect(plan.stderr).not.toContain('names/duplicate');
     expect(plan.stdout).toContain('Guide/Returns assistant');
+  });
+});
+
+describe('export --force over files holding the user\'s tests beside the objects', () => {
+  /** A PromptTest document as the user writes one, comments included, to append to a file after a `---`. */
+  const smokeTest = (name: string, target: string): string =>
+    `# smoke test, kept by hand\napiVersion: promptctl/v1\nkind: PromptTest  # ours, never in the org\nmetadata: {name: ${name}}\nspec:\n  target: ${target}\n  cases:\n    - name: hi  # one for now\n${target.includes('guide') ? '      messages: [{role: user, content: hi}]\n' : ''}      expect: [{contains: a}]\n`;
+
+  it('keeps them, as they were, after the template\'s documents it writes again (in place, or where the user moved the file), and warns of nothing lost', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    await o.emu.api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'Be brief.', userTemplate: 'Hi' });
+    await o.emu.api.publishVersion(t.id, '1.0.0');
+    const triage = await o.emu.api.createTemplate({ name: 'triage', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    await o.emu.api.createVersion(triage.id, { version: '1.0.0', systemInstruction: 'Sort it.', userTemplate: 'Hi' });
+    await o.emu.api.publishVersion(triage.id, '1.0.0');
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const summarize = join(o.dir.path, 'adopted/summarize.yaml');
+    const test = `---\n${smokeTest('summarize-smoke', '{template: summarize}')}`;
+    await writeFile(summarize, `${await readFile(summarize, 'utf8')}${test}`);
+    await mkdir(join(o.dir.path, 'adopted/billing'));
+    const moved = join(o.dir.path, 'adopted/billing/triage.yaml');
+    // Written first in the file: kept after the template's documents.
+    const first = smokeTest('triage-smoke', '{template: triage}');
+    await writeFile(moved, `${first}---\n${await readFile(join(o.dir.path, 'adopted/triage.yaml'), 'utf8')}`);
+    await unlink(join(o.dir.path, 'adopted/triage.yaml'));
+    o.git('add', '-A', 'adopted');
+    o.git('commit', '-q', '-m', 'tests beside the templates');
+    await o.emu.api.updateTemplate(t.id, { name: t.name, model: t.model, labels: t.labels, description: 'Summaries', version: t.version });
+    await o.emu.api.updateTemplate(triage.id, { name: triage.name, model: triage.model, labels: triage.labels, description: 'Triage', version: triage.version });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    // Before, the file was replaced whole, its test gone, "was there before and is replaced by the export" said of it.
+    const now = await readFile(summarize, 'utf8');
+    expect(now).toMatch(/^apiVersion: promptctl\/v1\nkind: PromptTemplate\n/);
+    expect(now).toContain('description: Summaries');
+    expect(now.endsWith(test)).toBe(true);
+    const there = await readFile(moved, 'utf8');
+    expect(there).toMatch(/^apiVersion: promptctl\/v1\nkind: PromptTemplate\n/);
+    expect(there).toContain('description: Triage');
+    expect(there.endsWith(`---\n${first}`)).toBe(true);
+    expect((await readdir(join(o.dir.path, 'adopted'))).sort()).toEqual(['billing', 'summarize.yaml']);
+    expect(r.stderr).not.toContain('was there before');
+    const v = await o.cli(['validate', '--dir', 'adopted']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it('keeps them after a guide\'s or a summary setting\'s document, writing the object there again, not into a file of a new name', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
+    await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const guide = join(o.dir.path, 'adopted/guides/returns-assistant.yaml');
+    const test = `---\n${smokeTest('guide-smoke', '{guide: Returns assistant}')}`;
+    await writeFile(guide, `${await readFile(guide, 'utf8')}${test}`);
+    const setting = join(o.dir.path, 'adopted/summaries/email-one.yaml');
+    const first = smokeTest('guide-smoke-2', '{guide: Returns assistant}');
+    const exported = await readFile(setting, 'utf8');
+    await writeFile(setting, `${first}---\n${exported}`);
+    o.git('add', '-A', 'adopted');
+    o.git('commit', '-q', '-m', 'tests beside them');
+    const v = await o.studio.createGuideVersion(id, { instruction: 'Be nicer.\n' });
+    await o.studio.publishGuideVersion(id, v.version, 'ProductionReady');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    // Before, the guide went to returns-assistant-2.yaml ("… holds Guide/Returns assistant, PromptTest/guide-smoke and is kept as it is"): defined twice, exit 1.
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(join(o.dir.path, 'adopted/guides'))).sort()).toEqual(['returns-assistant.md', 'returns-assistant.yaml']);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/returns-assistant.md'), 'utf8')).toBe('Be nicer.\n');
+    expect(await readFile(guide, 'utf8')).toMatch(/^apiVersion: promptctl\/v1\nkind: Guide\n[^]*\n---\n# smoke test/);
+    expect((await readFile(guide, 'utf8')).endsWith(test)).toBe(true);
+    expect(await readFile(setting, 'utf8')).toBe(`${exported}---\n${first}`);
+    expect(await readdir(join(o.dir.path, 'adopted/summaries'))).toEqual(['email-one.yaml']);
+    expect(r.stderr).not.toContain('is kept as it is');
+    expect(r.stderr).not.toMatch(/(returns-assistant|email-one)\.yaml was there before/);
+    const check = await o.cli(['validate', '--dir', 'adopted']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    // An error in a kept test is the user's file's, not something the org holds.
+    await writeFile(guide, (await readFile(guide, 'utf8')).replace('      messages: [{role: user, content: hi}]\n', ''));
+    o.git('commit', '-q', '-am', 'a test that sends nothing');
+    const broken = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(broken.stderr).toMatch(/^adopted\/guides\/returns-assistant\.yaml:\d+:\d+: error: .*\[tests\/guide-input\]$/m);
+    expect(broken.stderr).not.toContain('the org holds');
+    expect(broken.stderr).toContain('involve adopted/guides/returns-assistant.yaml)');
+    expect(broken.code).toBe(1);
   });
 });
 

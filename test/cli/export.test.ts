@@ -443,4 +443,12 @@ describe('clashWith', () => {
     expect(theirs.map((e) => e.file)).toEqual(['out/d.yaml', 'out/old.yaml']);
     expect(files).toEqual(['out/old.yaml']);
   });
+
+  it('takes an error in the tests a written file kept, from the line they start at', async () => {
+    const { clashWith } = await import('../../src/cli/export.js');
+    const d = (line: number) => ({ file: 'out/a.yaml', line, column: 1, severity: 'error' as const, rule: 'tests/guide-input', message: 'anything' });
+    const { theirs, files } = clashWith([d(9), d(10), d(12)], [], new Map([['out/a.yaml', 10]]));
+    expect(theirs.map((e) => e.line)).toEqual([10, 12]);
+    expect(files).toEqual(['out/a.yaml']);
+  });
 });
