@@ -168,6 +168,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         await refuseProtectedOrgApplyById(ctx, state.config, fresh.plan.org?.id);
         if (stop.signalled) return interruptedBeforeChanges(ctx);
         if (audit) await settleInterrupted(ctx, audit, target, git, { ...fresh.plan, id: saved.id });
+        // Heard while settling (its reads finish first): an interrupt still, whatever is left to do.
+        if (stop.signalled) return interruptedBeforeChanges(ctx);
         refuseMassDelete(shownFile!, saved, fresh.plan);
         // The same file applied again (a retried job): nothing to do when what it made still holds.
         if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
@@ -196,6 +198,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);
         if (stop.signalled) return interruptedBeforeChanges(ctx);
         if (audit) await settleInterrupted(ctx, audit, target, git, plan);
+        if (stop.signalled) return interruptedBeforeChanges(ctx);
       }
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {
