@@ -78,3 +78,56 @@ describe('an update that undoes a change made on the target', () => {
     }
   });
 });
+
+// A review: a guide's apply killed after it wrote git's content into a new Draft, before the
+// publish, was planned next as "publishes Draft 2.0 (it holds this content already)" with the
+// warning that applying puts git's back over a change made on the target: promptctl's own
+// unfinished write, read by a reviewer as a fix made in Genesys about to be undone.
+describe("a guide whose latest version holds git's content, or none", () => {
+  it('is not said to undo a change on the target; a Draft with other content still is', { timeout: 60_000 }, async () => {
+    const t = await tempDir('promptctl-guide-midway-');
+    const { startTestEmulator } = await import('../helpers/emulator.js');
+    // As it happens: applied ten days ago, git changed five days ago, the interrupted apply today.
+    const DAY = 86_400_000;
+    let offset = -10 * DAY;
+    const emu = await startTestEmulator({ now: () => Date.now() + offset });
+    try {
+      await cp(join(REPO, 'prompts'), join(t.path, 'prompts'), { recursive: true });
+      committed(t.path, new Date(Date.now() - 11 * DAY).toISOString());
+      const run = (args: string[]) => runCliInProcess(args, { cwd: t.path, env: emu.env });
+      expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+      const md = join(t.path, 'prompts/guides/returns-assistant.md');
+      const instruction = `${await readFile(md, 'utf8')}\nAlways confirm the order number.\n`;
+      await writeFile(md, instruction);
+      gitIn(t.path, new Date(Date.now() - 5 * DAY).toISOString())('commit', '-q', '-am', 'guide');
+      offset = 0;
+
+      // The guide's API as an operator (or the killed apply) calls it.
+      const login = await fetch(`${emu.url}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+      const token = ((await login.json()) as { access_token: string }).access_token;
+      const call = async (method: string, path: string, body?: unknown) => {
+        const r = await fetch(`${emu.url}/api/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        expect(r.status, `${method} ${path}`).toBeLessThan(300);
+        return (await r.json()) as Record<string, any>;
+      };
+      const guide = ((await call('GET', '/guides?pageSize=100')).entities as Record<string, any>[]).find((g) => g.name === 'Returns assistant')!;
+      const { selfUri, guide: _g, version: label, state, dateCreated, dateModified, ...content } = await call('GET', `/guides/${guide.id}/versions/${guide.latestSavedVersion.version}`);
+      void [selfUri, _g, label, state, dateCreated, dateModified];
+      const draft = await call('POST', `/guides/${guide.id}/versions`, { ...content, instruction });
+
+      const plan = async () => JSON.parse((await run(['plan', '--format', 'json'])).stdout) as { actions: { address: string; action: string; reason?: string }[]; warnings?: { address: string; rule: string }[] };
+      const finishing = await plan();
+      expect(finishing.actions.find((a) => a.address === 'Guide/Returns assistant')).toMatchObject({ action: 'update', reason: expect.stringMatching(/^publishes Draft [^ ]+ \(it holds this content already\)/) });
+      expect((finishing.warnings ?? []).filter((w) => w.rule === 'undoes-target-change')).toEqual([]);
+
+      // Someone's own Draft, other content: editing it in place does put git's back.
+      await call('PATCH', `/guides/${guide.id}/versions/${draft.version as string}`, { ...content, instruction: 'Hand-written draft.' });
+      const undoing = await plan();
+      expect(undoing.actions.find((a) => a.address === 'Guide/Returns assistant')).toMatchObject({ action: 'update', reason: expect.stringMatching(/^edits Draft/) });
+      expect((undoing.warnings ?? []).filter((w) => w.rule === 'undoes-target-change').map((w) => w.address)).toEqual(['Guide/Returns assistant']);
+    } finally {
+      await emu.close();
+      await t.remove();
+    }
+  });
+});

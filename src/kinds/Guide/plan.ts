@@ -128,7 +128,7 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
       text: [{ field: 'instruction', before: '', after: body.instruction }],
       ...(t ? { tokens: t } : {}),
       reason: `the guide has no version yet: creates its first version with this content (Genesys assigns the label) and ${publishing(want)}`,
-      liveModified: stamp,
+      // Not stamped: nothing of the target's is put back (an interrupted create leaves such a guide).
     };
   }
 
@@ -174,7 +174,21 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   const a = same
     ? update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`)
     : update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${want === 'Draft' ? '' : `, then ${publishing(want)}`}${replaces}`);
-  return replaces && production ? withProductionChanges(a, production, body, tokens(production.instruction)) : a;
+  const out = replaces && production ? withProductionChanges(a, production, body, tokens(production.instruction)) : a;
+  // The target's own that applying overwrites, when the latest version holds git's content
+  // already: only a production version it replaces, changed when that was; none when it holds
+  // nothing at all either. What an interrupted apply leaves (a Draft written, not yet published;
+  // an empty first version) is then not said to undo a change made on the target (plan/drift.ts).
+  if (holdsNothing(latest) || (same && out.changes.length === stateChange.length)) delete out.liveModified;
+  else if (same && production) out.liveModified = { at: production.dateModified };
+  return out;
+}
+
+/** A version with no content: a blank instruction, no variables, resources or knowledge. */
+function holdsNothing(v: WireGuideVersion): boolean {
+  const r = v.resources;
+  const resources = r !== undefined && Object.values(r).some((x) => (Array.isArray(x) ? x.length > 0 : x !== undefined && x !== null));
+  return v.instruction.trim() === '' && (v.variables ?? []).length === 0 && !resources && v.knowledgeSettings === undefined;
 }
 
 /**
