@@ -10,7 +10,7 @@ import { kindOf } from '../kinds/index.js';
 import type { ApplyContext, Snapshot } from '../kinds/kind.js';
 import { ownLabels } from '../kinds/labels.js';
 import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
-import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
+import type { AuditCiRun, AuditConfirmation, AuditLog, AuditOrg } from '../audit/log.js';
 import { Interrupted } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
@@ -55,6 +55,12 @@ export interface ActionOutcome {
    * `unknown`, and the next apply settles its intent from what the org then holds (recovery.ts).
    */
   outcomeUnknown?: true;
+  /**
+   * A success known only by reading the org back: the answer of a write of it was lost and a read
+   * found it applied, as it would find the same write another apply made at once (its record's
+   * `confirmedBy`; the progress line says so). Absent when every write of it was answered.
+   */
+  confirmedBy?: AuditConfirmation;
 }
 
 export interface ApplyResult {
@@ -227,7 +233,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     let result: ActionOutcome;
     if (run.ok) {
       after = run.value.after;
-      result = { action: a, outcome: 'success', resourceId: run.value.resourceId, detail: run.value.detail, correlationId: run.correlationId };
+      result = { action: a, outcome: 'success', resourceId: run.value.resourceId, detail: run.value.detail, correlationId: run.correlationId, ...confirmation(run.foundByRead) };
     } else {
       result = describeFailure(a, run.error, run.changed);
       result = { ...result, correlationId: result.correlationId ?? run.correlationId };
@@ -249,6 +255,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
         after: result.outcome === 'success' || result.interrupted === 'midway' || result.landed !== undefined ? after : null,
         correlationId: result.correlationId,
         ...(result.outcome === 'success' ? {} : { error: result.detail }),
+        ...(result.outcome === 'success' && result.confirmedBy ? { confirmedBy: result.confirmedBy } : {}),
       });
     } catch (err) {
       // The change may have happened; its intent is on record and the next run settles it.
@@ -380,6 +387,11 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   ];
   const cut = interrupted() && (queue.size > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
   return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: queue.notStarted(), partial, counts };
+}
+
+/** How a success was known when a read, not an answer, said a write of it landed (ActionOutcome.confirmedBy). */
+function confirmation(foundByRead: boolean): { confirmedBy?: AuditConfirmation } {
+  return foundByRead ? { confirmedBy: 'read' } : {};
 }
 
 /** The requests an action makes when nothing goes wrong (its kind's count). */

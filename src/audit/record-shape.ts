@@ -13,6 +13,9 @@ const OUTCOMES_V1: readonly string[] = ['success', 'failure', 'conflict', 'skipp
  */
 const OUTCOMES_V2: readonly string[] = [...OUTCOMES_V1, 'succeeded (recovered)', 'not applied', 'unknown'];
 
+/** What an outcome's `confirmedBy` may say (record.ts AuditConfirmation). */
+const CONFIRMATIONS: readonly unknown[] = ['read'];
+
 function commonProblem(r: Record<string, unknown>): string | null {
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is missing or not a positive integer';
   for (const k of ['timestamp', 'actor', 'planId', 'address', 'action'] as const) {
@@ -72,6 +75,7 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     if (r.outcome === undefined) return 'outcome is missing (an intent holds "outcome": null)';
     if (r.outcome !== null) return 'an intent has an outcome';
     if (r.intent !== undefined) return 'an intent names an intent';
+    if (r.confirmedBy !== undefined) return 'an intent has confirmedBy';
     const run = r.run;
     if (!isObject(run) || typeof run.id !== 'string' || typeof run.host !== 'string' || !Number.isSafeInteger(run.pid) || (run.started !== undefined && typeof run.started !== 'string')) {
       return 'run is missing or not {id, host, pid, started?}';
@@ -80,6 +84,11 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     if (typeof r.outcome !== 'string' || !OUTCOMES_V2.includes(r.outcome)) return 'outcome is missing or unknown';
     if (r.intent !== null && !(Number.isSafeInteger(r.intent) && (r.intent as number) >= 1)) return 'intent is missing or not a seq or null';
     if (r.run !== undefined) return 'an outcome has a run';
+    // Only a success this run saw is claimed, and said how it was known; a recovery's is read by definition.
+    if (r.confirmedBy !== undefined) {
+      if (!CONFIRMATIONS.includes(r.confirmedBy)) return 'confirmedBy is not "read"';
+      if (r.outcome !== 'success') return 'confirmedBy on an outcome that is not "success"';
+    }
     const recovered = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
     if (recovered && (r.intent === null || !isObject(r.recoveredBy))) return `a "${r.outcome}" outcome names no intent or no recoveredBy`;
     if (r.outcome === 'unknown' && r.intent === null) return 'an "unknown" outcome names no intent';

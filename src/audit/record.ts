@@ -9,6 +9,10 @@
 // Format 3: a format-2 outcome record whose outcome is `unknown` (a write that may or may not
 // have landed; its intent stays open for a later apply to settle). Its own number makes an older
 // promptctl, which knows no such outcome, say to upgrade rather than call the trail broken.
+// An outcome record of format 2 may also say `confirmedBy: "read"`: a `success` known only by
+// reading the org back, the answer of a write of it lost (a dropped connection, a timeout, a 5xx)
+// and a read finding it applied (the same write another client made meanwhile reads the same).
+// Optional, so older trails, and older promptctls reading newer ones, verify as before.
 // Format 1 (older trails, no `format` field): one outcome record per change, sha256 chain.
 // All are read; a trail may hold format-1 records followed by format-2 and -3 records.
 import { createHash, createHmac } from 'node:crypto';
@@ -32,6 +36,12 @@ export type AuditOutcome = CallOutcome | 'succeeded (recovered)' | 'not applied'
 export type CallOutcome = 'success' | 'failure' | 'conflict' | 'skipped' | 'unknown';
 /** Outcomes of an earlier run's intent, decided by reading live state (AuditLog.recover). */
 export type RecoveredOutcome = 'succeeded (recovered)' | 'not applied';
+/**
+ * How a `success` was known when not from the answers of its writes: `read`, the org read back
+ * after a write's answer was lost found it applied (another client's same write cannot be told
+ * from it). Absent: every write of it was answered.
+ */
+export type AuditConfirmation = 'read';
 export type AuditAlg = 'sha256' | 'hmac-sha256';
 export type AuditRecordType = 'intent' | 'outcome';
 
@@ -112,6 +122,8 @@ export interface AuditResult {
   correlationId?: string | null;
   /** Failure message; scrubbed of secrets before it is written. */
   error?: string;
+  /** A `success` known from reading the org back, not from its answers (AuditConfirmation); only on `success`. */
+  confirmedBy?: AuditConfirmation;
 }
 
 /** The run that settles an earlier run's intent, as its `recoveredBy` names it. */
@@ -180,6 +192,8 @@ export interface AuditRecord {
   cascade?: (AuditSnapshot & { address: string })[];
   /** null on an intent. */
   outcome: AuditOutcome | null;
+  /** On a `success` outcome known only by reading the org back (AuditConfirmation). */
+  confirmedBy?: AuditConfirmation;
   /** On an outcome: the seq of its intent (null when written without one, by `append`). */
   intent?: number | null;
   /** On an intent: the run making the call. */
@@ -264,6 +278,7 @@ export function recordLine(r: AuditRecord): string {
   o.after = r.after;
   if (r.cascade !== undefined) o.cascade = r.cascade;
   o.outcome = r.outcome;
+  if (r.confirmedBy !== undefined) o.confirmedBy = r.confirmedBy;
   if (r.intent !== undefined) o.intent = r.intent;
   if (r.run !== undefined) o.run = r.run;
   if (r.recoveredBy !== undefined) o.recoveredBy = r.recoveredBy;

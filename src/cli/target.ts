@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { ResponseFixture } from '../emulator/responses.js';
 import { repositoryRoot } from '../git/repo.js';
-import type { ResponseInfo, RetryInfo } from '../genesys/rest.js';
+import type { FoundByReadInfo, ResponseInfo, RetryInfo } from '../genesys/rest.js';
 import type { PacedHold } from '../genesys/ratelimit.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import { requiredRight } from '../targets/aistudio/rights.js';
@@ -308,6 +308,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       onRetry: retried,
       onPaced: paced,
       onResponse: answered,
+      // A write its read found applied, its answer lost: the apply's record says how it was known.
+      onFoundByRead: (info: FoundByReadInfo) => correlations.note({ ...info, foundByRead: true }),
       stopped: stopped.signal,
       ...(credentialVariables ? { credentialVariables } : {}),
       // Each access token is masked in everything the run prints, like the credentials it came from.

@@ -1,6 +1,7 @@
 // The vocabulary of one logical call to Genesys, shared by the transport that runs it, the REST
 // layer that shapes it and the target clients that reconcile it: what is asked (CallSpec), what
-// one attempt produced (Attempt), and what is reported along the way (RetryInfo, ResponseInfo).
+// one attempt produced (Attempt), and what is reported along the way (RetryInfo, ResponseInfo,
+// FoundByReadInfo).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiError } from './errors.js';
 
@@ -145,6 +146,19 @@ export interface ResponseInfo {
   correlationId: string;
   /** The answer's headers. */
   headers?: IncomingHttpHeaders;
+}
+
+/**
+ * A write whose own answer was lost (a dropped connection, a timeout, a 5xx) and which a settling
+ * read (CallSpec.reconcile, afterUncertain) found applied: the call ends with what was read. Its
+ * success is known from the org, not from its answer, so it cannot be told from the same write
+ * another client made meanwhile (reported in the async context of the call, as ResponseInfo is).
+ */
+export interface FoundByReadInfo {
+  method: Method;
+  path: string;
+  /** The call's own correlation id (that of its attempts). */
+  correlationId: string;
 }
 
 export type Attempt =

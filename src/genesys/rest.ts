@@ -12,13 +12,13 @@ import { isLoopbackHost } from '../util/net.js';
 import { Transport } from './transport.js';
 import { proxyPasswords, type ProxySettings } from './proxy.js';
 import { ENV } from './target.js';
-import type { Found, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
+import type { Found, FoundByReadInfo, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
 import type { TransportStats } from './stats.js';
 import type { PacedHold, RateBudget } from './ratelimit.js';
 import type { RightOf } from './failures.js';
 import { UserError } from '../util/errors.js';
 
-export type { ResponseInfo, RetryInfo } from './exchange.js';
+export type { FoundByReadInfo, ResponseInfo, RetryInfo } from './exchange.js';
 
 export interface ConnectionOptions {
   /** Base URLs, e.g. https://api.mypurecloud.com/ and https://login.mypurecloud.com/. */
@@ -42,6 +42,8 @@ export interface ConnectionOptions {
   onPaced?: (hold: PacedHold) => void;
   /** Every API response (any status; not token requests), in the async context of the call that caused it. */
   onResponse?: (info: ResponseInfo) => void;
+  /** A write whose answer was lost and that a settling read found applied (TransportOptions.onFoundByRead), in the async context of its call. */
+  onFoundByRead?: (info: FoundByReadInfo) => void;
   userAgent?: string;
   /** Backoff base and cap for 5xx and dropped connections (defaults 200 ms, 10 s). */
   backoffBaseMs?: number;
@@ -113,6 +115,7 @@ export class RestClient {
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onPaced ? { onPaced: opts.onPaced } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
+      ...(opts.onFoundByRead ? { onFoundByRead: opts.onFoundByRead } : {}),
       ...(opts.rightOf ? { rightOf: opts.rightOf } : {}),
       ...(opts.tokenClock ? { tokenClock: opts.tokenClock } : {}),
       ...(opts.stopped ? { stopped: opts.stopped } : {}),

@@ -2,8 +2,9 @@
 // over the target's connection (connection.ts: one got instance, keep-alive sockets per host,
 // proxies): each attempt (attempt.ts, stream.ts) judged by retry.ts, and a request whose outcome
 // is unknown never resent without first asking the caller to find out (reconcile) what happened
-// (unknown-outcome.ts). What an apply's interrupt holds back, and which calls it exempts, is the
-// stop policy's (gate.ts), asked at each step.
+// (unknown-outcome.ts); a call that such a read ends, finding the write applied, says so
+// (onFoundByRead). What an apply's interrupt holds back, and which calls it exempts, is the stop
+// policy's (gate.ts), asked at each step.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ApiError } from './errors.js';
@@ -18,10 +19,10 @@ import { attempt, type Channel, type HostAgents } from './attempt.js';
 import { openConnection } from './connection.js';
 import { StopPolicy } from './gate.js';
 import { attemptStream } from './stream.js';
-import { gaveUpNote, giveUp, isRead, NOT_RETRIED_NOTE, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
+import { foundByRead, gaveUpNote, giveUp, isRead, NOT_RETRIED_NOTE, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
 import type { ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
-import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
+import type { CallSpec, FoundByReadInfo, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
 
 export interface TransportOptions {
   apiUrl: string;
@@ -43,6 +44,11 @@ export interface TransportOptions {
   /** Each hold of the run's requests for want of rate budget (ratelimit.ts Pacer), once per window. */
   onPaced?: (hold: PacedHold) => void;
   onResponse?: (info: ResponseInfo) => void;
+  /**
+   * A write whose answer was lost, ended by a settling read that found it applied (reconcile,
+   * afterUncertain): its success is the org's word, not its answer's (an apply's record says so).
+   */
+  onFoundByRead?: (info: FoundByReadInfo) => void;
   /** The permission a call needs (FailureContext.rightOf). */
   rightOf?: RightOf;
   /** The clock token lifetimes are judged by (default Date.now). */
@@ -134,12 +140,12 @@ export class Transport {
         const reconcile = spec.reconcile;
         const error = previous;
         const found = await this.stop.settle(() => readBeforeResend(reconcile, error));
-        if (found) return found.value;
+        if (found) return this.foundByRead(spec, correlationId, found.value);
       }
       // Stopped before it was sent (an apply's interrupt): a write is not sent, not even for a token.
       if (!isRead(spec.method) && !this.stop.exempt(spec) && this.stop.stoppedNow()) {
         if (!previous) throw heldBackError(spec);
-        return this.stop.settle(() => giveUp(spec, previous!, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+        return this.giveUpReading(spec, correlationId, previous!, uncertain, retries, Date.now() - started, stoppedNote(retries), true);
       }
       const token = bearer ? await this.tokens.get() : undefined;
       let tried;
@@ -151,7 +157,7 @@ export class Transport {
         // A resend held back by the stop ends the call with the error of the attempt before it.
         if (isHeldBack(err) && previous) {
           const error = previous;
-          return this.stop.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+          return this.giveUpReading(spec, correlationId, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true);
         }
         throw err;
       }
@@ -166,7 +172,7 @@ export class Transport {
           // Answered, its body unreadable: never sent again (a write so answered has landed); what
           // it made is read for where the call can (reconcile), else the call ends saying why.
           const error = apiErrorOf(spec, correlationId, tried, this.failures);
-          return this.stop.settle(() => giveUp(spec, error, 'landed', retries + 1, Date.now() - started, `answered ${res.status}; not sent again`));
+          return this.giveUpReading(spec, correlationId, error, 'landed', retries + 1, Date.now() - started, `answered ${res.status}; not sent again`);
         }
         if (done || spec.accept?.(res)) return spec.parse(res);
       }
@@ -185,7 +191,7 @@ export class Transport {
         // After an apply's interrupt a refused write is not sent again: with a new token it would
         // be a new change (as a 429's resend would be); an earlier attempt of unknown outcome is read for.
         if (this.stop.stopsResending(spec)) {
-          return this.stop.settle(() => giveUp(spec, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true));
+          return this.giveUpReading(spec, correlationId, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true);
         }
         reauthenticated = true;
         this.noteRetry(spec, correlationId, { attempt: retries + 1, reason: 'token refused (401), re-authenticating', delayMs: 0, status: 401 });
@@ -206,11 +212,11 @@ export class Transport {
           stopping: this.stop.stopsResending(spec),
         });
         if (next === 'unsettled') throw unsettledError(error, spec.billed ?? false);
-        if (next === 'stop') return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true));
+        if (next === 'stop') return this.giveUpReading(spec, correlationId, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true);
         // The last attempt may have done the work: giveUp reads before calling it a failure.
         if (next === 'give-up') {
           const pastBudget = retries < policy.maxRetries ? { waitMs: decision.delayMs, budgetMs: this.opts.retryBudgetMs } : undefined;
-          return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, gaveUpNote(retries + 1, now - started, pastBudget)));
+          return this.giveUpReading(spec, correlationId, error, decision.outcomeUnknown, retries + 1, now - started, gaveUpNote(retries + 1, now - started, pastBudget));
         }
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
@@ -232,7 +238,7 @@ export class Transport {
         if (waits) await sleep(decision.delayMs, this.stop.waitSignal(spec.signal, exempt));
         // Interrupted while it waited: the resend would be a new call (a read is still read again).
         if (this.stop.stopsResending(spec)) {
-          return this.stop.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+          return this.giveUpReading(spec, correlationId, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true);
         }
         continue;
       }
@@ -241,7 +247,7 @@ export class Transport {
         // Not retried (a 500), though a write may have landed before the server failed: a billed
         // call is said to have maybe run; any other is read for (reconcile) before it fails.
         if (spec.billed !== undefined && spec.billed !== false) throw unsettledError(error, spec.billed);
-        return this.stop.settle(() => giveUp(spec, error, true, retries + 1, Date.now() - started, NOT_RETRIED_NOTE));
+        return this.giveUpReading(spec, correlationId, error, true, retries + 1, Date.now() - started, NOT_RETRIED_NOTE);
       }
 
       // An answer that cannot be read may be any refusal, the one our own earlier attempt caused
@@ -252,7 +258,7 @@ export class Transport {
       if (uncertain && readFor) {
         // A read that fails settles nothing: the write's own error stands, its outcome unknown.
         const found = await this.stop.settle(() => readBeforeResend(readFor, error));
-        if (found) return found.value;
+        if (found) return this.foundByRead(spec, correlationId, found.value);
       }
       throw error;
     }
@@ -339,6 +345,30 @@ export class Transport {
       }
       throw err;
     }
+  }
+
+  /**
+   * Ends a call through unknown-outcome.ts `giveUp`, its read exempt from the stop: a value it
+   * finds for a write whose answer was lost was found by reading the org (`foundByRead`).
+   */
+  private async giveUpReading<T>(
+    spec: CallSpec<T>,
+    correlationId: string,
+    error: ApiError,
+    outcomeUnknown: boolean | 'landed',
+    attempts: number,
+    elapsedMs: number,
+    note: string,
+    stopping = false,
+  ): Promise<T> {
+    const value = await this.stop.settle(() => giveUp(spec, error, outcomeUnknown, attempts, elapsedMs, note, stopping));
+    return foundByRead(outcomeUnknown) ? this.foundByRead(spec, correlationId, value) : value;
+  }
+
+  /** A write whose answer was lost ends with what a settling read found: said to the caller (onFoundByRead), since its answer cannot. */
+  private foundByRead<T>(spec: CallSpec<T>, correlationId: string, value: T): T {
+    this.opts.onFoundByRead?.({ method: spec.method, path: spec.path, correlationId });
+    return value;
   }
 
   private noteRetry<T>(

@@ -94,6 +94,15 @@ export async function readBeforeResend<T>(reconcile: () => Promise<Found<T> | un
   }
 }
 
+/**
+ * Whether a value `giveUp` ends a call with was found by reading the org rather than told by the
+ * write's answer: so for an attempt of unknown outcome (its answer lost), not for one answered 2xx
+ * whose body could not be read ('landed'), whose answer said it landed and the read only says what it made.
+ */
+export function foundByRead(outcomeUnknown: boolean | 'landed'): boolean {
+  return outcomeUnknown === true;
+}
+
 /** The note of a call that spent its budget. */
 export function gaveUpNote(attempts: number, elapsedMs: number, pastBudget?: { waitMs: number; budgetMs: number }): string {
   const note = `gave up after ${plural(attempts, 'attempt')} in ${seconds(elapsedMs)}`;

@@ -1,6 +1,6 @@
 // How apply talks to the person running it: one line per action, a bar on a TTY, a summary.
 import { SYMBOL } from './plan-common.js';
-import type { ApplyEvent, ApplyResult } from '../apply/executor.js';
+import type { ActionOutcome, ApplyEvent, ApplyResult } from '../apply/executor.js';
 import type { Style } from './style.js';
 import { groupThousands } from '../util/numbers.js';
 import { oneLine, visibleName } from '../util/escapes.js';
@@ -8,6 +8,14 @@ import { oneLine, visibleName } from '../util/escapes.js';
 /** An address and a detail as a terminal line shows them: a live name is anything its org holds, a detail quotes the server. */
 const shownAddress = (a: { address: string }): string => visibleName(a.address);
 const shownDetail = (d: string): string => oneLine(d);
+
+/**
+ * What a success line adds when the success was known only by reading the org back (its record's
+ * `confirmedBy: "read"`): another apply making the same write at once would read the same.
+ */
+export function confirmedNote(result: Pick<ActionOutcome, 'confirmedBy'>): string {
+  return result.confirmedBy === 'read' ? ' (its answer was lost; found applied by reading it back)' : '';
+}
 
 export interface ProgressWriter {
   onProgress(event: ApplyEvent): void;
@@ -31,7 +39,7 @@ export function progressWriter(
     onProgress(event) {
       if (event.type === 'staged') {
         clear();
-        write(`${opts.style('yellow', '~')} ${shownAddress(event.result.action)} ${shownDetail(event.result.detail)}\n`);
+        write(`${opts.style('yellow', '~')} ${shownAddress(event.result.action)} ${shownDetail(event.result.detail)}${confirmedNote(event.result)}\n`);
         return;
       }
       if (event.type !== 'finish') return;
@@ -40,7 +48,7 @@ export function progressWriter(
       clear();
       if (result.outcome === 'success') {
         const colour = a.action === 'create' ? 'green' : a.action === 'delete' ? 'red' : 'yellow';
-        write(`${opts.style(colour, SYMBOL[a.action])} ${shownAddress(a)} ${shownDetail(result.detail)}\n`);
+        write(`${opts.style(colour, SYMBOL[a.action])} ${shownAddress(a)} ${shownDetail(result.detail)}${confirmedNote(result)}\n`);
       } else {
         // Stopped between its calls by an interrupt: not a failure of the target.
         const label = result.interrupted ? 'interrupted' : result.outcome === 'conflict' ? 'conflict' : 'failed';
@@ -75,7 +83,7 @@ function tallyOf(result: ApplyResult): string {
 /** What an apply that stopped early did, one line a change. */
 function doneLines(result: ApplyResult): string[] {
   if (result.succeeded.length === 0) return [];
-  return ['Done:', ...result.succeeded.map((s) => `  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}`)];
+  return ['Done:', ...result.succeeded.map((s) => `  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}${confirmedNote(s)}`)];
 }
 
 /**

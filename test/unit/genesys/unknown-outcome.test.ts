@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/genesys/errors.js';
 import { attemptResult } from '../../../src/genesys/retry.js';
-import { gaveUpNote, giveUp, readBeforeResend, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
+import { foundByRead, gaveUpNote, giveUp, readBeforeResend, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
 
 const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000, stopping: false };
 const unknown = { delayMs: 100, outcomeUnknown: true };
@@ -154,5 +154,13 @@ describe('attemptResult', () => {
     expect(attemptResult({ kind: 'response', res: { ...res, headers: {} } })).toEqual({ kind: 'response', status: 429 });
     expect(attemptResult({ kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: 'connect', detail: '' })).toEqual({ kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: 'connect' });
     expect(attemptResult({ kind: 'transport', code: 'ECONNRESET', detail: '' })).toEqual({ kind: 'transport', code: 'ECONNRESET' });
+  });
+});
+
+describe('foundByRead', () => {
+  it("is a value read for after a write's answer was lost, not one answered 2xx whose body could not be read (its answer said it landed)", () => {
+    expect(foundByRead(true)).toBe(true);
+    expect(foundByRead('landed')).toBe(false);
+    expect(foundByRead(false)).toBe(false);
   });
 });
