@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
 import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
 import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { publishedGuide } from '../helpers/aistudio-org.js';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
@@ -48,12 +49,15 @@ async function org(): Promise<Org> {
 }
 
 /** A guide made by hand in the org, its first version holding `instruction`, published to ProductionReady. */
-async function handMadeGuide(studio: AiStudioApi, name: string, instruction: string): Promise<string> {
-  const g = await studio.createGuide({ name, source: 'Manual' });
-  const first = (await studio.getGuide(g.id)).latestSavedVersion;
-  const v = first ? await studio.patchGuideVersion(g.id, first.version, { instruction }) : await studio.createGuideVersion(g.id, { instruction });
-  await studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
-  return g.id;
+const handMadeGuide = publishedGuide;
+
+/** A guide and a summary setting made by hand, exported into adopted/ of a new git checkout; the guide's id. */
+async function exportedGuideAndSetting(o: Org): Promise<string> {
+  const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
+  await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
+  o.git('init', '-q');
+  expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+  return id;
 }
 
 describe('export --force: what is left over from an earlier export', () => {
@@ -255,10 +259,7 @@ describe('export --force: what is left over from an earlier export', () => {
 describe('export --force over guides and summary settings the user moved', () => {
   it('writes a guide (its instruction where its YAML refers to) and a summary setting back into the files the user moved them to, not once more under guides/ and summaries/', { timeout: 60_000 }, async () => {
     const o = await org();
-    const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
-    await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
-    o.git('init', '-q');
-    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const id = await exportedGuideAndSetting(o);
     o.git('add', 'adopted');
     o.git('commit', '-q', '-m', 'export');
     await mkdir(join(o.dir.path, 'adopted/support'));
@@ -283,10 +284,7 @@ describe('export --force over guides and summary settings the user moved', () =>
 
   it('keeps a moved guide\'s or summary setting\'s file the user wrote in as it is, and writes the object nowhere else, saying so', { timeout: 60_000 }, async () => {
     const o = await org();
-    const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
-    await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
-    o.git('init', '-q');
-    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const id = await exportedGuideAndSetting(o);
     await mkdir(join(o.dir.path, 'adopted/support'));
     await rename(join(o.dir.path, 'adopted/guides/returns-assistant.yaml'), join(o.dir.path, 'adopted/support/returns-assistant.yaml'));
     await rename(join(o.dir.path, 'adopted/summaries/email-one.yaml'), join(o.dir.path, 'adopted/support/email-one.yaml'));
@@ -363,10 +361,7 @@ describe('export --force over files holding the user\'s tests beside the objects
 
   it('keeps them after a guide\'s or a summary setting\'s document, writing the object there again, not into a file of a new name', { timeout: 60_000 }, async () => {
     const o = await org();
-    const id = await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
-    await o.studio.createSummarySetting({ name: 'email-one', language: 'en-US' });
-    o.git('init', '-q');
-    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const id = await exportedGuideAndSetting(o);
     const guide = join(o.dir.path, 'adopted/guides/returns-assistant.yaml');
     const test = `---\n${smokeTest('guide-smoke', '{guide: Returns assistant}')}`;
     await writeFile(guide, `${await readFile(guide, 'utf8')}${test}`);

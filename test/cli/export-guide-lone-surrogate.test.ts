@@ -5,39 +5,17 @@
 // check names it there, as it does the same text in a template.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { aiStudioWriteChecks } from '../../src/kinds/index.js';
-import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
-import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
-import { runCliInProcess } from '../helpers/cli.js';
-import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { aiStudioOrg, publishedGuide } from '../helpers/aistudio-org.js';
+import { closeAfterEach } from '../helpers/interrupt.js';
 
-let emu: TestEmulator | undefined;
-let dir: TempDir | undefined;
-let studio: AiStudioApi | undefined;
-afterEach(async () => {
-  await studio?.close();
-  await emu?.close();
-  await dir?.remove();
-  emu = dir = studio = undefined;
-});
-
-async function publishedGuide(api: AiStudioApi, name: string, instruction: string): Promise<void> {
-  const g = await api.createGuide({ name, source: 'Manual' });
-  const first = (await api.getGuide(g.id)).latestSavedVersion;
-  const v = first ? await api.patchGuideVersion(g.id, first.version, { instruction }) : await api.createGuideVersion(g.id, { instruction });
-  await api.publishGuideVersion(g.id, v.version, 'ProductionReady');
-}
+const closing = closeAfterEach();
 
 describe('export of a guide whose instruction holds half a surrogate pair', () => {
   it('writes it in the YAML, escaped, and its check names the escape; nothing is altered', { timeout: 60_000 }, async () => {
-    emu = await startTestEmulator({});
-    dir = await tempDir('promptctl-export-guide-surrogate-');
-    studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
+    const { dir, studio, cli } = closing(await aiStudioOrg('promptctl-export-guide-surrogate-'));
     await publishedGuide(studio, 'Greeter', 'Greet the caller \ud83d');
     await publishedGuide(studio, 'Returns', 'Help with returns \ud83d\ude00');
-    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
 
     const r = await cli(['export', '--out', 'adopted']);
     expect(r.code, r.stderr).toBe(0);

@@ -5,36 +5,21 @@
 // The PUT now sends such an entity as the live setting holds it: without a description.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { aiStudioWriteChecks } from '../../src/kinds/index.js';
-import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
-import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
-import { runCliInProcess } from '../helpers/cli.js';
-import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { aiStudioOrg } from '../helpers/aistudio-org.js';
+import { closeAfterEach } from '../helpers/interrupt.js';
 
-let emu: TestEmulator | undefined;
-let dir: TempDir | undefined;
-let studio: AiStudioApi | undefined;
-afterEach(async () => {
-  await studio?.close();
-  await emu?.close();
-  await dir?.remove();
-  emu = dir = studio = undefined;
-});
+const closing = closeAfterEach();
 
 describe('a custom entity without a description, exported and applied again', () => {
   it('keeps no description live after an unrelated change is applied', { timeout: 60_000 }, async () => {
-    emu = await startTestEmulator({});
-    dir = await tempDir('promptctl-summary-entity-');
-    studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
+    const { dir, studio, cli } = closing(await aiStudioOrg('promptctl-summary-entity-'));
     const made = await studio.createSummarySetting({
       name: 'Voice wrap-up',
       language: 'en-US',
       summaryType: 'Concise',
       customEntities: [{ label: 'Order number' }, { label: 'Refund', description: 'The amount refunded' }],
     });
-    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
     expect((await cli(['export', '--out', 'prompts'])).code).toBe(0);
     const file = join(dir.path, 'prompts/summaries/voice-wrap-up.yaml');
     const yaml = await readFile(file, 'utf8');
