@@ -175,12 +175,14 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
     ? update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`)
     : update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${want === 'Draft' ? '' : `, then ${publishing(want)}`}${replaces}`);
   const out = replaces && production ? withProductionChanges(a, production, body, tokens(production.instruction)) : a;
-  // The target's own that applying overwrites, when the latest version holds git's content
-  // already: only a production version it replaces, changed when that was; none when it holds
-  // nothing at all either. What an interrupted apply leaves (a Draft written, not yet published;
-  // an empty first version) is then not said to undo a change made on the target (plan/drift.ts).
-  if (holdsNothing(latest) || (same && out.changes.length === stateChange.length)) delete out.liveModified;
-  else if (same && production) out.liveModified = { at: production.dateModified };
+  // What of the target's applying overwrites, stamped with when it changed: the latest version's
+  // content, unless it holds git's already or nothing at all (what an interrupted apply leaves: a
+  // Draft written, not yet published; an empty first version); else a production version the
+  // publish replaces with other content; else nothing, so the plan does not say it undoes a
+  // change made on the target (plan/drift.ts).
+  if (!same && !holdsNothing(latest)) return out;
+  if (production && out.changes.length > a.changes.length) out.liveModified = { at: production.dateModified };
+  else delete out.liveModified;
   return out;
 }
 
