@@ -2240,22 +2240,22 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
         {
           id: 98,
           artifacts: [
-            { name: 'promptctl-audit-head-dev-98-1', created_at: '2025-03-06T10:00:05Z' },
+            { name: 'promptctl-trail-head-dev-98-1', created_at: '2025-03-06T10:00:05Z' },
             { name: 'promptctl-apply-plan-dev-98-1', created_at: '2025-03-06T10:00:06Z' },
-            { name: 'promptctl-audit-head-staging-98-1', created_at: '2025-03-07T10:00:00Z' },
-            { name: 'promptctl-audit-head-dev-98-2', created_at: '2025-03-07T11:00:00Z', expired: true },
+            { name: 'promptctl-trail-head-staging-98-1', created_at: '2025-03-07T10:00:00Z' },
+            { name: 'promptctl-trail-head-dev-98-2', created_at: '2025-03-07T11:00:00Z', expired: true },
           ],
         },
-        { id: 97, artifacts: [{ name: 'promptctl-audit-dev-97-1', created_at: '2025-03-05T10:00:00Z' }, { name: 'promptctl-audit-head-dev-97-1', created_at: '2025-03-05T10:00:05Z' }] },
+        { id: 97, artifacts: [{ name: 'promptctl-audit-dev-97-1', created_at: '2025-03-05T10:00:00Z' }, { name: 'promptctl-trail-head-dev-97-1', created_at: '2025-03-05T10:00:05Z' }] },
       ];
       const { c } = coreWithSummary();
       await runScript(finder(), api(runs), ENV, { core: c });
-      expect(c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1', 'head-run': '98', 'head-name': 'promptctl-audit-head-dev-98-1' });
+      expect(c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1', 'head-run': '98', 'head-name': 'promptctl-trail-head-dev-98-1' });
       // A re-run's own attempt never anchors it; the attempt before it does.
       const rerun = coreWithSummary();
-      const own = { name: 'promptctl-audit-head-dev-98-3', created_at: '2025-03-08T11:00:00Z' };
+      const own = { name: 'promptctl-trail-head-dev-98-3', created_at: '2025-03-08T11:00:00Z' };
       await runScript(finder(), api([{ id: 98, artifacts: [own, ...runs[0]!.artifacts] }, runs[1]!]), { ...ENV, GITHUB_RUN_ATTEMPT: '3' }, { core: rerun.c, context: { runId: 98 } });
-      expect(rerun.c.outputs).toMatchObject({ 'head-run': '98', 'head-name': 'promptctl-audit-head-dev-98-1' });
+      expect(rerun.c.outputs).toMatchObject({ 'head-run': '98', 'head-name': 'promptctl-trail-head-dev-98-1' });
       // No head artifact (runs before this workflow kept them): no anchor, as before.
       const older = coreWithSummary();
       await runScript(finder(), api([{ id: 97, artifacts: [runs[1]!.artifacts[0]!] }]), ENV, { core: older.c });
@@ -2271,7 +2271,8 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
       const explain = stepIndex(j, (s) => s.name === "Say what a restored trail without the last run's head means");
       expect([restore < read, read < anchor, anchor < verify, verify + 1 === explain]).toEqual([true, true, true, true]);
       expect(j.steps[read]!.if).toBe("steps.trail.outputs.run-id != '' && steps.trail.outputs.head-run != ''");
-      expect(j.steps[read]!['continue-on-error']).toBe(true);
+      // A head listed and not read fails the job (the anchor step below), never verifies without it.
+      expect(j.steps[read]!['continue-on-error']).toBeUndefined();
       expect(j.steps[read]!.with).toMatchObject({ 'run-id': '${{ steps.trail.outputs.head-run }}', path: '${{ runner.temp }}/promptctl-last-run' });
       expect(j.steps[anchor]!.env!.HEAD_FILE).toBe('${{ runner.temp }}/promptctl-last-run/trail-head');
       expect(j.steps[explain]!.if).toBe("failure() && steps.verify-restored.outcome == 'failure' && steps.anchor.outputs.head != ''");
@@ -2282,7 +2283,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
       expect([trailUp < note, note + 1 === up]).toEqual([true, true]);
       expect(j.steps[note]!.if).toBe('always()');
       expect(j.steps[up]!.if).toBe('always()');
-      expect(j.steps[up]!.with).toMatchObject({ name: 'promptctl-audit-head-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}', 'if-no-files-found': 'ignore', 'retention-days': 90 });
+      expect(j.steps[up]!.with).toMatchObject({ name: 'promptctl-trail-head-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}', 'if-no-files-found': 'ignore', 'retention-days': 90 });
       expect(j.steps[note]!.env).toMatchObject({
         AUDIT: TRAIL,
         TRAIL_TRUSTED: "${{ steps.trail.outcome == 'success' && (steps.trail.outputs.run-id == '' || steps.verify-restored.outcome == 'success') }}",
@@ -2301,14 +2302,14 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
       return head;
     }
     /** The anchor step reading `head` (null: no file), then `promptctl audit verify` of `file` with what it passes. */
-    async function anchorAndVerify(file: string, head: string | null) {
+    async function anchorAndVerify(file: string, head: string | null, listed = head !== null) {
       const dir = mkdtempSync(join(tmp, 'run-'));
       if (head !== null) {
         mkdirSync(join(dir, 'promptctl-last-run'));
         writeFileSync(join(dir, 'promptctl-last-run', 'trail-head'), head);
       }
-      const anchored = await runStep(byId(job(), 'anchor').run!, { HEAD_FILE: join(dir, 'promptctl-last-run', 'trail-head'), HEAD_NAME: 'promptctl-audit-head-dev-99-1', TRAIL_NAME: 'promptctl-audit-dev-98-1', ENVIRONMENT: 'dev' });
-      expect(anchored.code, anchored.stderr).toBe(0);
+      const anchored = await runStep(byId(job(), 'anchor').run!, { HEAD_FILE: join(dir, 'promptctl-last-run', 'trail-head'), HEAD_NAME: listed ? 'promptctl-trail-head-dev-99-1' : '', TRAIL_NAME: 'promptctl-audit-dev-98-1', ENVIRONMENT: 'dev' });
+      if (anchored.code !== 0) return { anchored, verified: undefined };
       const args = ['verify', file, ...(anchored.outputs['args'] ?? '').split(/\s+/).filter(Boolean)];
       const { runCliInProcess } = await import('../helpers/cli.js');
       return { anchored, verified: await runCliInProcess(['audit', ...args], { cwd: tmp }) };
@@ -2326,11 +2327,11 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
       writeFileSync(older, readFileSync(whole, 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
       const lost = await anchorAndVerify(older, left);
       expect(lost.anchored.outputs).toEqual({ args: `--head 5:${head!.hash}`, head: `5:${head!.hash}` });
-      expect(lost.anchored.stdout).toMatch(/promptctl-audit-head-dev-99-1 says the audit trail of dev ended at 5:[0-9a-f]{64}: the trail restored \(promptctl-audit-dev-98-1\) must hold that record/);
-      expect(lost.verified.code).toBe(1);
-      expect(lost.verified.stderr).toMatch(/does not match its head anchor/);
+      expect(lost.anchored.stdout).toMatch(/promptctl-trail-head-dev-99-1 says the audit trail of dev ended at 5:[0-9a-f]{64}: the trail restored \(promptctl-audit-dev-98-1\) must hold that record/);
+      expect(lost.verified!.code).toBe(1);
+      expect(lost.verified!.stderr).toMatch(/does not match its head anchor/);
       const kept = await anchorAndVerify(whole, left);
-      expect(kept.verified.code, kept.verified.stderr).toBe(0);
+      expect(kept.verified!.code, kept.verified!.stderr).toBe(0);
       // Before verifying, the torn-tail step sets a torn line aside; the head is the last whole record.
       writeFileSync(whole, readFileSync(whole, 'utf8') + '{"format":2,"seq":6,"ti');
       expect(await note(whole, true)).toBe(left);
@@ -2347,21 +2348,56 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
       expect(await note(join(tmp, 'none', 'audit.jsonl'), true)).toBeNull();
     });
 
-    it('no head artifact, or one that holds no anchor: verified as before, without --head', async () => {
+    it('no head artifact (runs before this workflow kept them): verified as before, without --head', async () => {
       const { appendRecords } = await import('../helpers/audit-trail.js');
       const file = join(tmp, 'plain', 'audit.jsonl');
       await appendRecords(file, 2);
+      const r = await anchorAndVerify(file, null);
+      expect(r.anchored.outputs).toEqual({ args: '', head: '' });
+      expect(r.verified!.code, r.verified!.stderr).toBe(0);
+    });
+
+    // A review: the download was allowed to fail, and a trail verified without its anchor handed
+    // the next run an unanchored end as the last one (one failed download reset the anchor for good).
+    it('a head listed but not read, or not an anchor, fails the job before anything is planned', async () => {
+      const { appendRecords } = await import('../helpers/audit-trail.js');
+      const file = join(tmp, 'listed', 'audit.jsonl');
+      await appendRecords(file, 2);
       for (const head of [null, '', 'not an anchor', `5:${'A'.repeat(64)}`, `5:${'a'.repeat(64)} --allow-unkeyed`]) {
-        const r = await anchorAndVerify(file, head);
-        expect(r.anchored.outputs).toEqual({ args: '', head: '' });
-        expect(r.verified.code, r.verified.stderr).toBe(0);
+        const r = await anchorAndVerify(file, head, true);
+        expect(r.anchored.code).toBe(1);
+        expect(r.anchored.stdout).toMatch(/^::error title=promptctl audit \(dev\)::promptctl-trail-head-dev-99-1 says where the last run left the audit trail of dev, but it could not be read as SEQ:HASH; nothing was planned/m);
+        expect(r.verified).toBeUndefined();
       }
+    });
+
+    // A review: with a head and no trail, a new chain started with the notice for a first run.
+    it('a head with no trail (the trail deleted or never uploaded) fails, never starts a new chain', async () => {
+      const { c, summary } = coreWithSummary();
+      await runScript(finder(), api([{ id: 98, artifacts: [{ name: 'promptctl-trail-head-dev-98-1', created_at: '2025-03-06T10:00:05Z' }] }]), ENV, { core: c });
+      expect(c.outputs).toEqual({ 'run-id': '', name: '' });
+      expect(c.failed.join('\n')).toMatch(/^no audit trail of dev was found, but promptctl-trail-head-dev-98-1 \(run 98\) says a run left one[^\n]*delete the promptctl-trail-head-dev-\* artifacts\.$/);
+      expect(summary.join('\n')).toMatch(/trail missing/);
+    });
+
+    // A review: an environment whose name extends another's prefix (head, head-dev) took the other's artifacts for its own.
+    it('tells each environment\'s heads and trails apart whatever the names', async () => {
+      const runs = [
+        { id: 98, artifacts: [{ name: 'promptctl-audit-head-dev-98-1', created_at: '2025-03-06T10:00:00Z' }, { name: 'promptctl-trail-head-head-dev-98-1', created_at: '2025-03-06T10:00:05Z' }, { name: 'promptctl-trail-head-head-98-1', created_at: '2025-03-06T10:00:06Z' }] },
+        { id: 97, artifacts: [{ name: 'promptctl-audit-dev-97-1', created_at: '2025-03-05T10:00:00Z' }, { name: 'promptctl-trail-head-dev-97-1', created_at: '2025-03-05T10:00:05Z' }, { name: 'promptctl-audit-head-97-1', created_at: '2025-03-05T11:00:00Z' }] },
+      ];
+      const dev = coreWithSummary();
+      await runScript(finder(), api(runs), ENV, { core: dev.c });
+      expect(dev.c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1', 'head-run': '97', 'head-name': 'promptctl-trail-head-dev-97-1' });
+      const head = coreWithSummary();
+      await runScript(finder(), api(runs), { ...ENV, ENVIRONMENT: 'head' }, { core: head.c });
+      expect(head.c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-head-97-1', 'head-run': '98', 'head-name': 'promptctl-trail-head-head-98-1' });
     });
 
     it('says what to do when the restored trail lacks the head', async () => {
       const step = job().steps.find((s) => s.name === "Say what a restored trail without the last run's head means")!;
-      const r = await runStep(step.run!, { ENVIRONMENT: 'dev', HEAD: `5:${'a'.repeat(64)}`, HEAD_NAME: 'promptctl-audit-head-dev-99-1', TRAIL_NAME: 'promptctl-audit-dev-98-1' });
-      expect(r.stdout).toMatch(/^::error title=promptctl audit \(dev\)::if promptctl said the trail does not match its head anchor: the newest trail of dev restored \(promptctl-audit-dev-98-1\) does not hold the record 5:a{64}, where promptctl-audit-head-dev-99-1 says the last run left it[^\n]*delete the artifact promptctl-audit-head-dev-99-1/m);
+      const r = await runStep(step.run!, { ENVIRONMENT: 'dev', HEAD: `5:${'a'.repeat(64)}`, HEAD_NAME: 'promptctl-trail-head-dev-99-1', TRAIL_NAME: 'promptctl-audit-dev-98-1' });
+      expect(r.stdout).toMatch(/^::error title=promptctl audit \(dev\)::if promptctl said the trail does not match its head anchor: the newest trail of dev restored \(promptctl-audit-dev-98-1\) does not hold the record 5:a{64}, where promptctl-trail-head-dev-99-1 says the last run left it[^\n]*delete the artifact promptctl-trail-head-dev-99-1/m);
       expect(r.summary).toMatch(/^\*\*promptctl audit \(dev\): records missing\?\*\* /);
     });
   });
