@@ -8,7 +8,7 @@ interface Seen {
   /** Correlation ids of writes (POST/PUT/PATCH/DELETE), in the order they were seen. */
   writes: string[];
   all: string[];
-  /** A write was answered with a 2xx: the action changed the target. */
+  /** A write was answered with a 2xx, or found applied by a read: the action changed the target. */
   changed: boolean;
   /** A write's answer was lost and a read found it applied: what it did is the org's word, not an answer's. */
   foundByRead: boolean;
@@ -53,7 +53,9 @@ export function createCorrelationTracker(): CorrelationTracker {
       if (!seen.all.includes(info.correlationId)) seen.all.push(info.correlationId);
       if (info.method && info.method !== 'GET' && !seen.writes.includes(info.correlationId)) seen.writes.push(info.correlationId);
       if (info.method && info.method !== 'GET' && info.status !== undefined && info.status >= 200 && info.status < 300) seen.changed = true;
-      if (info.foundByRead) seen.foundByRead = true;
+      // Found applied by a read, its answer lost: the write changed the target all the same (a
+      // later call of the action failing, or held back, leaves the action midway, not untried).
+      if (info.foundByRead) seen.foundByRead = seen.changed = true;
     },
   };
 }
