@@ -14,7 +14,7 @@ import { discoverYamlFiles } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { GUIDES_DIR, SUMMARIES_DIR, type ExportDocument } from '../export/documents.js';
 import { documentsToYaml } from '../export/yaml.js';
-import { partTests, withTests } from '../export/kept-tests.js';
+import { NO_TESTS, partTests, withTests, type KeptTests } from '../export/kept-tests.js';
 import { UserError } from '../util/errors.js';
 import { tempOf } from '../util/atomic-file.js';
 import { visibleName } from '../util/escapes.js';
@@ -64,19 +64,22 @@ export interface Earlier {
    * re-export that writes the file keeps them after the objects' documents. Tests are never in the
    * org, so a file holding one beside an object's documents is still that object's to write.
    */
-  tests: ReadonlyMap<string, string>;
+  tests: ReadonlyMap<string, KeptTests>;
 }
 
 /** Reads what an earlier export (or the user) left in --out: see Earlier. `env`: the run's, which places the repository git reads. */
 export async function readEarlier(dir: string, env: RunEnv): Promise<Earlier> {
   const yaml = new Map<string, unknown[] | undefined>();
   const yamlTexts = new Map<string, string>();
-  const tests = new Map<string, string>();
+  const tests = new Map<string, KeptTests>();
   for (const path of (await discoverYamlFiles(dir)).files) {
     const read = await documentsIn(dir, path);
     yaml.set(path, read?.docs);
     if (read !== undefined) yamlTexts.set(path, read.text);
-    if (read?.docs.some(isTest)) tests.set(path, partTests(read.text).tests);
+    if (read?.docs.some(isTest)) {
+      const { header, tests: kept } = partTests(read.text);
+      tests.set(path, { header, tests: kept });
+    }
   }
   const refs = new Set([...yaml.values()].flatMap((docs) => (docs ?? []).flatMap(textRefs)));
   const texts = new Set<string>();
@@ -248,7 +251,7 @@ export function lossyMoves(earlier: Earlier, files: readonly { path: string; doc
     const f = files.find((file) => file.path === path);
     if (f === undefined) continue;
     const sameTexts = lenientDocuments(text).flatMap(textRefs).join('\n') === f.documents.flatMap(textRefs).join('\n');
-    if (!sameTexts || !onlyTheOrgsChanged(text, withTests(documentsToYaml(f.documents), earlier.tests.get(path) ?? ''))) lossy.add(address);
+    if (!sameTexts || !onlyTheOrgsChanged(text, withTests(documentsToYaml(f.documents), earlier.tests.get(path) ?? NO_TESTS))) lossy.add(address);
   }
   return lossy;
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments, type ExportResult } from '../export/documents.js';
-import { withTests } from '../export/kept-tests.js';
+import { NO_TESTS, withTests } from '../export/kept-tests.js';
 import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, readEarlier, refuseUncommitted, replacingLosesNothing } from './export-earlier.js';
 import { configFindings, configModels, configNote, readSourceConfig, type ConfigFindings } from './export-config.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
@@ -125,7 +125,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Each file's text, masked, made when it is written: the YAML files, then the prompt texts they refer to.
   const writes: { path: string; text: (found: Set<string>) => string }[] = [
     // The tests a file held beside its objects (the user's, never the org's) kept after them, as they were.
-    ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => withTests(documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))), earlier?.tests.get(f.path) ?? '') })),
+    ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => withTests(documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))), earlier?.tests.get(f.path) ?? NO_TESTS) })),
     ...result.texts.map((t) => ({ path: t.path, text: (found: Set<string>) => maskedForExport(ctx, t.text, found) })),
   ];
   // A file of a git checkout holding uncommitted changes is not replaced: git could not give them
@@ -139,7 +139,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
       if (signal.aborted) return { files };
       const found = new Set<string>();
       const text = w.text(found);
-      const tests = earlier?.tests.get(w.path) ?? '';
+      const tests = earlier?.tests.get(w.path)?.tests ?? '';
       if (tests !== '') testsFrom.set(relative(ctx.cwd, join(dir, w.path)), text.slice(0, text.length - tests.length).split('\n').length);
       await replaced(w.path, text);
       try {
