@@ -10,6 +10,8 @@ export class ApiError extends Error {
   outcomeUnknown?: true;
   /** Not resent because the run stopped starting new calls (an apply's interrupt): it ended there. */
   notResent?: true;
+  /** Never sent at all: held back while it waited its turn (a slot, the pacer) when the run stopped. */
+  notSent?: true;
   /** A streamed answer cut short: the characters of output its message counts. */
   outputChars?: number;
   /** A refusal (403): the permission the call needs, where its API names one. */

@@ -174,6 +174,7 @@ export const HELD_BACK_CODE = 'not.sent';
 export function heldBackError(spec: { method: Method; path: string }): ApiError {
   const err = new ApiError(`${spec.method} ${spec.path}: not sent: interrupted, no new call is started`, 0, HELD_BACK_CODE, undefined, spec.method, spec.path);
   err.notResent = true;
+  err.notSent = true;
   return err;
 }
 

@@ -198,7 +198,10 @@ export async function afterLanded<T>(a: PlanAction, next: string, landed: Landed
     if (!landed || landed.done.length === 0 || err instanceof Interrupted || err instanceof GuardMoved) throw err;
     // Not resent, and known not to have landed: interrupted midway. One that may have landed is
     // no interrupt's to describe: it fails, its outcome unknown (apply/failure.ts).
-    if (isApiError(err) && err.notResent && !err.outcomeUnknown) throw new Interrupted(a, landed, `${next} (its request failed and was not resent)`);
+    if (isApiError(err) && err.notResent && !err.outcomeUnknown) {
+      // Held back while it waited its turn, it never reached the server: not a failure to resend.
+      throw new Interrupted(a, landed, `${next} (${err.notSent ? 'not sent: the run was interrupted while it waited its turn' : 'its request failed and was not resent'})`);
+    }
     throw new FailedAfterLanded(a, landed, err);
   }
 }
