@@ -140,7 +140,7 @@ export function failures(t: TestOutcome, requireLive = false): Failure[] {
           : r.notLive !== undefined
             ? [{ kind: requireLive ? 'error' : 'waiting', message: `not run: ${r.notLive}` }]
           : r.observation.outcome === 'error'
-            ? [{ kind: 'error', message: `${r.observation.error?.code ?? 'error'}: ${r.observation.error?.message ?? 'the call failed'}` }]
+            ? [{ kind: 'error', message: callError(r.observation.error) }]
             : r.assertions.filter((a) => !a.passed).map((a) => ({ kind: 'failure' as const, message: `${describeAssertion(a)}: ${a.detail}` }));
       for (const p of problems) {
         const k = `${c.caseIndex}\u0000${c.version}\u0000${p.message}`;
@@ -241,4 +241,13 @@ export function statCells(s: CellStats): string[] {
     s.tokens !== undefined ? `${s.tokensApprox ? '≈' : ''}${int(s.tokens)}` : '—',
     s.cost !== undefined ? usd(s.cost) : '—',
   ];
+}
+
+/**
+ * A failed call in a failure's words: its HTTP status (where the server answered one: a transport
+ * failure has none), its code, and what was said. The status told a 500 from a 503 (a review).
+ */
+function callError(e: { status?: number; code?: string; message?: string } | undefined): string {
+  const status = typeof e?.status === 'number' && e.status > 0 ? `${e.status} ` : '';
+  return `${status}${e?.code ?? 'error'}: ${e?.message ?? 'the call failed'}`;
 }
