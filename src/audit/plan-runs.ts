@@ -3,30 +3,32 @@
 import { recordsMentioning } from './trail-lines.js';
 
 export interface PlanOnRecord {
-  /** Outcome records of the plan: one per attempted change (a settled intent's counts too). */
+  /** The changes the plan attempted, by address: one each, though a change may take two records (a filter's move through an interim priority). */
   outcomes: number;
-  /** Of them, the changes that landed (`success`, `succeeded (recovered)`). */
+  /** Of them, those that landed (an outcome `success` or `succeeded (recovered)`). */
   succeeded: number;
-  /** The last of them's timestamp, as the record has it. */
+  /** The last outcome's timestamp, as the record has it. */
   last: string;
 }
 
 const LANDED = new Set(['success', 'succeeded (recovered)']);
 
 /**
- * The outcomes the trail records for plan `planId`; null when it records none. A line that is not
- * a record (torn, defaced) counts for nothing: `audit verify` is where such a line is reported.
+ * The changes the trail records for plan `planId` (their outcome records, by address); null when
+ * it records none. A line that is not a record (torn, defaced) counts for nothing: `audit verify`
+ * is where such a line is reported.
  */
 export function planOnRecord(text: string, planId: string): PlanOnRecord | null {
-  let outcomes = 0;
-  let succeeded = 0;
+  const attempted = new Set<string>();
+  const landed = new Set<string>();
   let last = '';
   // Most lines are other plans': skipped before they are parsed.
   for (const r of recordsMentioning(text, planId)) {
     if (r.planId !== planId || r.type !== 'outcome') continue;
-    outcomes += 1;
-    if (typeof r.outcome === 'string' && LANDED.has(r.outcome)) succeeded += 1;
+    const address = typeof r.address === 'string' ? r.address : '';
+    attempted.add(address);
+    if (typeof r.outcome === 'string' && LANDED.has(r.outcome)) landed.add(address);
     if (typeof r.timestamp === 'string') last = r.timestamp;
   }
-  return outcomes > 0 ? { outcomes, succeeded, last } : null;
+  return attempted.size > 0 ? { outcomes: attempted.size, succeeded: landed.size, last } : null;
 }
