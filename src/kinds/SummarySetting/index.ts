@@ -71,17 +71,43 @@ export function toWire(s: SummarySetting): SummarySettingBody {
 }
 
 /**
- * `body` with each custom entity's empty description sent as the live entity of that label holds
- * it: left out where the live one has none. The schema (DESIGN §2) requires a description, so git,
- * and an export, write `description: ""` for an entity that has none; the canonical form reads the
- * two as one, so the plan shows no change there, and the PUT (which replaces the whole setting)
- * must make none either: sent as "", the entity would gain a description no plan showed.
+ * `body` with the text fields the canonical form reads as none when empty (a custom entity's
+ * description, the participant labels, the integration id) sent as the live setting holds them
+ * where both are empty: an empty one left out, or kept, as live. The schema (DESIGN §2) requires
+ * an entity's description, so git, and an export, write `description: ""` for one that has none,
+ * and export leaves out empty labels and ids; the plan shows no change there, so the PUT (which
+ * replaces the whole setting) must make none either: an entity would gain a description, or an
+ * empty label or id go, that no plan showed.
  */
 export function emptyAsLive(body: SummarySettingBody, live: SummarySettingBody): SummarySettingBody {
-  if (body.customEntities === undefined) return body;
-  const without = new Set((live.customEntities ?? []).filter((e) => e.description === undefined || e.description === null).map((e) => e.label));
-  const customEntities = body.customEntities.map((e) => (e.description === '' && without.has(e.label) ? { label: e.label } : e));
-  return { ...body, customEntities };
+  const out: SummarySettingBody = { ...body };
+  if (body.customEntities !== undefined) {
+    const without = new Set((live.customEntities ?? []).filter((e) => isEmpty(e.description) && e.description !== '').map((e) => e.label));
+    out.customEntities = body.customEntities.map((e) => (e.description === '' && without.has(e.label) ? { label: e.label } : e));
+  }
+  const labels = asLiveWhereEmpty(body.participantLabels ?? {}, live.participantLabels ?? {}, ['internal', 'external']);
+  if (Object.keys(labels).length > 0) out.participantLabels = labels;
+  else delete out.participantLabels;
+  if (isEmpty(body.integrationId) && isEmpty(live.integrationId)) {
+    if (live.integrationId === undefined || live.integrationId === null) delete out.integrationId;
+    else out.integrationId = live.integrationId;
+  }
+  return out;
+}
+
+/** `git`'s fields with each that is empty on both sides as `live` holds it (absent where live has none). */
+function asLiveWhereEmpty<T extends { [K in keyof T]?: string | null }>(git: T, live: T, keys: readonly (keyof T)[]): T {
+  const out: T = { ...git };
+  for (const k of keys) {
+    if (!isEmpty(git[k]) || !isEmpty(live[k])) continue;
+    if (live[k] === undefined || live[k] === null) delete out[k];
+    else out[k] = live[k];
+  }
+  return out;
+}
+
+function isEmpty(v: string | null | undefined): boolean {
+  return v === undefined || v === null || v === '';
 }
 
 export function fromWire(w: SummarySettingBody): SummarySetting {

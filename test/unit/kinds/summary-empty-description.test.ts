@@ -27,6 +27,15 @@ describe('emptyAsLive', () => {
 
   it('changes nothing of a body without custom entities', () => {
     const body = { ...base };
-    expect(emptyAsLive(body, { ...base, customEntities: [{ label: 'x' }] })).toBe(body);
+    expect(emptyAsLive(body, { ...base, customEntities: [{ label: 'x' }] })).toEqual(body);
+  });
+
+  // A review: export leaves out an empty participant label and integration id, which the plan
+  // reads as none: the PUT dropped the org's empty values, a change no plan showed.
+  it('sends an empty participant label and integration id as the live setting holds them; a set one as git says', () => {
+    const live = { ...base, participantLabels: { internal: '', external: 'Customer' }, integrationId: '' };
+    expect(emptyAsLive({ ...base }, live)).toEqual({ ...base, participantLabels: { internal: '' }, integrationId: '' });
+    expect(emptyAsLive({ ...base, participantLabels: { internal: 'Agent', external: '' } }, { ...base, participantLabels: {} })).toEqual({ ...base, participantLabels: { internal: 'Agent' } });
+    expect(emptyAsLive({ ...base, integrationId: 'int-1' }, live)).toEqual({ ...base, participantLabels: { internal: '' }, integrationId: 'int-1' });
   });
 });
