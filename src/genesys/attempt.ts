@@ -75,66 +75,75 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
   if (token === undefined && typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
 
   const gate = ch.gate(spec);
+  const queueing = Date.now();
   const release = await gate.slot();
   try {
     gate.send();
     if (paced) await pacedTurn(ch, gate);
-    // In flight for the pacer until answered: the server has counted it by then, and the pacer
-    // would count it twice against the window while its body is decoded (Pacer.observe).
-    let inFlight = paced;
-    const answered = (): void => {
-      if (inFlight) ch.pacer.done();
-      inFlight = false;
-    };
-    // The answer's head, kept for a body given up as too large (its status still says what was done).
-    let capped: CappedAnswer | undefined;
-    try {
-      const request = ch.http(relativePath(spec.path), {
-        prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,
-        agent: ch.agents[host],
-        method: spec.method,
-        searchParams: definedParams(spec.searchParams),
-        json: spec.json,
-        form: spec.form,
-        headers: { ...headers, 'accept-encoding': ACCEPT_ENCODING },
-        // The body is decoded here, in one piece (body-encoding.ts), not streamed through got's.
-        decompress: false,
-        responseType: 'buffer',
-        context: { paced },
-        ...(spec.signal ? { signal: spec.signal } : {}),
-      });
-      // A body past MAX_ANSWER_BYTES is given up as it arrives (13.7 GB of memory for 6 GB sent, before).
-      capped = capAnswer(request, MAX_ANSWER_BYTES);
-      const response = await request;
-      answered();
-      const res: HttpResult = {
-        status: response.statusCode,
-        headers: response.headers,
-        body: undefined,
-        correlationId: answerCorrelationId(response.headers, correlationId),
-      };
-      try {
-        res.body = parseBody(await decodeBody(response.body, response.headers['content-encoding']));
-      } catch (err) {
-        // The answer came whole; only its body is unreadable (a proxy that altered it): its status stands.
-        if (!(err instanceof BodyDecodeError)) throw err;
-        res.undecodable = err.message;
-      }
-      return { kind: 'response', res };
-    } catch (err) {
-      // Cut off by the caller: not a failure to retry or report, the end of the call.
-      if (spec.signal?.aborted) throw spec.signal.reason;
-      // Answered, its body too large to read: judged by its status, as an unreadable body is.
-      const head = capped?.tooLarge ? capped.head : undefined;
-      if (head) {
-        return { kind: 'response', res: { status: head.status, headers: head.headers, body: undefined, correlationId: answerCorrelationId(head.headers, correlationId), undecodable: TOO_LARGE } };
-      }
-      return transportFailure(err);
-    } finally {
-      answered();
-    }
+    // The run's own queueing and pacing: not the call's retrying (transport.ts extends its budget by it).
+    const queuedMs = Date.now() - queueing;
+    return { ...(await sendOnce(ch, spec, host, headers, correlationId)), queuedMs };
   } finally {
     release();
+  }
+}
+
+/** The request of one attempt, its slot and the pacer's turn taken, and what it produced. */
+async function sendOnce<T>(ch: Channel, spec: CallSpec<T>, host: 'api' | 'login', headers: Record<string, string>, correlationId: string): Promise<Attempt> {
+  const paced = host === 'api';
+  // In flight for the pacer until answered: the server has counted it by then, and the pacer
+  // would count it twice against the window while its body is decoded (Pacer.observe).
+  let inFlight = paced;
+  const answered = (): void => {
+    if (inFlight) ch.pacer.done();
+    inFlight = false;
+  };
+  // The answer's head, kept for a body given up as too large (its status still says what was done).
+  let capped: CappedAnswer | undefined;
+  try {
+    const request = ch.http(relativePath(spec.path), {
+      prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,
+      agent: ch.agents[host],
+      method: spec.method,
+      searchParams: definedParams(spec.searchParams),
+      json: spec.json,
+      form: spec.form,
+      headers: { ...headers, 'accept-encoding': ACCEPT_ENCODING },
+      // The body is decoded here, in one piece (body-encoding.ts), not streamed through got's.
+      decompress: false,
+      responseType: 'buffer',
+      context: { paced },
+      ...(spec.signal ? { signal: spec.signal } : {}),
+    });
+    // A body past MAX_ANSWER_BYTES is given up as it arrives (13.7 GB of memory for 6 GB sent, before).
+    capped = capAnswer(request, MAX_ANSWER_BYTES);
+    const response = await request;
+    answered();
+    const res: HttpResult = {
+      status: response.statusCode,
+      headers: response.headers,
+      body: undefined,
+      correlationId: answerCorrelationId(response.headers, correlationId),
+    };
+    try {
+      res.body = parseBody(await decodeBody(response.body, response.headers['content-encoding']));
+    } catch (err) {
+      // The answer came whole; only its body is unreadable (a proxy that altered it): its status stands.
+      if (!(err instanceof BodyDecodeError)) throw err;
+      res.undecodable = err.message;
+    }
+    return { kind: 'response', res };
+  } catch (err) {
+    // Cut off by the caller: not a failure to retry or report, the end of the call.
+    if (spec.signal?.aborted) throw spec.signal.reason;
+    // Answered, its body too large to read: judged by its status, as an unreadable body is.
+    const head = capped?.tooLarge ? capped.head : undefined;
+    if (head) {
+      return { kind: 'response', res: { status: head.status, headers: head.headers, body: undefined, correlationId: answerCorrelationId(head.headers, correlationId), undecodable: TOO_LARGE } };
+    }
+    return transportFailure(err);
+  } finally {
+    answered();
   }
 }
 

@@ -161,6 +161,13 @@ export interface FoundByReadInfo {
   correlationId: string;
 }
 
-export type Attempt =
+export type Attempt = (
   | { kind: 'response'; res: HttpResult }
-  | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
+  | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string }
+) & {
+  /**
+   * How long the attempt waited, before it was sent, for a request slot and the pacer's turn: the
+   * run's own queueing and pacing, which a call's retry budget does not count (transport.ts).
+   */
+  queuedMs?: number;
+};

@@ -31,7 +31,10 @@ export interface ConnectionOptions {
   credentialVariables?: { clientId: string; clientSecret: string };
   /** One attempt's limit (default 30 s). */
   timeoutMs?: number;
-  /** Overall limit per call, retries included (default 120 s). */
+  /**
+   * What a call may spend retrying (default 120 s): its attempts and the waits between them, not
+   * the time they wait for a request slot or the pacer's turn (the run's own queueing and pacing).
+   */
   retryBudgetMs?: number;
   /** Retries per call (default 10). */
   maxRetries?: number;

@@ -17,72 +17,80 @@ import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchang
 export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
   const headers = { ...spec.headers, ...requestHeaders(correlationId, token), accept: so.acceptHeader };
   const gate = ch.gate(spec);
+  const queueing = Date.now();
   const release = await gate.slot();
   try {
     gate.send();
     await pacedTurn(ch, gate);
-    let req: ReturnType<Got['stream']> | undefined;
-    try {
-      const idle = so.idleTimeoutMs ?? ch.timeoutMs;
-      req = ch.http.stream(relativePath(spec.path), {
-        prefixUrl: ch.apiUrl,
-        agent: ch.agents.api,
-        method: spec.method,
-        searchParams: definedParams(spec.searchParams),
-        json: spec.json,
-        headers,
-        context: { paced: true },
-        // No limit on the whole exchange (a stream lasts as long as it lasts): on the wait for the head, and on silence.
-        timeout: { request: undefined, response: ch.timeoutMs, socket: idle },
-        ...(so.signal ? { signal: so.signal } : {}),
-      });
-      const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
-        req!.once('response', resolve);
-        req!.once('error', reject);
-      });
-      if (response.statusCode === 429) countEvent(ch.stats, 'rateLimited');
-      ch.pacer.observe(response.headers);
-      const base = { status: response.statusCode, headers: response.headers, correlationId: answerCorrelationId(response.headers, correlationId) };
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        // Read up to MAX_ANSWER_BYTES, as `attempt` reads one: an error answer that never ends
-        // (a hostile host) would otherwise be held whole, however large it grew.
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        for await (const c of req) {
-          chunks.push(c as Buffer);
-          bytes += (c as Buffer).length;
-          if (bytes > MAX_ANSWER_BYTES) {
-            req.destroy();
-            return { kind: 'response', res: { ...base, body: undefined, undecodable: TOO_LARGE } };
-          }
-        }
-        return { kind: 'response', res: { ...base, body: parseBody(Buffer.concat(chunks).toString('utf8')) } };
-      }
-      const first = await firstChunk(req);
-      if (first === null) {
-        req.destroy();
-        return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: 'the answer ended before its first byte' };
-      }
-      const stream = responseStream(base, first, req);
-      const opened = so.opening ? await so.opening(stream) : stream;
-      if ('failed' in opened) {
-        stream.close();
-        return { kind: 'response', res: { ...base, ...opened.failed } };
-      }
-      if ('dropped' in opened) {
-        stream.close();
-        return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: opened.dropped };
-      }
-      return { kind: 'response', res: { ...base, body: undefined, stream: opened } };
-    } catch (err) {
-      req?.destroy();
-      if (so.signal?.aborted) throw so.signal.reason;
-      return transportFailure(err);
-    } finally {
-      ch.pacer.done();
-    }
+    // The run's own queueing and pacing, which the call's retry budget does not count (Attempt.queuedMs).
+    const queuedMs = Date.now() - queueing;
+    return { ...(await streamOnce(ch, spec, so, headers, correlationId)), queuedMs };
   } finally {
     release();
+  }
+}
+
+/** The request of one streaming attempt, its slot and the pacer's turn taken, and what it produced. */
+async function streamOnce<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, headers: Record<string, string>, correlationId: string): Promise<Attempt> {
+  let req: ReturnType<Got['stream']> | undefined;
+  try {
+    const idle = so.idleTimeoutMs ?? ch.timeoutMs;
+    req = ch.http.stream(relativePath(spec.path), {
+      prefixUrl: ch.apiUrl,
+      agent: ch.agents.api,
+      method: spec.method,
+      searchParams: definedParams(spec.searchParams),
+      json: spec.json,
+      headers,
+      context: { paced: true },
+      // No limit on the whole exchange (a stream lasts as long as it lasts): on the wait for the head, and on silence.
+      timeout: { request: undefined, response: ch.timeoutMs, socket: idle },
+      ...(so.signal ? { signal: so.signal } : {}),
+    });
+    const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+      req!.once('response', resolve);
+      req!.once('error', reject);
+    });
+    if (response.statusCode === 429) countEvent(ch.stats, 'rateLimited');
+    ch.pacer.observe(response.headers);
+    const base = { status: response.statusCode, headers: response.headers, correlationId: answerCorrelationId(response.headers, correlationId) };
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      // Read up to MAX_ANSWER_BYTES, as `attempt` reads one: an error answer that never ends
+      // (a hostile host) would otherwise be held whole, however large it grew.
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      for await (const c of req) {
+        chunks.push(c as Buffer);
+        bytes += (c as Buffer).length;
+        if (bytes > MAX_ANSWER_BYTES) {
+          req.destroy();
+          return { kind: 'response', res: { ...base, body: undefined, undecodable: TOO_LARGE } };
+        }
+      }
+      return { kind: 'response', res: { ...base, body: parseBody(Buffer.concat(chunks).toString('utf8')) } };
+    }
+    const first = await firstChunk(req);
+    if (first === null) {
+      req.destroy();
+      return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: 'the answer ended before its first byte' };
+    }
+    const stream = responseStream(base, first, req);
+    const opened = so.opening ? await so.opening(stream) : stream;
+    if ('failed' in opened) {
+      stream.close();
+      return { kind: 'response', res: { ...base, ...opened.failed } };
+    }
+    if ('dropped' in opened) {
+      stream.close();
+      return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: opened.dropped };
+    }
+    return { kind: 'response', res: { ...base, body: undefined, stream: opened } };
+  } catch (err) {
+    req?.destroy();
+    if (so.signal?.aborted) throw so.signal.reason;
+    return transportFailure(err);
+  } finally {
+    ch.pacer.done();
   }
 }
 

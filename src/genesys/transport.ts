@@ -19,7 +19,7 @@ import { attempt, type Channel, type HostAgents } from './attempt.js';
 import { openConnection } from './connection.js';
 import { StopPolicy } from './gate.js';
 import { attemptStream } from './stream.js';
-import { foundByRead, gaveUpNote, giveUp, isRead, NOT_RETRIED_NOTE, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
+import { foundByRead, gaveUpNote, giveUp, isRead, NOT_RETRIED_NOTE, readBeforeResend, retryDeadline, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
 import type { ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, FoundByReadInfo, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -33,6 +33,7 @@ export interface TransportOptions {
   /** Basic credential for the token request (base64 of id:secret). */
   basicCredential: string;
   timeoutMs: number;
+  /** What a call may spend retrying, less the time its attempts wait for a slot or the pacer's turn (Attempt.queuedMs). */
   retryBudgetMs: number;
   concurrency: number;
   policy: RetryPolicy;
@@ -123,7 +124,12 @@ export class Transport {
   async call<T>(spec: CallSpec<T>): Promise<T> {
     const correlationId = randomUUID();
     const started = Date.now();
-    const deadline = started + this.opts.retryBudgetMs;
+    /**
+     * Time the call's attempts waited for a request slot and the pacer's turn (Attempt.queuedMs):
+     * the run's own queueing and pacing, not retrying, so the budget does not count it (a call held
+     * for most of Genesys's 60 s window that then met one 429 gave up at once, and failed an apply).
+     */
+    let queued = 0;
     const { policy } = this.opts;
     const bearer = (spec.authorization ?? 'bearer') === 'bearer' && (spec.host ?? 'api') === 'api';
     let retries = 0;
@@ -161,6 +167,7 @@ export class Transport {
         }
         throw err;
       }
+      queued += tried.queuedMs ?? 0;
       if (tried.kind === 'response') {
         // The API host's answers only: a login host apart (real Genesys) says nothing of it.
         if ((spec.host ?? 'api') === 'api') this.answered = true;
@@ -208,7 +215,7 @@ export class Transport {
           retries,
           maxRetries: policy.maxRetries,
           now,
-          deadline,
+          deadline: retryDeadline(started, this.opts.retryBudgetMs, queued),
           stopping: this.stop.stopsResending(spec),
         });
         if (next === 'unsettled') throw unsettledError(error, spec.billed ?? false);
@@ -216,7 +223,7 @@ export class Transport {
         // The last attempt may have done the work: giveUp reads before calling it a failure.
         if (next === 'give-up') {
           const pastBudget = retries < policy.maxRetries ? { waitMs: decision.delayMs, budgetMs: this.opts.retryBudgetMs } : undefined;
-          return this.giveUpReading(spec, correlationId, error, decision.outcomeUnknown, retries + 1, now - started, gaveUpNote(retries + 1, now - started, pastBudget));
+          return this.giveUpReading(spec, correlationId, error, decision.outcomeUnknown, retries + 1, now - started, gaveUpNote(retries + 1, now - started, pastBudget, queued));
         }
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;

@@ -103,11 +103,28 @@ export function foundByRead(outcomeUnknown: boolean | 'landed'): boolean {
   return outcomeUnknown === true;
 }
 
-/** The note of a call that spent its budget. */
-export function gaveUpNote(attempts: number, elapsedMs: number, pastBudget?: { waitMs: number; budgetMs: number }): string {
-  const note = `gave up after ${plural(attempts, 'attempt')} in ${seconds(elapsedMs)}`;
+/**
+ * When a call started at `started` stops retrying: its budget is for retrying, so the time its
+ * attempts waited for a request slot and the pacer's turn (`queuedMs`, the run's own queueing and
+ * pacing) moves the end later. A 429 met after a long pacing hold still gets its Retry-After.
+ */
+export function retryDeadline(started: number, budgetMs: number, queuedMs: number): number {
+  return started + budgetMs + Math.max(0, queuedMs);
+}
+
+/**
+ * The note of a call that spent its budget. `elapsedMs` is the call's whole time; `queuedMs` the
+ * part of it spent waiting for a slot or the pacer's turn, which the budget does not count, said
+ * so that the seconds add up.
+ */
+export function gaveUpNote(attempts: number, elapsedMs: number, pastBudget?: { waitMs: number; budgetMs: number }, queuedMs = 0): string {
+  const queued = queuedMs >= 50 ? ` (${seconds(queuedMs)} of it waiting for the run's own rate limit or a free request slot, which the retry budget does not count)` : '';
+  const note = `gave up after ${plural(attempts, 'attempt')} in ${seconds(elapsedMs)}${queued}`;
+  if (!pastBudget) return note;
   // Stopped before its retries were spent: the wait asked for (a 429's Retry-After) ends past the call's time for retries.
-  return pastBudget ? `${note}: the next try was due in ${seconds(pastBudget.waitMs)}, past the ${seconds(pastBudget.budgetMs)} this call may spend retrying` : note;
+  const spent = Math.max(0, elapsedMs - queuedMs);
+  const left = spent >= 50 ? ` (${seconds(Math.max(0, pastBudget.budgetMs - spent))} of it left)` : '';
+  return `${note}: the next try was due in ${seconds(pastBudget.waitMs)}, past the ${seconds(pastBudget.budgetMs)} this call may spend retrying${left}`;
 }
 
 function seconds(ms: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/genesys/errors.js';
 import { attemptResult } from '../../../src/genesys/retry.js';
-import { foundByRead, gaveUpNote, giveUp, readBeforeResend, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
+import { foundByRead, gaveUpNote, giveUp, readBeforeResend, retryDeadline, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
 
 const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000, stopping: false };
 const unknown = { delayMs: 100, outcomeUnknown: true };
@@ -57,7 +57,26 @@ describe('verdict', () => {
   });
 });
 
+describe('retryDeadline', () => {
+  it('is the budget after the start, moved later by the time spent queued for a slot or the pacer (the run\'s own waits, not retrying)', () => {
+    expect(retryDeadline(1000, 120_000, 0)).toBe(121_000);
+    // Held 60 s by the pacer: a 429's 60 s Retry-After then still fits.
+    expect(retryDeadline(1000, 120_000, 60_000)).toBe(181_000);
+    expect(verdict({ delayMs: 60_100, outcomeUnknown: false }, { ...post, now: 61_000, deadline: retryDeadline(1000, 120_000, 60_000) })).toBe('resend');
+    expect(verdict({ delayMs: 60_100, outcomeUnknown: false }, { ...post, now: 61_000, deadline: retryDeadline(1000, 120_000, 0) })).toBe('give-up');
+  });
+});
+
 describe('gaveUpNote', () => {
+  it('says how much of the time was queueing, which the budget does not count, and what was left of the budget', () => {
+    expect(gaveUpNote(2, 185_000, undefined, 60_000)).toBe(
+      "gave up after 2 attempts in 185.0 s (60.0 s of it waiting for the run's own rate limit or a free request slot, which the retry budget does not count)",
+    );
+    expect(gaveUpNote(2, 100_000, { waitMs: 60_100, budgetMs: 120_000 }, 30_000)).toBe(
+      "gave up after 2 attempts in 100.0 s (30.0 s of it waiting for the run's own rate limit or a free request slot, which the retry budget does not count): the next try was due in 60.1 s, past the 120.0 s this call may spend retrying (50.0 s of it left)",
+    );
+  });
+
   it('counts attempts in the singular and the plural, and says when the wait asked for passed the budget', () => {
     expect(gaveUpNote(1, 40)).toBe('gave up after 1 attempt in 0.0 s');
     expect(gaveUpNote(3, 1234)).toBe('gave up after 3 attempts in 1.2 s');
