@@ -51,8 +51,6 @@ export interface ConnectionOptions {
   /** Backoff base and cap for 5xx and dropped connections (defaults 200 ms, 10 s). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
-  /** Longest single Retry-After wait honoured (default 60 s). */
-  maxRetryAfterMs?: number;
   /** The command's HTTPS_PROXY, HTTP_PROXY and NO_PROXY (genesys/proxy.ts). */
   proxy?: ProxySettings;
   /** The clock token lifetimes are judged by (default Date.now); tests move one by hand. */
@@ -109,7 +107,6 @@ export class RestClient {
         ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
         ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
         ...(opts.backoffCapMs !== undefined ? { backoffCapMs: opts.backoffCapMs } : {}),
-        ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
       },
       userAgent: opts.userAgent ?? 'promptctl',
       // The pair as the Basic credential carries it too: a server echoing it (in any case) shows the id with the secret.

@@ -8,8 +8,6 @@ export interface RetryPolicy {
   /** Exponential backoff with full jitter: random(0, min(cap, base·2^n)). */
   backoffBaseMs: number;
   backoffCapMs: number;
-  /** Longest Retry-After the client will honour in one wait; longer ones are capped to this. */
-  maxRetryAfterMs: number;
   /** Connection refused means nothing listens (yet): worth a few quick retries, not a long budget. */
   maxRefusedRetries: number;
   /**
@@ -23,7 +21,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 10,
   backoffBaseMs: 200,
   backoffCapMs: 10_000,
-  maxRetryAfterMs: 60_000,
   maxRefusedRetries: 3,
   maxRefusedRetriesOnceAnswered: 8,
 };
@@ -94,13 +91,13 @@ export function decide(
     if (status === 401 && ctx.canReauth) return { action: 'reauth' };
     if (status === 429) {
       // Rejected before any work: safe to resend any method.
-      const wait = result.retryAfterMs ?? backoffDelay(ctx.retries, policy, random);
-      return retry(capRetryAfter(wait, policy, random), false, 'rate limited (429)');
+      const wait = result.retryAfterMs !== undefined ? serverWait(result.retryAfterMs, random) : backoffDelay(ctx.retries, policy, random);
+      return retry(wait, false, 'rate limited (429)');
     }
     if (UNKNOWN_OUTCOME_STATUSES.has(status)) {
       const wait =
         result.retryAfterMs !== undefined
-          ? capRetryAfter(result.retryAfterMs, policy, random)
+          ? serverWait(result.retryAfterMs, random)
           : backoffDelay(ctx.retries, policy, random);
       return retry(wait, true, `server error (${status})`);
     }
@@ -141,10 +138,15 @@ export function backoffDelay(retries: number, policy: RetryPolicy, random: () =>
   return Math.floor(random() * ceiling);
 }
 
-/** Honour a server-given wait, capped, plus a little jitter so waiting callers do not return as one herd. */
-function capRetryAfter(ms: number, policy: RetryPolicy, random: () => number): number {
-  const capped = Math.min(Math.max(ms, 0), policy.maxRetryAfterMs);
-  return capped + Math.floor(random() * Math.min(250, capped * 0.1 + 50));
+/**
+ * A server-given wait (Retry-After) as asked, never shortened (DESIGN §5: a 429 waits Retry-After;
+ * one cut to 60 s was resent early, to be refused again), plus a little jitter so waiting callers
+ * do not return as one herd. A wait past what the call may still spend retrying ends the call at
+ * once instead (unknown-outcome.ts `verdict`), saying what the server asked.
+ */
+export function serverWait(ms: number, random: () => number = Math.random): number {
+  const asked = Math.max(ms, 0);
+  return asked + Math.floor(random() * Math.min(250, asked * 0.1 + 50));
 }
 
 function retry(delayMs: number, outcomeUnknown: boolean, reason: string): Decision {

@@ -222,7 +222,8 @@ export class Transport {
         if (next === 'stop') return this.giveUpReading(spec, correlationId, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true);
         // The last attempt may have done the work: giveUp reads before calling it a failure.
         if (next === 'give-up') {
-          const pastBudget = retries < policy.maxRetries ? { waitMs: decision.delayMs, budgetMs: this.opts.retryBudgetMs } : undefined;
+          const retryAfterMs = result.kind === 'response' ? result.retryAfterMs : undefined;
+          const pastBudget = retries < policy.maxRetries ? { waitMs: decision.delayMs, budgetMs: this.opts.retryBudgetMs, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) } : undefined;
           return this.giveUpReading(spec, correlationId, error, decision.outcomeUnknown, retries + 1, now - started, gaveUpNote(retries + 1, now - started, pastBudget, queued));
         }
         retries++;

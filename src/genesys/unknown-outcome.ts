@@ -112,19 +112,32 @@ export function retryDeadline(started: number, budgetMs: number, queuedMs: numbe
   return started + budgetMs + Math.max(0, queuedMs);
 }
 
+/** A wait that ends past the call's retry budget: the call gives up at once rather than wait to be refused again. */
+export interface PastBudget {
+  /** The wait before the next try (the server's, jittered, or a backoff). */
+  waitMs: number;
+  budgetMs: number;
+  /** What the server asked for (Retry-After), when it did. */
+  retryAfterMs?: number;
+}
+
 /**
  * The note of a call that spent its budget. `elapsedMs` is the call's whole time; `queuedMs` the
  * part of it spent waiting for a slot or the pacer's turn, which the budget does not count, said
  * so that the seconds add up.
  */
-export function gaveUpNote(attempts: number, elapsedMs: number, pastBudget?: { waitMs: number; budgetMs: number }, queuedMs = 0): string {
+export function gaveUpNote(attempts: number, elapsedMs: number, pastBudget?: PastBudget, queuedMs = 0): string {
   const queued = queuedMs >= 50 ? ` (${seconds(queuedMs)} of it waiting for the run's own rate limit or a free request slot, which the retry budget does not count)` : '';
   const note = `gave up after ${plural(attempts, 'attempt')} in ${seconds(elapsedMs)}${queued}`;
   if (!pastBudget) return note;
   // Stopped before its retries were spent: the wait asked for (a 429's Retry-After) ends past the call's time for retries.
   const spent = Math.max(0, elapsedMs - queuedMs);
   const left = spent >= 50 ? ` (${seconds(Math.max(0, pastBudget.budgetMs - spent))} of it left)` : '';
-  return `${note}: the next try was due in ${seconds(pastBudget.waitMs)}, past the ${seconds(pastBudget.budgetMs)} this call may spend retrying${left}`;
+  const wait =
+    pastBudget.retryAfterMs !== undefined
+      ? `the server asked to wait ${seconds(pastBudget.retryAfterMs)} (Retry-After) before the next try`
+      : `the next try was due in ${seconds(pastBudget.waitMs)}`;
+  return `${note}: ${wait}, past the ${seconds(pastBudget.budgetMs)} this call may spend retrying${left}`;
 }
 
 function seconds(ms: number): string {

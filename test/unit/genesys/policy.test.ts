@@ -20,11 +20,16 @@ describe('decide', () => {
     expect(decide({ kind: 'response', status: 401 }, { ...ctx, canReauth: false }, P)).toEqual({ action: 'fail' });
   });
 
-  it('waits Retry-After on 429 (capped), and a 429 never leaves the outcome unknown', () => {
+  it('waits Retry-After on 429 as the server asked, however long (a 90 s one was cut to 60 s and resent early), and a 429 never leaves the outcome unknown', () => {
     const d = decide({ kind: 'response', status: 429, retryAfterMs: 3000 }, ctx, P, () => 0);
     expect(d).toMatchObject({ action: 'retry', delayMs: 3000, outcomeUnknown: false });
-    const capped = decide({ kind: 'response', status: 429, retryAfterMs: 3_600_000 }, ctx, P, () => 0);
-    expect(capped).toMatchObject({ action: 'retry', delayMs: P.maxRetryAfterMs });
+    expect(decide({ kind: 'response', status: 429, retryAfterMs: 90_000 }, ctx, P, () => 0)).toMatchObject({ action: 'retry', delayMs: 90_000 });
+    expect(decide({ kind: 'response', status: 503, retryAfterMs: 90_000 }, ctx, P, () => 0)).toMatchObject({ action: 'retry', delayMs: 90_000 });
+    // Jitter only ever adds to the server's wait.
+    const jittered = decide({ kind: 'response', status: 429, retryAfterMs: 90_000 }, ctx, P, () => 0.999);
+    expect(jittered).toMatchObject({ action: 'retry' });
+    expect((jittered as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(90_000);
+    expect((jittered as { delayMs: number }).delayMs).toBeLessThan(90_250);
   });
 
   it('does not retry a 500 (DESIGN §5 retries 502/503/504), whose outcome is unknown: a write is read for', () => {

@@ -68,6 +68,11 @@ describe('retryDeadline', () => {
 });
 
 describe('gaveUpNote', () => {
+  it("names the server's Retry-After when that is the wait past the budget", () => {
+    expect(gaveUpNote(1, 10, { waitMs: 90_100, budgetMs: 60_000, retryAfterMs: 90_000 })).toBe(
+      'gave up after 1 attempt in 0.0 s: the server asked to wait 90.0 s (Retry-After) before the next try, past the 60.0 s this call may spend retrying',
+    );
+  });
   it('says how much of the time was queueing, which the budget does not count, and what was left of the budget', () => {
     expect(gaveUpNote(2, 185_000, undefined, 60_000)).toBe(
       "gave up after 2 attempts in 185.0 s (60.0 s of it waiting for the run's own rate limit or a free request slot, which the retry budget does not count)",
