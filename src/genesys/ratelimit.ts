@@ -98,6 +98,13 @@ function num(v: string | string[] | undefined): number | undefined {
 const PROBE_POLL_MS = 50;
 
 /**
+ * How far one window's reset may move between answers: the server says it in whole seconds (the
+ * emulator rounds up), so each answer of one window puts it up to a second later or earlier. A
+ * reset that moved further is a new window.
+ */
+const RESET_ROUNDING_MS = 1000;
+
+/**
  * Paces requests against the server's budget. After each response it knows how many requests
  * the window has left; requests already in flight are counted against that. When nothing is
  * left it holds new requests until the window resets (or, for a rolling window, frees a slot).
@@ -169,12 +176,14 @@ export class Pacer {
   }
 
   /**
-   * Tells `onHold` of a wait that ends past the last one told. Not a 429's Retry-After (its retry
-   * says it), nor a rolling window's short poll after its reset.
+   * Tells `onHold` of a wait that ends past the last one told, once per window: a hold ending
+   * within the reset's rounding of the one told waits for the same reset (each answer of a window
+   * moved its end a few ms later, and the notice was told two or three times a window). Not a
+   * 429's Retry-After (its retry says it), nor a rolling window's short poll after its reset.
    */
   private tellHold(wait: number): void {
     const t = this.now();
-    if (!this.onHold || wait <= PROBE_POLL_MS || t < this.blockedUntil || t + wait <= this.heldUntil) return;
+    if (!this.onHold || wait <= PROBE_POLL_MS || t < this.blockedUntil || !isNewHold(t + wait, this.heldUntil)) return;
     this.heldUntil = t + wait;
     this.onHold({ waitMs: wait, ...(this.announced ? { allowed: this.announced.allowed } : {}) });
   }
@@ -194,7 +203,7 @@ export class Pacer {
     // Responses can arrive out of order: within one window, an older (lower) count must not
     // raise what is left. A reset time that jumped forward means a new window.
     const newWindow =
-      this.resetAt === undefined || w.resetAt === undefined || w.resetAt > this.resetAt + 1000;
+      this.resetAt === undefined || w.resetAt === undefined || w.resetAt > this.resetAt + RESET_ROUNDING_MS;
     this.remaining = newWindow ? left : Math.min(this.remaining, left);
     this.resetAt = w.resetAt;
   }
@@ -217,4 +226,13 @@ export class Pacer {
   block(ms: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
   }
+}
+
+/**
+ * Whether a hold ending at `end` is another than the last one told (ending at `toldUntil`): it ends
+ * later by more than a reset moves by rounding. Measured from the hold told, not from the later
+ * ends not told, so that small moves do not add up to a new hold within one window.
+ */
+export function isNewHold(end: number, toldUntil: number): boolean {
+  return end > toldUntil + RESET_ROUNDING_MS;
 }

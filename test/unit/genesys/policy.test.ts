@@ -198,6 +198,37 @@ describe('Pacer', () => {
     expect(p.waitMs()).toBe(0);
   });
 
+  it('tells a hold once per window, though each answer moves the reset a little (the server rounds it up to whole seconds)', async () => {
+    const c = clock();
+    const holds: number[] = [];
+    const p = new Pacer(c.now, (h) => holds.push(h.waitMs));
+    const waits: Array<Promise<void>> = [];
+    // Three requests in flight; the first answer uses the window up, its reset 3.2 s away said as 4 s.
+    for (let i = 0; i < 3; i++) await p.acquire(async () => {});
+    p.observe(window(10, 10, 4));
+    p.done();
+    // Held requests sleep until told otherwise: the clock moves only as the test says.
+    const held = (): Promise<void> => new Promise<void>(() => {});
+    waits.push(p.acquire(held));
+    // The other two answers, milliseconds apart: the same window, its reset read as 4 s again each time.
+    for (let i = 0; i < 2; i++) {
+      c.advance(7);
+      p.observe(window(10, 10, 4));
+      p.done();
+      waits.push(p.acquire(held));
+    }
+    expect(holds).toEqual([4000]);
+    // The next window, used up too: a new hold, told.
+    c.advance(4_100);
+    expect(p.waitMs()).toBe(0);
+    await p.acquire(async () => {});
+    p.observe(window(10, 10, 4));
+    p.done();
+    waits.push(p.acquire(held));
+    expect(holds).toEqual([4000, 4000]);
+    void waits;
+  });
+
   it('ignores an older, lower count arriving late in the same window', async () => {
     const c = clock();
     const p = new Pacer(c.now);
