@@ -201,7 +201,14 @@ const NOTICE_DELAY_MS = 1000;
 
 /** `retry 2: GET /api/v2/llmgateway/prompttemplates answered 429; waiting 12.0 s (Retry-After)`. */
 export function retryNotice(info: RetryInfo): string {
-  const what = info.status ? `answered ${info.status}` : info.code === 'ETIMEDOUT' ? 'timed out' : `failed (${info.code ?? 'connection'})`;
+  // A 2xx is retried only when its body came damaged (a read: genesys/retry.ts): said, since "answered 200" alone reads as a success.
+  const what = info.status
+    ? info.status >= 200 && info.status < 300
+      ? `answered ${info.status} with a body that could not be read`
+      : `answered ${info.status}`
+    : info.code === 'ETIMEDOUT'
+      ? 'timed out'
+      : `failed (${info.code ?? 'connection'})`;
   const why = info.retryAfterMs !== undefined ? ' (Retry-After)' : '';
   return `retry ${info.attempt}: ${info.method} ${info.path} ${what}; waiting ${(info.delayMs / 1000).toFixed(1)} s${why}`;
 }

@@ -126,11 +126,12 @@ async function sendOnce<T>(ch: Channel, spec: CallSpec<T>, host: 'api' | 'login'
       correlationId: answerCorrelationId(response.headers, correlationId),
     };
     try {
-      res.body = parseBody(await decodeBody(response.body, response.headers['content-encoding']));
+      Object.assign(res, answerBody(await decodeBody(response.body, response.headers['content-encoding']), response.headers['content-type'], res.status));
     } catch (err) {
       // The answer came whole; only its body is unreadable (a proxy that altered it): its status stands.
       if (!(err instanceof BodyDecodeError)) throw err;
       res.undecodable = err.message;
+      if (err.damaged) res.damaged = true;
     }
     return { kind: 'response', res };
   } catch (err) {
@@ -182,6 +183,25 @@ export function answerCorrelationId(headers: IncomingHttpHeaders, ours: string):
 /** got's prefixUrl wants a path without its leading slash. */
 export function relativePath(path: string): string {
   return path.replace(/^\/+/, '');
+}
+
+/** A media type that says its body is JSON: application/json, or a +json one (application/problem+json). */
+const JSON_TYPE = /^[^;]*[/+]json\s*(;|$)/i;
+
+/**
+ * What an answer's text reads as. A 2xx whose content type says JSON and whose text does not parse
+ * (cut short, `{"broken:`) was damaged on the way: unreadable, not the text of an answer (a listing
+ * read it as text and asked "is the API URL right?"); a read so answered is retried
+ * (transport.ts). An error answer keeps its text, which its message quotes; a 2xx in another
+ * type (an HTML page from a portal at a wrong URL) is its text, which the caller names as such.
+ */
+export function answerBody(text: string, contentType: string | undefined, status: number): Pick<HttpResult, 'body' | 'undecodable' | 'damaged'> {
+  if (text === '' || status < 200 || status >= 300 || !JSON_TYPE.test(contentType ?? '')) return { body: parseBody(text) };
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { body: undefined, undecodable: `the answer's JSON body could not be read, cut short or not valid JSON: ${(err as Error).message}`, damaged: true };
+  }
 }
 
 export function parseBody(text: string): unknown {

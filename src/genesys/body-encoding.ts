@@ -27,7 +27,15 @@ const inflate = promisify(zlib.inflate);
 const brotli = promisify(zlib.brotliDecompress);
 
 /** A body that cannot be read as text: a coding it does not hold (a proxy that decoded it and kept the header), one unknown, or too large. */
-export class BodyDecodeError extends Error {}
+export class BodyDecodeError extends Error {
+  /**
+   * `damaged`: the body did not decode in the coding it names (altered or cut short on the way):
+   * another attempt may read it whole. Not so for a coding promptctl cannot read, or a body too large.
+   */
+  constructor(message: string, readonly damaged = false) {
+    super(message);
+  }
+}
 
 /**
  * The body as text (UTF-8), undoing each content coding the server names, last applied first.
@@ -64,7 +72,7 @@ async function decoded(bytes: Buffer, coding: string): Promise<Buffer> {
         return await brotli(bytes, { maxOutputLength: MAX_DECODED_BYTES });
     }
   } catch (err) {
-    throw new BodyDecodeError(`the answer's ${coding} body could not be decoded: ${(err as Error).message}`);
+    throw new BodyDecodeError(`the answer's ${coding} body could not be decoded: ${(err as Error).message}`, !isTooLarge(err));
   }
   throw new BodyDecodeError(`the answer's body is encoded as "${coding}", which promptctl cannot read`);
 }
@@ -73,4 +81,9 @@ async function decoded(bytes: Buffer, coding: string): Promise<Buffer> {
 function gzipChunk(bytes: Buffer): number {
   if (bytes.length < 18) return MIN_CHUNK;
   return Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, bytes.readUInt32LE(bytes.length - 4)));
+}
+
+/** zlib's refusal of output past maxOutputLength: a body too large, not one damaged (it would be as large again). */
+function isTooLarge(err: unknown): boolean {
+  return (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
 }

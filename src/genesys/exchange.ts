@@ -14,10 +14,16 @@ export interface HttpResult {
   body: unknown;
   correlationId: string;
   /**
-   * Why the body could not be read (its content coding, body-encoding.ts): the status and headers
-   * still stand. A 2xx so answered is never resent (transport.ts); any other status is judged as it is.
+   * Why the body could not be read (its content coding, body-encoding.ts; a 2xx's JSON that does
+   * not parse): the status and headers still stand. A write answered 2xx so is never resent (it
+   * has landed: transport.ts); any other status is judged as it is.
    */
   undecodable?: string;
+  /**
+   * The unreadable body was altered or cut short on the way (a coding that does not decode, JSON
+   * cut short): another attempt may read it whole, so a read (GET) answered 2xx so is retried.
+   */
+  damaged?: boolean;
   /** A 2xx answer to a streaming call (CallSpec.stream): its body, unread but for the first bytes. */
   stream?: ResponseStream;
 }

@@ -271,6 +271,11 @@ function listingOf<T>(res: HttpResult, path: string, shape?: AnswerShape): Entit
       path,
     );
   }
+  // Text that starts as JSON and does not parse, under a type that does not say JSON (one that says
+  // so is retried as damaged: attempt.ts answerBody): a listing cut short, not a wrong URL's page.
+  if (typeof body === 'string' && /^\s*[[{]/.test(body)) {
+    throw new ApiError(`GET ${path} answered ${res.status} with JSON that could not be read (cut short or not valid JSON), not a listing`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
+  }
   const what = typeof body === 'string' ? 'text' : Array.isArray(body) ? 'a JSON list' : typeof body === 'object' && body !== null ? 'JSON without a list of entities' : 'nothing';
   throw new ApiError(`GET ${path} answered ${res.status} with ${what}, not a listing: is the API URL right?`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
 }

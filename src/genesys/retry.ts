@@ -26,7 +26,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 export type AttemptResult =
-  | { kind: 'response'; status: number; retryAfterMs?: number }
+  /** `damaged`: its body was altered or cut short on the way (HttpResult.damaged). */
+  | { kind: 'response'; status: number; retryAfterMs?: number; damaged?: boolean }
   | { kind: 'transport'; code: string; timeoutEvent?: string };
 
 export type Decision =
@@ -89,6 +90,11 @@ export function decide(
   if (result.kind === 'response') {
     const { status } = result;
     if (status === 401 && ctx.canReauth) return { action: 'reauth' };
+    // Answered, its body damaged on the way: another attempt may read it whole. Only a read comes
+    // here (transport.ts): a write so answered has landed, and is read for, never resent.
+    if (status >= 200 && status < 300 && result.damaged === true) {
+      return retry(backoffDelay(ctx.retries, policy, random), false, `answer unreadable (${status})`);
+    }
     if (status === 429) {
       // Rejected before any work: safe to resend any method.
       const wait = result.retryAfterMs !== undefined ? serverWait(result.retryAfterMs, random) : backoffDelay(ctx.retries, policy, random);
@@ -128,9 +134,12 @@ export function attemptResult(a: Attempt): AttemptResult {
       : { kind: 'transport', code: a.code, timeoutEvent: a.timeoutEvent };
   }
   const retryAfterMs = parseRetryAfter(a.res.headers['retry-after']);
-  return retryAfterMs === undefined
-    ? { kind: 'response', status: a.res.status }
-    : { kind: 'response', status: a.res.status, retryAfterMs };
+  return {
+    kind: 'response',
+    status: a.res.status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(a.res.damaged === true ? { damaged: true } : {}),
+  };
 }
 
 export function backoffDelay(retries: number, policy: RetryPolicy, random: () => number = Math.random): number {

@@ -175,13 +175,17 @@ export class Transport {
         // API responses only: a token request is not part of any change worth attributing.
         if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId, headers: res.headers });
         const done = res.status >= 200 && res.status < 300;
-        if (done && res.undecodable !== undefined) {
-          // Answered, its body unreadable: never sent again (a write so answered has landed); what
+        // A read answered with a body damaged on the way is asked again (retry.ts), as a failure
+        // that changed nothing: it is safe to repeat, and the next answer may come whole.
+        const readAgain = done && res.damaged === true && isRead(spec.method);
+        if (done && res.undecodable !== undefined && !readAgain) {
+          // Answered, its body unreadable: never sent again (a write so answered has landed; a
+          // read's body too large, or in a coding promptctl cannot read, would be so again); what
           // it made is read for where the call can (reconcile), else the call ends saying why.
           const error = apiErrorOf(spec, correlationId, tried, this.failures);
           return this.giveUpReading(spec, correlationId, error, 'landed', retries + 1, Date.now() - started, `answered ${res.status}; not sent again`);
         }
-        if (done || spec.accept?.(res)) return spec.parse(res);
+        if ((done && !readAgain) || spec.accept?.(res)) return spec.parse(res);
       }
 
       const error = apiErrorOf(spec, correlationId, tried, this.failures);

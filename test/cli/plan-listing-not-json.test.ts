@@ -21,10 +21,12 @@ afterEach(async () => {
   await s.close();
 });
 
-async function proxyAnsweringListingsWith(body: string, contentType: string): Promise<string> {
+/** A proxy to the emulator answering the template listings with `body` (the first `times` of them: by default all). */
+async function proxyAnsweringListingsWith(body: string, contentType: string, times = Infinity): Promise<string> {
   const upstream = new URL(s.emu.url);
+  let answered = 0;
   server = createServer((req, res) => {
-    if (req.method === 'GET' && /\/prompttemplates\?/.test(req.url ?? '')) {
+    if (req.method === 'GET' && /\/prompttemplates\?/.test(req.url ?? '') && answered++ < times) {
       req.resume();
       res.writeHead(200, { 'content-type': contentType });
       res.end(body);
@@ -44,6 +46,21 @@ describe('plan: a listing that is not one', () => {
     expect(r.stdout).not.toMatch(/create PromptTemplate/);
     expect(r.stderr).toMatch(/prompttemplates.*not a listing/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('JSON cut short under a JSON content type is a damaged answer, not a wrong URL: the listing is asked again, and the plan made', async () => {
+    const url = await proxyAnsweringListingsWith('{"broken:', 'application/json', 1);
+    const r = await s.cli(['plan', '--detailed-exitcode'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/API URL|not sent again/);
+  });
+
+  it('JSON cut short under another content type is named so, not as a wrong URL', async () => {
+    const url = await proxyAnsweringListingsWith('{"entities": [{"id": "a", "na', 'text/plain');
+    const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/prompttemplates answered 200 with JSON that could not be read \(cut short or not valid JSON\), not a listing/);
+    expect(r.stderr).not.toMatch(/API URL/);
   });
 
   it('so is JSON whose entities are not a list', async () => {

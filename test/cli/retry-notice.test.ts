@@ -18,6 +18,10 @@ describe('retry notices', () => {
     expect(retryNotice({ method: 'POST', path: '/x', attempt: 1, reason: 'dropped', delayMs: 1500, correlationId: 'c', code: 'ECONNRESET' })).toBe(
       'retry 1: POST /x failed (ECONNRESET); waiting 1.5 s',
     );
+    // A read answered 2xx with a damaged body: "answered 200" alone would read as a success.
+    expect(retryNotice({ method: 'GET', path: '/x', attempt: 1, reason: 'answer unreadable (200)', delayMs: 1500, correlationId: 'c', status: 200 })).toBe(
+      'retry 1: GET /x answered 200 with a body that could not be read; waiting 1.5 s',
+    );
   });
 
   it('is said after a timed-out attempt, however short the wait before the retry (the timeout was the long wait)', () => {

@@ -23,10 +23,10 @@ export interface Seen {
 
 /**
  * How a scripted proxy answers one request: pass it on; pass it on and answer 503 once the target
- * has answered (the answer lost); or answer it itself with this status and error code, the
- * target never seeing it.
+ * has answered (the answer lost); or answer it itself with this status and error code (an
+ * ErrorBody; or, with `body`, these bytes as they are: a damaged one), the target never seeing it.
  */
-export type ProxyAnswer = 'forward' | 'lost' | { status: number; code: string; headers?: Record<string, string> };
+export type ProxyAnswer = 'forward' | 'lost' | { status: number; code: string; headers?: Record<string, string>; body?: string | Buffer };
 
 /** 503 service.unavailable, the target never seeing the request. */
 export const UNAVAILABLE: ProxyAnswer = { status: 503, code: 'service.unavailable' };
@@ -43,9 +43,9 @@ export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, inter
     const entry: Seen = { method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, late: ac.signal.aborted };
     seen.push(entry);
     const answer = script(entry, () => ac.abort());
-    const own = (status: number, code: string, headers: Record<string, string> = {}): void => {
+    const own = (status: number, code: string, headers: Record<string, string> = {}, body?: string | Buffer): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify({ message: code, code, status }));
+      res.end(body ?? JSON.stringify({ message: code, code, status }));
     };
     if (answer === 'forward') return forwardTo(upstream, req, res);
     if (answer === 'lost') {
@@ -58,7 +58,7 @@ export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, inter
     }
     entry.status = answer.status;
     req.resume();
-    own(answer.status, answer.code, answer.headers);
+    own(answer.status, answer.code, answer.headers, answer.body);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {

@@ -250,16 +250,29 @@ describe('compressed answers', () => {
     clearTimeout(guard);
   });
 
-  it('never asks again for a 2xx whose body cannot be decoded, and says why', async () => {
+  it('asks a read again when its 2xx body cannot be decoded (damaged on the way: a GET is safe to repeat), and past the retries says why', async () => {
     let asked = 0;
     const url = await fakeOrg((_req, res) => {
       asked++;
       misencoded(res, 200, { not: 'gzip' });
     });
-    const err = (await client(url).get('/api/v2/things').catch((e: unknown) => e)) as ApiError;
+    const err = (await client(url, { maxRetries: 2 }).get('/api/v2/things').catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(200);
-    expect(err.message).toMatch(/^GET \/api\/v2\/things failed: 200 http\.200: OK \(the answer's gzip body could not be decoded: incorrect header check\)/);
+    expect(err.message).toMatch(/^GET \/api\/v2\/things failed: 200 http\.200: OK \(the answer's gzip body could not be decoded: incorrect header check\) \(correlation id [^)]+\); gave up after 3 attempts/);
+    expect(err.message).not.toMatch(/not sent again/);
+    expect(asked).toBe(3);
+  });
+
+  it('never asks a read again whose 2xx body is in a coding promptctl cannot read: it would be so again', async () => {
+    let asked = 0;
+    const url = await fakeOrg((_req, res) => {
+      asked++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd-future' });
+      res.end('{}');
+    });
+    const err = (await client(url).get('/api/v2/things').catch((e: unknown) => e)) as ApiError;
+    expect(err.message).toMatch(/encoded as "zstd-future", which promptctl cannot read\).*answered 200; not sent again/);
     expect(asked).toBe(1);
   });
 

@@ -4,6 +4,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BodyDecodeError, decodeBody } from '../../../src/genesys/body-encoding.js';
 import { acceptsGzip } from '../../../src/emulator/http.js';
+import { answerBody } from '../../../src/genesys/attempt.js';
 
 const text = JSON.stringify({ entities: Array.from({ length: 200 }, (_, i) => ({ id: `id-${i}`, name: `naïve ${i} ✓` })) });
 const bytes = Buffer.from(text, 'utf8');
@@ -77,5 +78,30 @@ describe('acceptsGzip', () => {
 
   it('takes an absent header as no', () => {
     expect(acceptsGzip(undefined)).toBe(false);
+  });
+});
+
+describe('answerBody', () => {
+  it('reads a 2xx whose content type says JSON and whose text does not parse as damaged (cut short), not as text', () => {
+    expect(answerBody('{"broken:', 'application/json; charset=utf-8', 200)).toMatchObject({ body: undefined, damaged: true, undecodable: expect.stringMatching(/^the answer's JSON body could not be read, cut short or not valid JSON: /) });
+    expect(answerBody('[1,', 'application/problem+json', 201)).toMatchObject({ damaged: true });
+  });
+
+  it('reads JSON as JSON, an empty body as nothing, text of another type as text, and an error answer\'s text as its text', () => {
+    expect(answerBody('{"a":1}', 'application/json', 200)).toEqual({ body: { a: 1 } });
+    expect(answerBody('', 'application/json', 202)).toEqual({ body: undefined });
+    expect(answerBody('<html>Sign in</html>', 'text/html', 200)).toEqual({ body: '<html>Sign in</html>' });
+    expect(answerBody('upstream connect error', 'application/json', 503)).toEqual({ body: 'upstream connect error' });
+    expect(answerBody('{"x', undefined, 200)).toEqual({ body: '{"x' });
+  });
+});
+
+describe('BodyDecodeError.damaged', () => {
+  it('is set for a body that does not decode in its coding (another attempt may read it whole), not for a coding promptctl cannot read', async () => {
+    const damaged = await decodeBody(Buffer.from('not gzip at all'), 'gzip').catch((e: unknown) => e);
+    expect(damaged).toBeInstanceOf(BodyDecodeError);
+    expect((damaged as BodyDecodeError).damaged).toBe(true);
+    const unknown = await decodeBody(Buffer.from('x'), 'zstd-future').catch((e: unknown) => e);
+    expect((unknown as BodyDecodeError).damaged).toBe(false);
   });
 });

@@ -44,6 +44,11 @@ describe('decide', () => {
     expect(decide({ kind: 'response', status: 503, retryAfterMs: 1000 }, ctx, P, () => 0)).toMatchObject({ delayMs: 1000 });
   });
 
+  it('retries a 2xx whose body came damaged (only a read gets here: transport.ts), as a failure that changed nothing; an error status is judged by its status', () => {
+    expect(decide({ kind: 'response', status: 200, damaged: true }, ctx, P, half)).toMatchObject({ action: 'retry', outcomeUnknown: false, reason: 'answer unreadable (200)' });
+    expect(decide({ kind: 'response', status: 404, damaged: true }, ctx, P, half)).toEqual({ action: 'fail' });
+  });
+
   it('does not retry other client errors', () => {
     for (const status of [400, 403, 404, 409]) expect(decide({ kind: 'response', status }, ctx, P)).toEqual({ action: 'fail' });
   });
