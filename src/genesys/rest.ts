@@ -2,7 +2,9 @@
 // connection (credentials only over https or to loopback), reads, listings fetched page 1 first
 // then concurrently, and writes that reconcile an unknown outcome by reading before resending,
 // so a retry never creates a duplicate and a retried PUT never reports its own success as a
-// conflict. What counts as "my write landed" is the caller's (each kind's canonical form).
+// conflict; a write's 2xx answer is built on only when it is an object of its kind's shape holding
+// what was sent, else the object is read back (heldAsSent). What counts as "my write landed" is
+// the caller's (each kind's canonical form).
 import { MAX_PAGE_SIZE, type EntityListing } from './conventions.js';
 import { ApiError } from './errors.js';
 import { isCount, readListing } from './listing.js';
@@ -88,9 +90,12 @@ export class RestClient {
   readonly t: Transport;
   /** Aborted when the run stops starting new calls (ConnectionOptions.stopped): what a wait for a job ends at. */
   readonly stopped: AbortSignal | undefined;
+  /** ConnectionOptions.onFoundByRead: told of a create whose answer could not be read, found made by reading it back too. */
+  private readonly onFoundByRead: ((info: FoundByReadInfo) => void) | undefined;
 
   constructor(opts: ConnectionOptions) {
     this.stopped = opts.stopped;
+    this.onFoundByRead = opts.onFoundByRead;
     for (const url of [opts.apiUrl, opts.loginUrl]) assertSafeUrl(url);
     const basic = basicCredential(opts.clientId, opts.clientSecret);
     this.t = new Transport({
@@ -151,30 +156,53 @@ export class RestClient {
 
   /**
    * POST of an entity with a unique name. Reconciled by name: names are unique, so the one found
-   * is ours if it holds what we sent, and a real conflict if it does not.
+   * is ours if it holds what we sent, and a real conflict if it does not. Its 2xx answer goes
+   * through heldAsSent as a version's does: used when it has `check.shape` and holds what was sent;
+   * any other answer (none, null, text, an object without a string id) is settled by that same
+   * read by name: found holding what was sent, it landed; found holding other content, the write
+   * is not held; none, it did not land; a read that fails, its outcome is unknown. Never a success
+   * built on an answer promptctl cannot read.
    */
-  createNamed<T>(
+  async createNamed<T extends object>(
     path: string,
     body: { name: string },
     what: string,
     findByName: () => Promise<{ live: T; same: boolean } | undefined>,
-    /** Whether a final error says the name is taken (its code differs between APIs). */
-    isDuplicate: (err: ApiError) => boolean = (err) => err.code === 'duplicate.name',
+    check: {
+      shape: AnswerShape;
+      /** Whether an object (the answer, or the one read back) holds what was sent: what `findByName`'s `same` says. */
+      holds: (live: T) => boolean;
+      /** Whether a final error says the name is taken (its code differs between APIs). */
+      isDuplicate?: (err: ApiError) => boolean;
+    },
   ): Promise<T> {
+    const isDuplicate = check.isDuplicate ?? ((err: ApiError) => err.code === 'duplicate.name');
     const reconcile = async (): Promise<Found<T> | undefined> => {
       const found = await findByName();
       if (!found) return undefined;
       if (found.same) return { value: found.live };
       throw conflict(`${what} ${body.name} already exists with different content`, 'duplicate.name', 'POST', path);
     };
-    return this.t.call({
+    let answered: { status: number; correlationId?: string } | undefined;
+    const answer = await this.t.call<unknown>({
       method: 'POST',
       path,
       json: body,
-      parse: json<T>,
+      parse: (res) => ((answered = { status: res.status, correlationId: res.correlationId }), res.body),
       reconcile,
       afterUncertain: async (err) => (isDuplicate(err) ? reconcile() : undefined),
     });
+    // Settled by a read (reconcile, an answer that could not be decoded): already the org's word.
+    if (answered === undefined) return answer as T;
+    const where = { method: 'POST' as const, path, what, status: answered.status, ...(answered.correlationId ? { correlationId: answered.correlationId } : {}), shape: check.shape };
+    const readBack = async (problem: string): Promise<T> => {
+      const found = await readSettling(findByName, where, problem, `${what} ${body.name}`);
+      if (!found) throw notCreated(where, problem, `${what} ${body.name}`);
+      // The org's word, not the answer's, says it landed: the audit records it as confirmed by a read.
+      if (found.same && where.correlationId) this.onFoundByRead?.({ method: 'POST', path, correlationId: where.correlationId });
+      return found.live;
+    };
+    return heldAsSent(answer as T | undefined, check.holds, readBack, where);
   }
 
   /**
@@ -306,20 +334,54 @@ export function json<T>(res: HttpResult): T {
   return res.body as T;
 }
 
+/** Where a write's answer came from, for the messages about it. */
+export interface WriteAnswered {
+  method: Method;
+  path: string;
+  /** The object as messages name it ("prompt template"). */
+  what: string;
+  correlationId?: string;
+  /** The 2xx status it was answered with, when known. */
+  status?: number;
+  /** The shape its answer must have to be built on (targets/answer-shapes.ts); without one, any object. */
+  shape?: AnswerShape;
+}
+
 /**
  * The object a write made, checked to hold what was sent: its 2xx answer, or (an answer without a
- * body) the object read back. A server that answers success but kept a field we cleared, or
- * dropped one we set, must not let the next call build on it (a publish cannot be undone).
+ * body, or one of another shape than `where.shape`) the object read back, `readBack` hearing what
+ * was wrong with the answer. A server that answers success but kept a field we cleared, or
+ * dropped one we set, must not let the next call build on it (a publish cannot be undone); nor
+ * may an answer without a string id (`{}`, null, a blank body) be taken for the object made.
  */
 export async function heldAsSent<T extends object>(
   answer: T | undefined,
   holds: (live: T) => boolean,
-  readBack: () => Promise<T>,
-  where: { method: Method; path: string; what: string; correlationId?: string },
+  readBack: (problem: string) => Promise<T>,
+  where: WriteAnswered,
 ): Promise<T> {
-  const live = typeof answer === 'object' && answer !== null ? answer : await readBack();
+  const problem = answerProblem(answer, where.shape);
+  const live = problem === undefined ? (answer as T) : await readBack(problem);
   if (holds(live)) return live;
-  throw new ApiError(
+  throw notHeld(where);
+}
+
+/**
+ * What is wrong with a write's 2xx answer for promptctl to build on it: not an object (nothing,
+ * null, text, a list, a number), or an object without `shape`'s fields; undefined when usable.
+ */
+export function answerProblem(answer: unknown, shape?: AnswerShape): string | undefined {
+  if (answer === undefined) return 'no body';
+  if (answer === null) return 'null';
+  if (typeof answer === 'string') return answer.trim() === '' ? 'a blank body' : 'text, not JSON';
+  if (Array.isArray(answer)) return 'a JSON list';
+  if (typeof answer !== 'object') return `the JSON ${typeof answer} ${String(answer)}`;
+  return shape?.problem(answer);
+}
+
+/** A write answered 2xx whose object does not hold what was sent (the answer's, or the one read back). */
+export function notHeld(where: WriteAnswered): ApiError {
+  return new ApiError(
     `${where.method} ${where.path} succeeded, but the ${where.what} does not hold what was sent (the server kept or dropped a field); nothing more was done with it`,
     0,
     'write.not.held',
@@ -327,6 +389,46 @@ export async function heldAsSent<T extends object>(
     where.method,
     where.path,
   );
+}
+
+/** `${method} ${path} answered 201 with prompt template without id`: a write's answer and its problem. */
+function answeredWith(where: WriteAnswered, problem: string): string {
+  return `${where.method} ${where.path} answered ${where.status ?? 'success'} with ${problem}`;
+}
+
+/** A create answered 2xx with what cannot be read, and no object of its name read back: it did not land. */
+export function notCreated(where: WriteAnswered, problem: string, named: string): ApiError {
+  return new ApiError(
+    `${answeredWith(where, problem)}, and no ${named} can be read back: it was not created; nothing more was done with it`,
+    where.status ?? 0,
+    'unexpected.answer',
+    where.correlationId,
+    where.method,
+    where.path,
+  );
+}
+
+/**
+ * The read that settles a write answered with what cannot be read. A read that fails settles
+ * nothing: the write may have landed, so its outcome is unknown (the audit outcome `unknown`, left
+ * for the next apply to settle), said in the write's words with the read's failure.
+ */
+export async function readSettling<R>(read: () => Promise<R>, where: WriteAnswered, problem: string, named: string): Promise<R> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    const unknown = new ApiError(
+      `${answeredWith(where, problem)}, and reading the ${named} back failed (${err.message}): whether it was written is not known`,
+      err.status,
+      err.code,
+      where.correlationId ?? err.correlationId,
+      where.method,
+      where.path,
+    );
+    unknown.outcomeUnknown = true;
+    throw unknown;
+  }
 }
 
 /** What an object holds once a PATCH is applied (the platform's reading): the fields it names replaced, those named with null cleared. */

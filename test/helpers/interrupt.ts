@@ -1,6 +1,6 @@
 // Shared set-up for the apply-interrupt scenario tests (DESIGN §5): a proxy in front of the
 // emulator that injects the interrupt the moment a chosen request reaches it (and answers what a
-// test scripts: a 503, a lost answer, a 401), an apply run
+// test scripts: a 503, a lost answer, a 401, a 2xx with a body of its own), an apply run
 // through that proxy, the audit outcome of an address, and the check that the next runs converge.
 import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -15,6 +15,8 @@ import { plannedChanges, scenario, type Scenario } from './scenario.js';
 export interface Seen {
   method: string;
   path: string;
+  /** Its query string's parameters. */
+  query: URLSearchParams;
   /** Arrived after the interrupt. */
   late: boolean;
   /** The status the proxy answered itself, when it did. */
@@ -23,10 +25,16 @@ export interface Seen {
 
 /**
  * How a scripted proxy answers one request: pass it on; pass it on and answer 503 once the target
- * has answered (the answer lost); or answer it itself with this status and error code (an
- * ErrorBody; or, with `body`, these bytes as they are: a damaged one), the target never seeing it.
+ * has answered (the answer lost); answer it itself with this status and error code (an ErrorBody;
+ * or, with `body`, these bytes as they are: a damaged one), the target never seeing it; or answer
+ * it with this status and body alone, as it is (`{}`, `null`, ``), once the target has answered it
+ * (`forwarded`) or with the target never seeing it.
  */
-export type ProxyAnswer = 'forward' | 'lost' | { status: number; code: string; headers?: Record<string, string>; body?: string | Buffer };
+export type ProxyAnswer =
+  | 'forward'
+  | 'lost'
+  | { status: number; code: string; headers?: Record<string, string>; body?: string | Buffer }
+  | { status: number; body: string; forwarded?: boolean };
 
 /** 503 service.unavailable, the target never seeing the request. */
 export const UNAVAILABLE: ProxyAnswer = { status: 503, code: 'service.unavailable' };
@@ -40,23 +48,35 @@ export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, inter
   const ac = new AbortController();
   const seen: Seen[] = [];
   const proxy = http.createServer((req, res) => {
-    const entry: Seen = { method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, late: ac.signal.aborted };
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const entry: Seen = { method: req.method ?? '', path: url.pathname, query: url.searchParams, late: ac.signal.aborted };
     seen.push(entry);
     const answer = script(entry, () => ac.abort());
     const own = (status: number, code: string, headers: Record<string, string> = {}, body?: string | Buffer): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body ?? JSON.stringify({ message: code, code, status }));
     };
-    if (answer === 'forward') return forwardTo(upstream, req, res);
-    if (answer === 'lost') {
+    /** Passes the request on, and answers `then` once the target has answered it. */
+    const afterTarget = (then: () => void): void => {
       const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: entry.method, headers: req.headers }, (r) => {
         r.resume();
-        r.on('end', () => own(503, 'service.unavailable'));
+        r.on('end', then);
       });
       req.pipe(up);
-      return;
-    }
+    };
+    if (answer === 'forward') return forwardTo(upstream, req, res);
+    if (answer === 'lost') return afterTarget(() => own(503, 'service.unavailable'));
     entry.status = answer.status;
+    if (!('code' in answer)) {
+      const { status, body } = answer;
+      const send = (): void => {
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      };
+      if (answer.forwarded) return afterTarget(send);
+      req.resume();
+      return send();
+    }
     req.resume();
     own(answer.status, answer.code, answer.headers, answer.body);
   });

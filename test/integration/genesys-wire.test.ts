@@ -45,6 +45,12 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof RestCli
   return c;
 }
 
+/** A create's check for the things these tests make: an object with a string id, holding anything. */
+const ANY_THING = {
+  shape: { what: 'thing', problem: (e: unknown) => (typeof (e as { id?: unknown }).id === 'string' ? undefined : 'thing without id') },
+  holds: () => true,
+};
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -307,7 +313,7 @@ describe('compressed answers', () => {
   it('a write answered 201 with a body it cannot decode, its object not yet listed, ends of unknown outcome, not as failed', async () => {
     const { c, seen } = await unreadCreate(false);
     const err = (await c
-      .createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => undefined)
+      .createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => undefined, ANY_THING)
       .catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(201);
@@ -333,7 +339,7 @@ describe('compressed answers', () => {
     const made = await c.createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => {
       const live = (await c.listAll<{ id: string; name: string }>('/api/v2/things', {})).find((t) => t.name === 'n');
       return live ? { live, same: true } : undefined;
-    });
+    }, ANY_THING);
     expect(made).toEqual({ id: 'made', name: 'n' });
     expect([posts, reads]).toEqual([2, 2]);
   });
@@ -344,7 +350,7 @@ describe('compressed answers', () => {
       const all = await c.listAll<{ id: string; name: string }>('/api/v2/things', {});
       const live = all.find((t) => t.name === 'n');
       return live ? { live, same: true } : undefined;
-    });
+    }, ANY_THING);
     expect(made).toEqual({ id: 'made', name: 'n' });
     expect(seen.posts).toBe(1);
   });

@@ -5,7 +5,7 @@ import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { ApiError } from '../../genesys/errors.js';
 import { visibleName } from '../../util/escapes.js';
 import type { Found } from '../../genesys/exchange.js';
-import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
+import { conflict, heldAsSent, json, patched, readSettling, type AnswerShape, type Landed, type RestClient, type WriteAnswered } from '../../genesys/rest.js';
 import { isLatestNotProductionReady, jobOutcome } from './assumptions.js';
 import { jobFailed } from '../../genesys/failures.js';
 import { asJob, poll, pollJobOrObject, seconds } from './jobs.js';
@@ -47,25 +47,25 @@ export class GuideVersions {
       if (holds(live)) return { value: live };
       throw conflict(`${LATEST_NOT_PRODUCTION_READY} (version ${live.version} is ${live.state})`, LATEST_NOT_PRODUCTION_READY_CODE, 'POST', path);
     };
-    let correlationId: string | undefined;
+    let where: WriteAnswered = { method: 'POST', path, what: 'guide version', shape: VERSION_ANSWER };
     try {
       const answer = await this.r.t.call<WireGuideVersion | undefined>({
         method: 'POST',
         path,
         json: body,
-        parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
+        parse: (res) => ((where = { ...where, status: res.status, correlationId: res.correlationId }), json<WireGuideVersion | undefined>(res)),
         reconcile,
         // A3: refused as a second draft after a lost answer: the draft may be our first attempt's.
         // (Someone else's Draft: the server's own refusal stands.)
         // A read that fails settles nothing: the refusal stands with its outcome unknown (readBeforeResend).
         afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile() : undefined),
       });
-      const readBack = async (): Promise<WireGuideVersion> => {
-        const live = await latest();
-        if (!live) throw new ApiError(`POST ${path} succeeded, but the guide has no version to read back`, 0, 'write.not.held', correlationId, 'POST', path);
+      const readBack = async (problem: string): Promise<WireGuideVersion> => {
+        const live = await readSettling(latest, where, problem, `latest version of guide ${guideId}`);
+        if (!live) throw new ApiError(`POST ${path} succeeded, but the guide has no version to read back`, 0, 'write.not.held', where.correlationId, 'POST', path);
         return live;
       };
-      return await heldAsSent(withoutGaps(answer), holds, readBack, { method: 'POST', path, what: 'guide version', correlationId });
+      return await heldAsSent(answer, holds, readBack, where);
     } catch (err) {
       if (err instanceof ApiError && isLatestNotProductionReady(err)) {
         // Reported as A3's 409 whatever the platform answered; when the draft may be our own
@@ -105,15 +105,16 @@ export class GuideVersions {
       const live = await this.getGuideVersion(guideId, version);
       return holds(live) ? { value: live } : undefined;
     };
-    let correlationId: string | undefined;
+    let where: WriteAnswered = { method: 'PATCH', path, what: 'guide version', shape: VERSION_ANSWER };
     const answer = await this.r.t.call<WireGuideVersion | undefined>({
       method: 'PATCH',
       path,
       json: patch,
-      parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
+      parse: (res) => ((where = { ...where, status: res.status, correlationId: res.correlationId }), json<WireGuideVersion | undefined>(res)),
       reconcile,
     });
-    return heldAsSent(withoutGaps(answer), holds, () => this.getGuideVersion(guideId, version), { method: 'PATCH', path, what: 'guide version', correlationId });
+    const readBack = (problem: string): Promise<WireGuideVersion> => readSettling(() => this.getGuideVersion(guideId, version), where, problem, `version ${version} of guide ${guideId}`);
+    return heldAsSent(answer, holds, readBack, where);
   }
 
   async publishGuideVersion(
@@ -217,10 +218,11 @@ function withInstruction(v: WireGuideVersion): WireGuideVersion {
 }
 
 /**
- * A write's answer that can say whether the version holds what was sent, or none (it is read back):
- * every GuideVersion field is optional in the SDK, and an answer without the instruction says
- * nothing of it.
+ * A write's answer that can say whether the version holds what was sent, else it is read back: a
+ * guide version's shape with its instruction (every GuideVersion field is optional in the SDK, and
+ * an answer without the instruction says nothing of it).
  */
-function withoutGaps(answer: WireGuideVersion | undefined): WireGuideVersion | undefined {
-  return typeof answer === 'object' && answer !== null && typeof answer.instruction === 'string' ? answer : undefined;
-}
+const VERSION_ANSWER: AnswerShape = {
+  what: ANSWER_SHAPES.guideVersion.what,
+  problem: (v) => ANSWER_SHAPES.guideVersion.problem(v) ?? (typeof (v as { instruction?: unknown }).instruction === 'string' ? undefined : 'guide version without instruction'),
+};

@@ -1,5 +1,6 @@
 // Guides over HTTP: listing, reading, creating, renaming and deleting them (AI Studio). A create
-// of unknown outcome is reconciled by name, a rename by reading the guide back; a delete waits
+// of unknown outcome is reconciled by name (and one answered with what is no guide is read back
+// by name: genesys/rest.ts createNamed), a rename by reading the guide back; a delete waits
 // for its job (or the guide read gone meanwhile) and then for the guide to be gone (A8).
 import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { ApiError } from '../../genesys/errors.js';
@@ -36,11 +37,18 @@ export class Guides {
   }
 
   createGuide(body: GuideCreate): Promise<WireGuide> {
+    const holds = (live: WireGuide): boolean => this.landed(body, live);
     return asDuplicateName(
-      this.r.createNamed(paths.guides(), body, 'guide', async () => {
-        const live = (await this.listGuides({ name: body.name }))[0];
-        return live && { live, same: this.landed(body, live) };
-      }, isDuplicateName),
+      this.r.createNamed<WireGuide>(
+        paths.guides(),
+        body,
+        'guide',
+        async () => {
+          const live = (await this.listGuides({ name: body.name }))[0];
+          return live && { live, same: holds(live) };
+        },
+        { shape: ANSWER_SHAPES.guide, holds, isDuplicate: isDuplicateName },
+      ),
     );
   }
 

@@ -1,8 +1,9 @@
 // Summary settings over HTTP (AI Studio): a create of unknown outcome is reconciled by name; a
 // PUT replaces a setting whole, is resent blindly, and is guarded by the dateModified the plan
-// read (A9).
+// read (A9). Either's 2xx answer is built on only when it is a setting holding what was sent;
+// any other is settled by reading the setting back (genesys/rest.ts heldAsSent).
 import { ANSWER_SHAPES } from '../answer-shapes.js';
-import { conflict, json, type Landed, type RestClient } from '../../genesys/rest.js';
+import { conflict, heldAsSent, json, readSettling, type Landed, type RestClient, type WriteAnswered } from '../../genesys/rest.js';
 import { asDuplicateName, BY_NAME, isDuplicateName } from './assumptions.js';
 import { paths } from './paths.js';
 import type { SummarySettingBody, WireSummarySetting } from './wire.js';
@@ -28,11 +29,18 @@ export class SummarySettings {
   }
 
   createSummarySetting(body: SummarySettingBody): Promise<WireSummarySetting> {
+    const holds = (live: WireSummarySetting): boolean => this.landed(body, live);
     return asDuplicateName(
-      this.r.createNamed(paths.summarySettings(), body, 'summary setting', async () => {
-        const live = (await this.listSummarySettings({ name: body.name }))[0];
-        return live && { live, same: this.landed(body, live) };
-      }, isDuplicateName),
+      this.r.createNamed<WireSummarySetting>(
+        paths.summarySettings(),
+        body,
+        'summary setting',
+        async () => {
+          const live = (await this.listSummarySettings({ name: body.name }))[0];
+          return live && { live, same: holds(live) };
+        },
+        { shape: ANSWER_SHAPES.summarySetting, holds, isDuplicate: isDuplicateName },
+      ),
     );
   }
 
@@ -52,7 +60,16 @@ export class SummarySettings {
       }
     }
     opts.beforeWrite?.();
-    return this.r.t.call({ method: 'PUT', path, json: body, parse: json<WireSummarySetting> });
+    let where: WriteAnswered = { method: 'PUT', path, what: 'summary setting', shape: ANSWER_SHAPES.summarySetting };
+    const answer = await this.r.t.call<WireSummarySetting | undefined>({
+      method: 'PUT',
+      path,
+      json: body,
+      parse: (res) => ((where = { ...where, status: res.status, correlationId: res.correlationId }), json<WireSummarySetting | undefined>(res)),
+    });
+    // Its answer is what the audit records and the report show (dateModified): one that cannot be
+    // read is read back, as a create's is, and the setting must hold what was sent.
+    return heldAsSent(answer, (live) => this.landed(body, live), (problem) => readSettling(() => this.getSummarySetting(id), where, problem, `summary setting ${body.name}`), where);
   }
 
   deleteSummarySetting(id: string): Promise<void> {

@@ -2,7 +2,7 @@
 // Every write whose outcome can be unknown carries a reconciliation read; whether a live object
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
 import { ANSWER_SHAPES } from '../answer-shapes.js';
-import { conflict, errorCode, heldAsSent, json, patched, RestClient, shaped, shapeError, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { conflict, errorCode, heldAsSent, json, notCreated, patched, readSettling, RestClient, shaped, shapeError, type AnswerShape, type ConnectionOptions, type Landed, type WriteAnswered } from '../../genesys/rest.js';
 import { ApiError } from '../../genesys/errors.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
@@ -142,15 +142,27 @@ class GatewayClient implements GatewayApi {
   }
 
   async createTemplate(body: TemplateCreate): Promise<WireTemplate> {
-    const created = await this.r.createNamed(paths.templates(), body, 'prompt template', async () => {
-      const live = (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name);
-      return live && { live, same: this.landed.template(body, live) };
-    });
+    const holds = (live: WireTemplate): boolean => this.landed.template(body, live);
+    const created = await this.r.createNamed<WireTemplate>(
+      paths.templates(),
+      body,
+      'prompt template',
+      async () => {
+        const live = (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name);
+        return live && { live, same: holds(live) };
+      },
+      { shape: ANSWER_SHAPES.template, holds },
+    );
     return this.known(created);
   }
 
   async updateTemplate(id: string, body: TemplateUpdate): Promise<WireTemplate> {
-    const updated = await this.r.put(paths.template(id), body, `prompt template ${body.name} (${id})`, () => this.getTemplate(id), (live) => this.landed.template(body, live));
+    const path = paths.template(id);
+    const holds = (live: WireTemplate): boolean => this.landed.template(body, live);
+    const where = { method: 'PUT' as const, path, what: 'prompt template', shape: ANSWER_SHAPES.template };
+    const answer = await this.r.put(path, body, `prompt template ${body.name} (${id})`, () => this.getTemplate(id), holds);
+    // An answer of another shape (no version to record, `{}`) is read back, as a version's is.
+    const updated = await heldAsSent(answer, holds, (problem) => readSettling(() => this.getTemplate(id), where, problem, `prompt template ${body.name}`), where);
     return this.known(updated);
   }
 
@@ -184,16 +196,20 @@ class GatewayClient implements GatewayApi {
       if (holds(live)) return { value: live };
       throw conflict(`version ${body.version} of prompt template ${templateId} already exists with different content`, 'version.exists', 'POST', path);
     };
-    let correlationId: string | undefined;
+    let where: WriteAnswered = { method: 'POST', path, what: 'version', shape: ANSWER_SHAPES.version };
     const answer = await this.t.call<WireVersion | undefined>({
       method: 'POST',
       path,
       json: body,
-      parse: (res) => ((correlationId = res.correlationId), json<WireVersion | undefined>(res)),
+      parse: (res) => ((where = { ...where, status: res.status, correlationId: res.correlationId }), json<WireVersion | undefined>(res)),
       reconcile,
       afterUncertain: async (err) => (err.code === 'version.exists' ? reconcile() : undefined),
     });
-    return heldAsSent(answer, holds, () => this.getVersion(templateId, body.version), { method: 'POST', path, what: 'version', correlationId });
+    // An answer that cannot be read: the version of that label, if any, says whether it landed.
+    const named = `version ${body.version} of prompt template ${templateId}`;
+    const readBack = async (problem: string): Promise<WireVersion> =>
+      (await readSettling(() => this.findVersion(templateId, body.version), where, problem, named)) ?? Promise.reject(notCreated(where, problem, named));
+    return heldAsSent(answer, holds, readBack, where);
   }
 
   async patchVersion(templateId: string, label: string, body: VersionPatch): Promise<WireVersion> {
@@ -205,15 +221,16 @@ class GatewayClient implements GatewayApi {
       const live = await this.getVersion(templateId, label);
       return holds(live) ? { value: live } : undefined;
     };
-    let correlationId: string | undefined;
+    let where: WriteAnswered = { method: 'PATCH', path, what: 'version', shape: ANSWER_SHAPES.version };
     const answer = await this.t.call<WireVersion | undefined>({
       method: 'PATCH',
       path,
       json: patch,
-      parse: (res) => ((correlationId = res.correlationId), json<WireVersion | undefined>(res)),
+      parse: (res) => ((where = { ...where, status: res.status, correlationId: res.correlationId }), json<WireVersion | undefined>(res)),
       reconcile,
     });
-    return heldAsSent(answer, holds, () => this.getVersion(templateId, label), { method: 'PATCH', path, what: 'version', correlationId });
+    const readBack = (problem: string): Promise<WireVersion> => readSettling(() => this.getVersion(templateId, label), where, problem, `version ${label} of prompt template ${templateId}`);
+    return heldAsSent(answer, holds, readBack, where);
   }
 
   deleteVersion(templateId: string, label: string): Promise<void> {
@@ -306,22 +323,23 @@ class GatewayClient implements GatewayApi {
   // A filter's write answers are checked to hold what was sent, as a version's are: a server that
   // drops `enabled: false` (read as enabled) must not have the write recorded as done.
   async createFilter(body: FilterCreate): Promise<WireFilter> {
-    const named = async () => (await this.listFilters()).find((f) => f.name === body.name);
-    const answer = await this.r.createNamed<WireFilter>(paths.filters(), body, 'safety filter', async () => {
-      const live = await named();
-      return live && { live, same: this.landed.filter(body, live) };
-    });
-    const readBack = async (): Promise<WireFilter> => {
-      const live = await named();
-      if (!live) throw new ApiError(`POST ${paths.filters()} succeeded, but no safety filter ${body.name} can be read back`, 0, 'write.not.held', undefined, 'POST', paths.filters());
-      return live;
-    };
-    return heldAsSent(answerOf(answer), (live) => this.landed.filter(body, live), readBack, { method: 'POST', path: paths.filters(), what: 'safety filter' });
+    const holds = (live: WireFilter): boolean => this.landed.filter(body, live);
+    return this.r.createNamed<WireFilter>(
+      paths.filters(),
+      body,
+      'safety filter',
+      async () => {
+        const live = (await this.listFilters()).find((f) => f.name === body.name);
+        return live && { live, same: holds(live) };
+      },
+      { shape: FILTER_ANSWER, holds },
+    );
   }
 
   async updateFilter(id: string, body: FilterUpdate): Promise<WireFilter> {
     const answer = await this.r.put(paths.filter(id), body, `safety filter ${body.name} (${id})`, () => this.getFilter(id), (live) => this.landed.filter(body, live));
-    return heldAsSent(answerOf(answer), (live) => this.landed.filter(body, live), () => this.getFilter(id), { method: 'PUT', path: paths.filter(id), what: 'safety filter' });
+    const where = { method: 'PUT' as const, path: paths.filter(id), what: 'safety filter', shape: FILTER_ANSWER };
+    return heldAsSent(answer, (live) => this.landed.filter(body, live), (problem) => readSettling(() => this.getFilter(id), where, problem, `safety filter ${body.name}`), where);
   }
 
   deleteFilter(id: string): Promise<void> {
@@ -356,7 +374,12 @@ function withEnabled(f: WireFilter): WireFilter {
   return typeof f.enabled === 'boolean' ? f : { ...f, enabled: true };
 }
 
-/** A filter write's answer when it can say whether the filter holds what was sent; none (it is read back) when it is not an object or says nothing of `enabled`. */
-function answerOf(answer: WireFilter | undefined): WireFilter | undefined {
-  return typeof answer === 'object' && answer !== null && typeof answer.enabled === 'boolean' ? answer : undefined;
-}
+/**
+ * A filter write's answer as it can say whether the filter holds what was sent: a filter's shape,
+ * with `enabled` (an answer that leaves it out says nothing of it, and is read back: a read
+ * without it is enabled, the contract's default, which would be taken for a dropped `false`).
+ */
+const FILTER_ANSWER: AnswerShape = {
+  what: ANSWER_SHAPES.filter.what,
+  problem: (f) => ANSWER_SHAPES.filter.problem(f) ?? (typeof (f as { enabled?: unknown }).enabled === 'boolean' ? undefined : 'safety filter without enabled'),
+};
