@@ -393,7 +393,8 @@ export function notHeld(where: WriteAnswered): ApiError {
 
 /** `${method} ${path} answered 201 with prompt template without id`: a write's answer and its problem. */
 function answeredWith(where: WriteAnswered, problem: string): string {
-  return `${where.method} ${where.path} answered ${where.status ?? 'success'} with ${problem}`;
+  // A PUT's status is not kept by RestClient.put: any 2xx.
+  return `${where.method} ${where.path} answered ${where.status ?? '2xx'} with ${problem}`;
 }
 
 /** A create answered 2xx with what cannot be read, and no object of its name read back: it did not land. */

@@ -212,3 +212,26 @@ describe('a prompt template update answered 2xx with `{}`', () => {
     expect(outcome).toMatchObject({ outcome: 'failure' });
   });
 });
+
+describe('a traffic split PUT answered 2xx with `{}`', () => {
+  const splitPut = (r: Seen) => r.method === 'PUT' && r.path.endsWith('/traffic') && r.path.includes('/prompttemplates/');
+
+  it('made by the target: read back, with the version it holds', async () => {
+    const s = closing(await scenario());
+    const proxy = closing(await scriptedProxy(s.emu.url, (r) => (splitPut(r) ? { status: 200, body: '{}', forwarded: true } : 'forward')));
+    const r = await applyThrough(s, proxy);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/\+ TrafficSplit\/billing-assistant created \(version 1\)/);
+    expect(r.stdout + r.stderr).not.toMatch(/version undefined/);
+  });
+
+  it('not made by the target: a failure naming the call and the answer, not a success', async () => {
+    const s = closing(await scenario());
+    const proxy = closing(await scriptedProxy(s.emu.url, (r) => (splitPut(r) ? { status: 200, body: '{}' } : 'forward')));
+    const r = await applyThrough(s, proxy);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/! TrafficSplit\/[a-z-]+ failed: PUT \/api\/v2\/llmgateway\/prompttemplates\/[^/]+\/traffic answered 2xx with A\/B split without [a-zA-Z]+, and no A\/B split of prompt template [^ ]+ can be read back: it was not created/);
+    const outcomes = (await auditRecords(s)).filter((x) => x.type === 'outcome' && String(x.address).startsWith('TrafficSplit/'));
+    expect(outcomes.map((o) => o.outcome)).not.toContain('success');
+  });
+});

@@ -306,8 +306,16 @@ class GatewayClient implements GatewayApi {
     });
   }
 
-  putTraffic(templateId: string, body: TrafficPut): Promise<WireTraffic> {
-    return this.r.put(paths.traffic(templateId), body, `the traffic split of prompt template ${templateId}`, () => this.getTraffic(templateId), (live) => this.landed.traffic(body, live));
+  async putTraffic(templateId: string, body: TrafficPut): Promise<WireTraffic> {
+    const path = paths.traffic(templateId);
+    const named = `A/B split of prompt template ${templateId}`;
+    const holds = (live: WireTraffic): boolean => this.landed.traffic(body, live);
+    const answer = await this.r.put(path, body, `the traffic split of prompt template ${templateId}`, () => this.getTraffic(templateId), holds);
+    // Its answer's version is what the audit records: one of another shape (`{}`) is read back; no split there, none was made.
+    const where: WriteAnswered = { method: 'PUT', path, what: 'A/B split', shape: ANSWER_SHAPES.traffic };
+    const readBack = async (problem: string): Promise<WireTraffic> =>
+      (await readSettling(() => this.getTraffic(templateId), where, problem, named)) ?? Promise.reject(notCreated(where, problem, named));
+    return heldAsSent(answer, holds, readBack, where);
   }
 
   // ---- safety filters --------------------------------------------------------------------
