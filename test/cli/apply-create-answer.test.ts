@@ -11,22 +11,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyThrough, closeAfterEach, scriptedProxy, type ProxyAnswer, type Seen } from '../helpers/interrupt.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
-import { RETURNS_GUIDE } from '../helpers/documents.js';
+import { RETURNS_GUIDE, promptSummarySetting } from '../helpers/documents.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/emulator.js';
 
 const closing = closeAfterEach();
 
-const SETTING = `apiVersion: promptctl/v1
-kind: SummarySetting
-metadata:
-  name: Wrap-up
-spec:
-  language: en-US
-  summaryType: Concise
-  format: BulletPoints
-  prompt: |
-    Summarise the call.
-`;
+const SETTING = promptSummarySetting('Wrap-up');
 
 interface Case {
   kind: string;

@@ -6,21 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeAfterEach, interruptedApply, interruptingProxy } from '../helpers/interrupt.js';
+import { promptSummarySetting } from '../helpers/documents.js';
 import { scenario } from '../helpers/scenario.js';
 
 const closing = closeAfterEach();
 
-const SETTING = `apiVersion: promptctl/v1
-kind: SummarySetting
-metadata:
-  name: Interrupted wrap-up
-spec:
-  language: en-US
-  summaryType: Concise
-  format: BulletPoints
-  prompt: |
-    Summarise the call.
-`;
+const SETTING = promptSummarySetting('Interrupted wrap-up');
 
 describe('a SummarySetting update interrupted during the read before its PUT', () => {
   it('starts no PUT after the interrupt (the read before the PUT is a call of its own)', async () => {

@@ -1,4 +1,4 @@
-// Documents tests add to a scenario's prompts or write alone: a guide (AI Studio) the basic fixture does not hold, a template with one version and a test.
+// Documents tests add to a scenario's prompts or write alone: a guide (AI Studio) the basic fixture does not hold, a Prompt-type summary setting, a template with one version and a test.
 
 /** A guide with one variable, as prompts/aistudio/guide.yaml or wherever a test writes it. */
 export const RETURNS_GUIDE = `apiVersion: promptctl/v1
@@ -13,6 +13,21 @@ spec:
       type: String
       scope: InputAndOutput
 `;
+
+/** A Prompt-type summary setting named `name` (Concise, bullet points). */
+export function promptSummarySetting(name: string): string {
+  return `apiVersion: promptctl/v1
+kind: SummarySetting
+metadata:
+  name: ${name}
+spec:
+  language: en-US
+  summaryType: Concise
+  format: BulletPoints
+  prompt: |
+    Summarise the call.
+`;
+}
 
 /**
  * A template with one version answering `Q: {{question}}` in at most 5 tokens, and a PromptTest of

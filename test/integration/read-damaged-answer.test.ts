@@ -4,20 +4,14 @@
 // again", the rule for a write, which has landed), and JSON cut short read as text: "answered 200
 // with text, not a listing: is the API URL right?". Past the retries, the message says the body
 // could not be read.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ApiError } from '../../src/genesys/errors.js';
 import type { RetryInfo } from '../../src/targets/llmgateway/client.js';
-import { scriptedProxy, type InterruptingProxy, type ProxyAnswer } from '../helpers/interrupt.js';
-import { setup, type Env } from './client-support.js';
+import { closeAfterEach, scriptedProxy, type InterruptingProxy, type ProxyAnswer } from '../helpers/interrupt.js';
+import { setup } from './client-support.js';
 
-let env: Env | undefined;
+const closing = closeAfterEach();
 let proxy: InterruptingProxy | undefined;
-afterEach(async () => {
-  await env?.close();
-  await proxy?.close();
-  env = undefined;
-  proxy = undefined;
-});
 
 const FILTERS = '/api/v2/llmgateway/safetyfilters';
 const TRUNCATED: ProxyAnswer = { status: 200, code: 'ok', body: '{"broken:' };
@@ -25,13 +19,15 @@ const BAD_GZIP: ProxyAnswer = { status: 200, code: 'ok', headers: { 'content-enc
 
 /** The emulator behind a proxy that answers the first `times` listings of the filters with `answer`. */
 async function damaging(answer: ProxyAnswer, times: number) {
-  env = await setup();
+  const env = closing(await setup());
   let damaged = 0;
-  proxy = await scriptedProxy(env.emulator.url, (r) => {
-    if (r.method !== 'GET' || r.path !== FILTERS || damaged >= times) return 'forward';
-    damaged++;
-    return answer;
-  });
+  proxy = closing(
+    await scriptedProxy(env.emulator.url, (r) => {
+      if (r.method !== 'GET' || r.path !== FILTERS || damaged >= times) return 'forward';
+      damaged++;
+      return answer;
+    }),
+  );
   const retries: RetryInfo[] = [];
   return { retries, client: env.client({ apiUrl: proxy.url, maxRetries: 2, onRetry: (i) => retries.push(i) }) };
 }

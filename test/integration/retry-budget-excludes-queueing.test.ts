@@ -4,31 +4,26 @@
 // was due in 60.1 s, past the 120.0 s this call may spend retrying") and failed an apply. Here the
 // window is 2 s and the budget 1.5 s: the call is held about 2 s, meets a 429 asking for 1 s, and
 // is sent again.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { PacedHold } from '../../src/genesys/ratelimit.js';
 import type { RetryInfo } from '../../src/targets/llmgateway/client.js';
-import { scriptedProxy, type InterruptingProxy } from '../helpers/interrupt.js';
-import { setup, type Env } from './client-support.js';
+import { closeAfterEach, scriptedProxy } from '../helpers/interrupt.js';
+import { setup } from './client-support.js';
 
-let env: Env | undefined;
-let proxy: InterruptingProxy | undefined;
-afterEach(async () => {
-  await env?.close();
-  await proxy?.close();
-  env = undefined;
-  proxy = undefined;
-});
+const closing = closeAfterEach();
 
 const TEMPLATES = '/api/v2/llmgateway/prompttemplates';
 
 it('a call held by the pacer past its retry budget still waits out a 429 and is sent again', async () => {
-  env = await setup({ rateLimit: 2, rateWindowMs: 2_000 });
+  const env = closing(await setup({ rateLimit: 2, rateWindowMs: 2_000 }));
   let limited = false;
-  proxy = await scriptedProxy(env.emulator.url, (r) => {
-    if (r.method !== 'GET' || r.path !== TEMPLATES || limited) return 'forward';
-    limited = true;
-    return { status: 429, code: 'too.many.requests', headers: { 'retry-after': '1' } };
-  });
+  const proxy = closing(
+    await scriptedProxy(env.emulator.url, (r) => {
+      if (r.method !== 'GET' || r.path !== TEMPLATES || limited) return 'forward';
+      limited = true;
+      return { status: 429, code: 'too.many.requests', headers: { 'retry-after': '1' } };
+    }),
+  );
   const holds: PacedHold[] = [];
   const retries: RetryInfo[] = [];
   const c = env.client({ apiUrl: proxy.url, retryBudgetMs: 1_500, onPaced: (h) => holds.push(h), onRetry: (i) => retries.push(i) });
