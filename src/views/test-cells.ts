@@ -248,6 +248,9 @@ export function statCells(s: CellStats): string[] {
  * failure has none), its code, and what was said. The status told a 500 from a 503 (a review).
  */
 function callError(e: { status?: number; code?: string; message?: string } | undefined): string {
-  const status = typeof e?.status === 'number' && e.status > 0 ? `${e.status} ` : '';
-  return `${status}${e?.code ?? 'error'}: ${e?.message ?? 'the call failed'}`;
+  const code = e?.code ?? 'error';
+  const message = e?.message ?? 'the call failed';
+  // Not twice: a message of promptctl's own may name them already ("… (403 missing.any.permissions)").
+  const status = typeof e?.status === 'number' && e.status > 0 && !message.includes(`${e.status} ${code}`) ? `${e.status} ` : '';
+  return `${status}${code}: ${message}`;
 }

@@ -129,7 +129,7 @@ describe("a guide whose latest version holds git's content, or none", () => {
       // That Draft published by hand as a hotfix, an empty Draft on top (a review): the publish replaces the hotfix, which is the target's.
       const job = await call('POST', `/guides/${guide.id}/versions/${draft.version as string}/jobs`, { guideVersion: { state: 'ProductionReady' } });
       // The publish job runs a moment: read until it is done, as an operator's UI does.
-      while ((await call('GET', `/guides/${guide.id}/versions/${draft.version as string}/jobs/${job.id as string}`)).status === 'Running');
+      while ((await call('GET', `/guides/${guide.id}/versions/${draft.version as string}/jobs/${job.id as string}`)).status === 'InProgress');
       await call('POST', `/guides/${guide.id}/versions`, { instruction: '' });
       const overHotfix = await plan();
       expect(overHotfix.actions.find((a) => a.address === 'Guide/Returns assistant')).toMatchObject({ action: 'update', reason: expect.stringMatching(/replacing production version/) });
