@@ -57,7 +57,7 @@ export interface Gate {
 }
 
 /** Waits for the pacer's turn, then is sent at the end of the wait, unless the run stopped meanwhile (the turn is then given back). */
-export async function pacedTurn(ch: Channel, gate: Gate): Promise<void> {
+async function pacedTurn(ch: Channel, gate: Gate): Promise<void> {
   await ch.pacer.acquire((ms) => gate.pause(ms));
   try {
     gate.send();
@@ -67,25 +67,31 @@ export async function pacedTurn(ch: Channel, gate: Gate): Promise<void> {
   }
 }
 
-/** One attempt of a call whose answer is read whole. */
-export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
-  const host = spec.host ?? 'api';
-  const paced = host === 'api';
-  const headers = { ...spec.headers, ...requestHeaders(correlationId, token) };
-  if (token === undefined && typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
-
+/**
+ * Takes a slot and, for a paced call, the pacer's turn, then runs `send`: its attempt, with how
+ * long it waited (`queuedMs`: the run's own queueing and pacing, not the call's retrying, by which
+ * transport.ts extends its budget). Shared by whole and streamed answers (stream.ts).
+ */
+export async function inTurn(ch: Channel, spec: CallSpec<unknown>, paced: boolean, send: () => Promise<Attempt>): Promise<Attempt> {
   const gate = ch.gate(spec);
   const queueing = Date.now();
   const release = await gate.slot();
   try {
     gate.send();
     if (paced) await pacedTurn(ch, gate);
-    // The run's own queueing and pacing: not the call's retrying (transport.ts extends its budget by it).
     const queuedMs = Date.now() - queueing;
-    return { ...(await sendOnce(ch, spec, host, headers, correlationId)), queuedMs };
+    return { ...(await send()), queuedMs };
   } finally {
     release();
   }
+}
+
+/** One attempt of a call whose answer is read whole. */
+export function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
+  const host = spec.host ?? 'api';
+  const headers = { ...spec.headers, ...requestHeaders(correlationId, token) };
+  if (token === undefined && typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
+  return inTurn(ch, spec, host === 'api', () => sendOnce(ch, spec, host, headers, correlationId));
 }
 
 /** The request of one attempt, its slot and the pacer's turn taken, and what it produced. */

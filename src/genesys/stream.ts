@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Got } from 'got';
 import { countEvent } from './stats.js';
 import { transportFailure } from './failures.js';
-import { answerCorrelationId, definedParams, MAX_ANSWER_BYTES, pacedTurn, parseBody, relativePath, requestHeaders, TOO_LARGE, type Channel } from './attempt.js';
+import { answerCorrelationId, definedParams, inTurn, MAX_ANSWER_BYTES, parseBody, relativePath, requestHeaders, TOO_LARGE, type Channel } from './attempt.js';
 import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchange.js';
 
 /**
@@ -14,20 +14,9 @@ import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchang
  * a 2xx answer is held until its first byte. got does not run afterResponse hooks for streams:
  * the rate-limit bookkeeping is done here.
  */
-export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
+export function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
   const headers = { ...spec.headers, ...requestHeaders(correlationId, token), accept: so.acceptHeader };
-  const gate = ch.gate(spec);
-  const queueing = Date.now();
-  const release = await gate.slot();
-  try {
-    gate.send();
-    await pacedTurn(ch, gate);
-    // The run's own queueing and pacing, which the call's retry budget does not count (Attempt.queuedMs).
-    const queuedMs = Date.now() - queueing;
-    return { ...(await streamOnce(ch, spec, so, headers, correlationId)), queuedMs };
-  } finally {
-    release();
-  }
+  return inTurn(ch, spec, true, () => streamOnce(ch, spec, so, headers, correlationId));
 }
 
 /** The request of one streaming attempt, its slot and the pacer's turn taken, and what it produced. */
