@@ -4,12 +4,11 @@
 // one hashed and counted. The file itself is valid UTF-8 (read.ts refuses the bytes of a surrogate),
 // so such a string comes only from an escape, and the escape is where it is reported.
 import { isScalar, visit, type Document } from 'yaml';
+import { hasLoneSurrogate } from '../util/surrogates.js';
 
 /** A `\u` or `\U` escape of a surrogate somewhere in the file: asked once a file, before any document is walked. */
 export const MAY_HOLD_SURROGATE_ESCAPE = /\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])/;
 
-/** A surrogate without its partner (String.prototype.isWellFormed, which the ES2023 library types do not know yet). */
-const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export interface LoneSurrogate {
   /** Offset of the escape's backslash in the file. */
@@ -23,7 +22,7 @@ export function loneSurrogates(doc: Document.Parsed, src: string): LoneSurrogate
   const found: LoneSurrogate[] = [];
   visit(doc, {
     Scalar(_key, node) {
-      if (!isScalar(node) || typeof node.value !== 'string' || !LONE.test(node.value) || !node.range) return;
+      if (!isScalar(node) || typeof node.value !== 'string' || !hasLoneSurrogate(node.value) || !node.range) return;
       const lone = loneEscape(src, node.range[0], node.range[1]);
       if (lone) found.push(lone);
     },

@@ -7,6 +7,9 @@
 // is also read with `cat`, where an ESC in a name would drive the terminal.
 import { LONE_SURROGATE } from './surrogates.js';
 
+/** Every lone surrogate of a text: XML cannot hold one, a diff shows it as its escape. */
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
 /**
  * Characters drawn as nothing or that reorder the text around them, as the inside of a `u`-flag
  * character class (one source for HIDDEN and UNSEEN): the soft hyphen, the Arabic letter
@@ -119,7 +122,7 @@ export function escapeTestCode(s: string): string {
 export function xmlEscape(s: string): string {
   return s
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(LONE_SURROGATES, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -208,8 +211,6 @@ export function annotationMessage(s: string): string {
   return escapeData(unhidden(visible(s).replace(/[\u2028\u2029]/g, asUnicodeEscape)));
 }
 
-/** Every lone surrogate of a text, for `shown`. */
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /**
  * A line of prompt text as a reviewer must see it in a diff: a CR (a CRLF line end from the web UI)
