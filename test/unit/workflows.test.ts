@@ -694,9 +694,31 @@ describe('plan.yml result', () => {
   it('fails on a plan problem, a failed validation, or a missed test threshold', async () => {
     expect((await result({ PLAN_CODE: '1' })).code).toBe(1);
     expect((await result({ VALIDATE_CODE: '1', PLAN_CODE: '', TEST_CODE: '' })).code).toBe(1);
-    const missed = await result({ TEST_CODE: '1' });
-    expect(missed.code).toBe(1);
-    expect(missed.stdout).toMatch(/::error title=promptctl::tests failed/);
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-result-'));
+    try {
+      const report = join(dir, 'test.md');
+      writeFileSync(report, '### ❌ promptctl test: 0 of 1 test met its threshold\n');
+      const missed = await result({ TEST_CODE: '1', TEST_MD: report });
+      expect(missed.code).toBe(1);
+      expect(missed.stdout).toMatch(/::error title=promptctl::tests failed: a PromptTest missed its threshold/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('says tests that exit 1 without a report (the org unreachable, a PromptTest invalid) could not run, not that a threshold was missed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-result-'));
+    try {
+      const empty = join(dir, 'test.md');
+      writeFileSync(empty, '');
+      for (const TEST_MD of [empty, '']) {
+        const r = await result({ TEST_CODE: '1', TEST_MD });
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/::error title=promptctl::tests could not run \(exit 1, no report\)/);
+        expect(r.stdout).not.toMatch(/missed its threshold/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('does not fail when this promptctl has no test command, but says so', async () => {
     const r = await result({ TEST_CODE: 'unsupported' });
@@ -1115,6 +1137,14 @@ describe('the sticky plan comment script', () => {
     expect(body).toContain('immutable-version');
     expect(body).toContain('  -old\n  +new');
     expect(body).not.toMatch(/see the run log/);
+  });
+
+  it('says tests that exit 1 without a report could not run, with the end of their log', async () => {
+    const gh = fakeGitHub();
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**Plan:** 1 to create\n', 'test.stderr.txt': 'target: acme\nerror: POST /oauth/token failed: connection refused\n' }), { TEST_CODE: '1' }));
+    const body = gh.comments[0]!.body;
+    expect(body).toMatch(/### promptctl test\n\n:x: \*\*Tests could not run\*\* \(exit 1\)\.\n\n```text\ntarget: acme\nerror: POST \/oauth\/token failed: connection refused\n```/);
+    expect(body).not.toMatch(/Tests failed/);
   });
 
   it('shows the end of the log when the plan failed without output', async () => {
@@ -1873,9 +1903,21 @@ describe('apply.yml: tests after the apply', () => {
     const script = job().steps.find((s) => s.name === 'Require the tests to pass')!.run!;
     const passed = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '0' });
     expect(passed.code).toBe(0);
-    const failed = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '1' });
-    expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/::error title=promptctl test \(dev\)::applied to dev, then its PromptTests failed[^\n]*the environments after dev are not applied/);
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-gate-'));
+    try {
+      const report = join(dir, 'test.md');
+      writeFileSync(report, '### ❌ promptctl test: 0 of 1 test met its threshold\n');
+      const failed = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '1', TEST_MD: report });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/::error title=promptctl test \(dev\)::applied to dev, then its PromptTests failed \(exit 1; the report is in the job summary\)[^\n]*the environments after dev are not applied/);
+      // No report: the tests never ran (the org unreachable, its sign-in refused), said as such.
+      const unrun = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '1', TEST_MD: '' });
+      expect(unrun.code).toBe(1);
+      expect(unrun.stdout).toMatch(/::error title=promptctl test \(dev\)::applied to dev, then its PromptTests could not run \(exit 1; no report: see the test step's log\)[^\n]*the environments after dev are not applied/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(job().steps.find((s) => s.name === 'Require the tests to pass')!.env).toMatchObject({ TEST_MD: '${{ steps.test.outputs.output-file }}' });
   });
   it('tests too when there was nothing to apply (a re-run of a job whose tests failed, a merge of only a test): never after a refused or failed plan', () => {
     const j = job();
@@ -1888,7 +1930,11 @@ describe('apply.yml: tests after the apply', () => {
   });
   it('on nothing to apply, a failed test says the environment already held the commit', async () => {
     const script = job().steps.find((s) => s.name === 'Require the tests to pass')!.run!;
-    const failed = await runStep(script, { ENVIRONMENT: 'dev', DECISION: 'nothing', TEST_CODE: '1' });
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-gate-'));
+    const report = join(dir, 'test.md');
+    writeFileSync(report, '### ❌ promptctl test: 0 of 1 test met its threshold\n');
+    const failed = await runStep(script, { ENVIRONMENT: 'dev', DECISION: 'nothing', TEST_CODE: '1', TEST_MD: report });
+    rmSync(dir, { recursive: true, force: true });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/::error title=promptctl test \(dev\)::dev already held this commit \(nothing to apply\), and its PromptTests failed[^\n]*the environments after dev are not applied/);
     expect((await runStep(script, { ENVIRONMENT: 'dev', DECISION: 'nothing', TEST_CODE: '0' })).code).toBe(0);
