@@ -898,6 +898,8 @@ function fakeGitHub() {
   // GitHub links a just-merged commit to its pull request a moment after the push: meanwhile
   // the commit's pulls endpoint answers an empty list.
   const association = { lagging: false };
+  // The apply workflow's file name (renamed as a team copied it, in one test).
+  const workflow = { file: 'apply.yml' };
   // apply.yml's runs (newest first) and each run's jobs, for drift's "an apply ran meanwhile".
   const runs: { id: number; status: string; updated_at: string; created_at?: string }[] = [];
   const jobs = new Map<number, { id: number; name: string; status: string; conclusion: string | null; completed_at: string | null; html_url: string; earlierAttempt?: boolean }[]>();
@@ -910,13 +912,17 @@ function fakeGitHub() {
     rest: {
       actions: {
         // GitHub's filters: status, and created (">=ISO", made then or later; a run here without created_at was made just now).
-        listWorkflowRuns: async (p: { workflow_id: string; status?: string; created?: string }) => ({
-          data: {
-            workflow_runs: (p.workflow_id === 'apply.yml' ? runs : []).filter(
-              (r) => (p.status === undefined || r.status === p.status) && (p.created === undefined || Date.parse(r.created_at ?? new Date().toISOString()) >= Date.parse(p.created.slice(2))),
-            ),
-          },
-        }),
+        // A workflow file the repository does not have: 404, as GitHub answers.
+        listWorkflowRuns: async (p: { workflow_id: string; status?: string; created?: string }) => {
+          if (p.workflow_id !== workflow.file) throw Object.assign(new Error('Not Found'), { status: 404 });
+          return {
+            data: {
+              workflow_runs: runs.filter(
+                (r) => (p.status === undefined || r.status === p.status) && (p.created === undefined || Date.parse(r.created_at ?? new Date().toISOString()) >= Date.parse(p.created.slice(2))),
+              ),
+            },
+          };
+        },
         // Every attempt's jobs with filter: 'all'; the latest attempt's otherwise (the fake has one attempt, unless told).
         listJobsForWorkflowRun: async (p: { run_id: number; filter?: string }) => ({ data: { jobs: (jobs.get(p.run_id) ?? []).filter((j) => p.filter === 'all' || !j.earlierAttempt) } }),
       },
@@ -958,7 +964,7 @@ function fakeGitHub() {
       },
     },
   };
-  return { api, comments, issues, pulls, association, runs, jobs };
+  return { api, comments, issues, pulls, association, runs, jobs, workflow };
 }
 
 const baseContext = {
@@ -1594,6 +1600,10 @@ describe('the apply report script', () => {
     // part of the plan landed (what is left no longer has the reviewed fingerprint): the manual run it now names.
     expect(gh.issues[0]!.body).not.toMatch(/re-run the workflow/);
     expect(gh.issues[0]!.body).toMatch(/Fix the cause, then run \[promptctl apply\]\(https:\/\/github\.com\/[^)]*\/actions\/workflows\/apply\.yml\) \("Run workflow"\) with environment `prod` and no fingerprint to see what is left to apply, and again with that plan's fingerprint/);
+    // The link names this workflow's own file, as copied (GITHUB_WORKFLOW_REF).
+    const renamed = fakeGitHub();
+    await runScript(script, renamed.api, { ...refused, DECISION: 'apply', REASON: '', PR: '', AUDIT_HEAD: '7:abc', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/deploy-prompts.yml@refs/heads/main' });
+    expect(renamed.issues[0]!.body).toMatch(/run \[promptctl apply\]\(https:\/\/github\.com\/acme\/prompts\/actions\/workflows\/deploy-prompts\.yml\) \("Run workflow"\)/);
     await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'review', PR: '' });
     expect(gh.issues[0]!.state).toBe('open');
     await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'apply', PR: '', AUDIT_HEAD: '9:def' });
@@ -1789,6 +1799,29 @@ describe('the drift issue script', () => {
     const warned = await runScript(script, failing.api, env);
     expect(failing.issues).toHaveLength(1);
     expect(warned.warnings.join('\n')).toMatch(/could not tell whether an apply of staging ran during this check \(Resource not accessible by integration\)/);
+  });
+  it('finds the apply workflow under the file name APPLY_WORKFLOW gives (renamed as it was copied), and says to set it when apply.yml is not there', async () => {
+    const file = join(tmp, 'drift-renamed.md');
+    writeFileSync(file, '~ TrafficSplit/x changed\n');
+    const started = Date.parse('2026-12-05T10:00:00Z');
+    const env = { ENVIRONMENT: 'staging', DRIFT_CODE: '2', DRIFT_FILE: file, READ_STARTED_MS: String(started) };
+    const running = () => {
+      const gh = fakeGitHub();
+      gh.workflow.file = 'deploy-prompts.yml';
+      gh.runs.push({ id: 1, status: 'in_progress', updated_at: new Date(started + 5000).toISOString() });
+      gh.jobs.set(1, [{ id: 12, name: 'apply (staging)', status: 'in_progress', conclusion: null, completed_at: null, html_url: 'https://github.com/acme/prompts/actions/runs/1/job/12' }]);
+      return gh;
+    };
+    const named = running();
+    const core = await runScript(script, named.api, { ...env, APPLY_WORKFLOW: 'deploy-prompts.yml' });
+    expect(named.issues).toEqual([]);
+    expect(core.notices.join('\n')).toMatch(/An apply of staging ran while this check read the org/);
+    const unnamed = running();
+    const warned = await runScript(script, unnamed.api, env);
+    expect(unnamed.issues).toHaveLength(1);
+    expect(warned.warnings.join('\n')).toMatch(/could not tell whether an apply of staging ran during this check \(Not Found\) \(no workflow \.github\/workflows\/apply\.yml: if the apply workflow has another file name, set APPLY_WORKFLOW in drift\.yml to it\); the drift is reported as read/);
+    // The step names the file drift.yml ships with.
+    expect(wf('drift.yml').jobs.drift!.steps.find((s) => s.id === 'issue')!.env).toMatchObject({ APPLY_WORKFLOW: 'apply.yml' });
   });
   // "Run workflow" offers any branch: drift then compares the org with that branch. The issue
   // tells about the default branch (the schedule's), so a branch that matches the org closed the
