@@ -72,7 +72,7 @@ export function compareSplit(
     const why = noVerdict(a, b);
     if (why) notes.push(`no verdict for ${candidate} vs ${top.version}: ${why}`);
     // Too few calls for any verdict: said so, not "not different yet" beside a note saying there is none.
-    const said = why && a.invocations > 0 && b.invocations > 0 ? `${candidate} vs ${top.version}: no verdict yet, too few calls (${a.invocations} and ${b.invocations}): keep collecting` : undefined;
+    const said = why && a.invocations > 0 && b.invocations > 0 ? `${candidate} vs ${top.version}: no verdict yet, too few calls (${callsOf(b, a, (v) => v.invocations)}): keep collecting` : undefined;
     return { baseline: top.version, candidate, tokens, errors, blocked, verdict: said ?? verdict(top.version, candidate, a, b, { tokens, errors, blocked }, candidates.length > 1) };
   });
   return { comparisons, notes };
@@ -83,6 +83,11 @@ function words(list: readonly string[]): string {
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
 }
 
+/** "1 for 1.1.0, 3 for 1.0.0": each count named by its version, the candidate's first, as in "candidate vs baseline". */
+function callsOf(candidate: VersionStatus, baseline: VersionStatus, count: (v: VersionStatus) => number): string {
+  return `${count(candidate)} for ${candidate.version}, ${count(baseline)} for ${baseline.version}`;
+}
+
 /** Why a comparison cannot decide anything yet for want of calls; undefined when it can. */
 function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
   if (a.invocations === 0 && b.invocations === 0) return 'neither has had a call in the interval';
@@ -90,7 +95,7 @@ function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
   // Even every call of one failing and none of the other would not stand out: the counts are too small.
   const [n1, n2] = [a.invocations, b.invocations];
   if (!rateDifference(0, n1, n2, n2).significant && !rateDifference(n1, n1, 0, n2).significant) {
-    return `too few calls (${a.invocations} and ${b.invocations}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model ran for each`;
+    return `too few calls (${callsOf(b, a, (v) => v.invocations)}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model ran for each`;
   }
   return undefined;
 }
@@ -196,7 +201,7 @@ function verdict(
   const [na, nb] = [a.tokens?.calls ?? 0, b.tokens?.calls ?? 0];
   if (!tokens && na >= MIN_CALLS && nb >= MIN_CALLS) {
     tokenPart = `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
-  } else if (!tokens) tokenPart = `too few calls the model ran for to compare tokens (${na} and ${nb}; ${MIN_CALLS} each needed)`;
+  } else if (!tokens) tokenPart = `too few calls the model ran for to compare tokens (${callsOf(b, a, (v) => v.tokens?.calls ?? 0)}; ${MIN_CALLS} each needed)`;
   else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
   else tokenPart = 'tokens not different yet';
   const errorPart = ratePart(errors, 'errors not comparable', 'errors not different yet', (higher) => `errors ${higher ? 'higher' : 'lower'}`);

@@ -4,6 +4,7 @@
 // call are said on one line (JSON keeps each). Pure.
 import type { RateDifference, SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
 import { escapeStatusMarkdown as escapeMd, visibleName } from '../util/escapes.js';
+import { compareVersionLabels } from '../util/semver.js';
 import { codeSpan } from './code-span.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, signed, usd } from './table.js';
@@ -84,7 +85,9 @@ function splitLabel(t: TemplateStatus): string {
   // Of a template that is gone, nothing says whether it had a split.
   if (t.gone) return 'no longer on the target';
   if (!t.split) return 'no traffic split';
-  return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${visibleName(r.version)} ${r.weight} %`).join(', ')}`;
+  // In version order, as test's headings and the versions' rows below list them (not as the split was written).
+  const routes = [...t.split.routes].sort((a, b) => compareVersionLabels(a.version, b.version));
+  return `split ${t.split.strategy}: ${routes.map((r) => `${visibleName(r.version)} ${r.weight} %`).join(', ')}`;
 }
 
 /**

@@ -45,16 +45,26 @@ export function rateLine(t: TestOutcome): string {
   return `pass rate ${passRate(t)}${finished}, threshold ${thresholdPercent(t.threshold)}`;
 }
 
-/** The decimals a threshold needs to read as written (0.955: 1), at least percent()'s, at most 2. */
+/** The most decimals a threshold is written to; one that needs more is rounded up (thresholdPercent). */
+const MAX_THRESHOLD_DIGITS = 6;
+
+/** The decimals a threshold needs to read as written (0.955: 1; 0.9000001: 5), at least percent()'s, at most MAX_THRESHOLD_DIGITS. */
 function thresholdDigits(threshold: number): number {
   const v = threshold * 100;
-  for (let d = percentDigits(threshold); d < 2; d++) if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9) return d;
-  return 2;
+  for (let d = percentDigits(threshold); d < MAX_THRESHOLD_DIGITS; d++) if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9) return d;
+  return MAX_THRESHOLD_DIGITS;
 }
 
-/** A threshold as every test view writes it: as written, "95.5 %" (not rounded to "96 %"). */
+/**
+ * A threshold as every test view writes it: as written, "95.5 %" (not rounded to "96 %"), and
+ * "90.00001 %" (not "90.00 %", which a 90 % pass rate beside it, NOT met, would contradict). One
+ * finer than MAX_THRESHOLD_DIGITS is rounded up, never down to a rate that does not meet it.
+ */
 export function thresholdPercent(threshold: number): string {
-  return percent(threshold, thresholdDigits(threshold));
+  const d = thresholdDigits(threshold);
+  const v = threshold * 100;
+  if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9) return percent(threshold, d);
+  return `${(Math.ceil(v * 10 ** d) / 10 ** d).toFixed(d)} %`;
 }
 
 /**

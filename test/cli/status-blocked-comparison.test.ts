@@ -38,7 +38,7 @@ describe('status: a split version blocked far more often than the baseline', () 
     expect(c.blocked).toMatchObject({ estimate: 1, baselineRate: 0, candidateRate: 1, high: 1, significant: true });
     expect(c.blocked.low).toBeGreaterThan(0);
     expect(c.verdict).toBe(
-      '1.1.0 vs 1.0.0: too few calls the model ran for to compare tokens (6 and 6; 30 each needed), errors not different yet, blocked more often by safety filters (100 % vs 0 %): consider routing traffic back to 1.0.0',
+      '1.1.0 vs 1.0.0: too few calls the model ran for to compare tokens (6 for 1.1.0, 6 for 1.0.0; 30 each needed), errors not different yet, blocked more often by safety filters (100 % vs 0 %): consider routing traffic back to 1.0.0',
     );
 
     const text = await p.cli(['status', 'faq-bot', '--since', '1h']);

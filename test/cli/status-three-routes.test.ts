@@ -67,7 +67,7 @@ describe('promptctl status with a split of three routes', () => {
     ]);
     const [same, failing] = t.comparisons;
     expect(same.errors).toMatchObject({ estimate: 0, significant: false });
-    expect(same.verdict).toMatch(/^1\.1\.0 vs 1\.0\.0: too few calls the model ran for to compare tokens \(4 and 4; 30 each needed\), errors not different yet: keep collecting$/);
+    expect(same.verdict).toMatch(/^1\.1\.0 vs 1\.0\.0: too few calls the model ran for to compare tokens \(4 for 1\.1\.0, 4 for 1\.0\.0; 30 each needed\), errors not different yet: keep collecting$/);
     expect(failing.errors).toMatchObject({ baselineRate: 0, candidateRate: 1, significant: true });
     expect(failing.errors.low).toBeGreaterThan(0);
     expect(failing.verdict).toMatch(/errors higher \(100 % vs 0 %\): consider routing 1\.2\.0's traffic back to 1\.0\.0$/);
@@ -86,7 +86,7 @@ describe('promptctl status with a split of three routes', () => {
     const md = await p.cli(['status', 'faq-bot', '--since', '1h', '--format', 'markdown']);
     expect(md.code, md.stderr).toBe(0);
     // Each verdict names its pair once, in its title.
-    expect(md.stdout).toMatch(/^\*\*Verdict, 1\.1\.0 vs 1\.0\.0:\*\* too few calls the model ran for to compare tokens \(4 and 4; 30 each needed\), errors not different yet: keep collecting$/m);
+    expect(md.stdout).toMatch(/^\*\*Verdict, 1\.1\.0 vs 1\.0\.0:\*\* too few calls the model ran for to compare tokens \(4 for 1\.1\.0, 4 for 1\.0\.0; 30 each needed\), errors not different yet: keep collecting$/m);
     expect(md.stdout).toMatch(/^\*\*Verdict, 1\.2\.0 vs 1\.0\.0:\*\* .*consider routing 1\.2\.0's traffic back to 1\.0\.0$/m);
   });
 

@@ -58,10 +58,10 @@ describe('status at a handful of calls', () => {
 
   it('one failed call against three clean ones reaches no verdict (it said: route back)', () => {
     const t = compare([3, 0], [1, 1]);
-    expect(t.comparison!.verdict).toBe('1.1.0 vs 1.0.0: no verdict yet, too few calls (3 and 1): keep collecting');
+    expect(t.comparison!.verdict).toBe('1.1.0 vs 1.0.0: no verdict yet, too few calls (1 for 1.1.0, 3 for 1.0.0): keep collecting');
     expect(t.comparison!.errors).toMatchObject({ significant: false });
     expect(t.comparison!.errors!.p).toBeCloseTo(0.25, 10);
-    expect(t.notes.join('\n')).toMatch(/no verdict for 1\.1\.0 vs 1\.0\.0: too few calls \(3 and 1\)/);
+    expect(t.notes.join('\n')).toMatch(/no verdict for 1\.1\.0 vs 1\.0\.0: too few calls \(1 for 1\.1\.0, 3 for 1\.0\.0\)/);
   });
 
   it('the interval alone excluding 0 does not count: Fisher must agree', () => {

@@ -119,10 +119,10 @@ describe('status: a two-way split keeps its shape', () => {
     const s = buildStatus(tiny, [{ id: 't1', name: 'billing', split: split(['1.0.0', 50], ['1.2.0', 50]) }], meta).templates[0]!;
     expect(s.comparison!.errors!.significant).toBe(false);
     // The verdict agrees with the note: none yet (it said "errors not different yet" beside it).
-    expect(s.comparison!.verdict).toBe('1.2.0 vs 1.0.0: no verdict yet, too few calls (1 and 1): keep collecting');
+    expect(s.comparison!.verdict).toBe('1.2.0 vs 1.0.0: no verdict yet, too few calls (1 for 1.2.0, 1 for 1.0.0): keep collecting');
     expect(s.notes).toEqual([
       '1.0.0 and 1.2.0 share the largest weight (50 %): the lower version, 1.0.0, is the baseline; 1.2.0 is compared with it',
-      'no verdict for 1.2.0 vs 1.0.0: too few calls (1 and 1): not even every call of one failing and none of the other would stand out at 95 %, and tokens need 30 calls the model ran for each',
+      'no verdict for 1.2.0 vs 1.0.0: too few calls (1 for 1.2.0, 1 for 1.0.0): not even every call of one failing and none of the other would stand out at 95 %, and tokens need 30 calls the model ran for each',
     ]);
   });
 });

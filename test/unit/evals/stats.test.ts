@@ -164,7 +164,7 @@ describe('status', () => {
     const c = buildStatus(r, [{ id: 't1', name: 'billing-assistant', split }], meta).templates[0]!.comparison!;
     expect(c.tokens).toBeNull();
     expect(c.errors!.significant).toBe(true);
-    expect(c.verdict).toBe(`1.1.0 vs 1.0.0: too few calls the model ran for to compare tokens (400 and 20; ${MIN_CALLS} each needed), errors higher (50 % vs 0 %): consider routing traffic back to 1.0.0`);
+    expect(c.verdict).toBe(`1.1.0 vs 1.0.0: too few calls the model ran for to compare tokens (20 for 1.1.0, 400 for 1.0.0; ${MIN_CALLS} each needed), errors higher (50 % vs 0 %): consider routing traffic back to 1.0.0`);
   });
 
   it('a sticky split: a share far from its weight may be a few routing keys making many calls, and the note says so', () => {

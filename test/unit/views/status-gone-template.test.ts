@@ -42,3 +42,11 @@ describe('status of a template no longer on the target', () => {
     ]);
   });
 });
+
+describe('a split in the heading', () => {
+  it('lists its routes in version order (1.9.0 before 1.10.0), whatever order the split was written in', () => {
+    const split = { strategy: 'random' as const, routes: [{ version: '1.10.0', weight: 50 }, { version: '1.9.0', weight: 50 }] };
+    const report = buildStatus(result, [{ id: 't1', name: 'billing', split }], meta);
+    expect(renderStatus(report, 'text')).toMatch(/^billing \(split random: 1\.9\.0 50 %, 1\.10\.0 50 %\): 3 calls$/m);
+  });
+});

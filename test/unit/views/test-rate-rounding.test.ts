@@ -38,6 +38,13 @@ describe('pass rates against thresholds, as printed', () => {
     expect(renderJunit(under)).toContain('pass rate 95.4 % (1909/2000), threshold 95.5 %"');
   });
 
+  it('a threshold finer than two decimals reads as written, never as the rate that misses it', () => {
+    expect(renderTestText(report(9, 10, 0.9000001))).toContain('pass rate 90.00000 % (9/10), threshold 90.00001 %: NOT met');
+    // Finer than six decimals: rounded up, still above the rate that misses it.
+    expect(renderTestText(report(9, 10, 0.900000005))).toContain('pass rate 90.000000 % (9/10), threshold 90.000001 %: NOT met');
+    expect(renderTestText(report(9, 10, 0.9))).toContain('pass rate 90 % (9/10), threshold 90 %: met');
+  });
+
   it('rates that need no care read as before', () => {
     expect(renderTestText(report(1, 2, 1))).toContain('pass rate 50 % (1/2), threshold 100 %: NOT met');
     expect(renderTestText(report(2, 3, 0.66))).toContain('pass rate 67 % (2/3), threshold 66 %: met');
