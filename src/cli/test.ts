@@ -270,7 +270,7 @@ async function testRun(
         guides: target.aistudio,
         cache,
         sharesIdenticalCalls: flags.cache,
-        countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
+        countTokens: (text, encoding) => ctx.tokenMemo.count(text, encoding),
         mask: (text) => ctx.mask(text),
         signal,
         // The embedded emulator only: a guide's turns (real Genesys) name their test there alone; a

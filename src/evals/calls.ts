@@ -218,7 +218,7 @@ export async function turnGuide(
   } catch (err) {
     return { ...notSentAgain(deps, err, clock() - t0, call, TURN_NOT_SENT_AGAIN), version: g.version };
   }
-  const n = deps.countTokens(text);
+  const n = deps.countTokens(text, call.call.encoding);
   return {
     outcome: 'answered',
     version: g.version,

@@ -17,6 +17,8 @@ import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { setEntry } from '../util/entries.js';
 import { resolveModel, type ModelCatalog } from '../tokens/registry.js';
+import type { EncodingName } from '../tokens/count.js';
+import { AISTUDIO_DEFAULT_ENCODING } from '../tokens/texts.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
 import { renderPrompt, varProblem } from './case-vars.js';
 import { filtersNotAppliedNote, unpublishedRunNote, type LiveFacts } from './live-facts.js';
@@ -30,7 +32,7 @@ export const CACHE_FORMAT = 3;
 
 export type PlannedRequest =
   | { kind: 'template'; request: InvocationRequest }
-  | { kind: 'guide'; guide: string; inputVariables: Array<{ name: string; value: string }>; turns: string[]; version?: string };
+  | { kind: 'guide'; guide: string; inputVariables: Array<{ name: string; value: string }>; turns: string[]; version?: string; encoding: EncodingName };
 
 /** One call to make: a case, on a version (or through the split), one repetition. */
 export interface PlannedCall {
@@ -374,7 +376,11 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
   const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide, 'guide'), ...live, ...cannedAnswers(opts) });
+  // A turn reports no usage: its answer is counted with the guide's model's encoding (the stand-in
+  // without one, or of a model the registry lacks), which is key material but for the stand-in.
+  const encoding = (guide?.model !== undefined ? resolveModel(guide.model, { models: (opts.models ?? {}) as ModelCatalog })?.encoding : undefined) ?? AISTUDIO_DEFAULT_ENCODING;
+  const counted = encoding !== AISTUDIO_DEFAULT_ENCODING ? { encoding } : {};
+  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide, 'guide'), ...live, ...cannedAnswers(opts), ...counted });
   // A guide git defines (validate refuses any other) that the target's listing does not name, or
   // whose latest and production versions hold other content than git's: not run yet.
   const other = guide ? opts.live?.guidesNotAsInGit?.get(target.guide) : undefined;
@@ -390,7 +396,7 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
     caseIndex,
     case: c,
     repetition,
-    call: { kind: 'guide', guide: target.guide, inputVariables, turns, ...(version !== undefined ? { version } : {}) },
+    call: { kind: 'guide', guide: target.guide, inputVariables, turns, ...(version !== undefined ? { version } : {}), encoding },
     ...(notLive ? { notLive } : {}),
     key,
     ...(uncached ? { uncached } : {}),

@@ -9,6 +9,7 @@ import type { GatewayRuntimeApi } from '../targets/llmgateway/api.js';
 import { invokeTemplate, requestsOf, turnGuide, type GuideLookup } from './calls.js';
 import { createSchemaCache, evaluate, type AssertionContext, type SchemaCache } from './assertions.js';
 import type { ResultCache } from './cache.js';
+import type { EncodingName } from '../tokens/count.js';
 import { pool } from './pool.js';
 import type { PlannedCall, PlannedTest } from './render.js';
 import type { AssertionOutcome, CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
@@ -26,8 +27,8 @@ export interface RunnerDeps {
   guides?: Pick<AiStudioApi, 'listGuides' | 'sessionTurn'>;
   cache: ResultCache;
   concurrency?: number;
-  /** Output tokens of a guide's answer (a guide turn reports no usage): approximate. */
-  countTokens(text: string): number;
+  /** Output tokens of a guide's answer (a guide turn reports no usage), with the guide's model's encoding: approximate. */
+  countTokens(text: string, encoding: EncodingName): number;
   /** Milliseconds, for wall time (default performance.now). */
   clock?: () => number;
   /** The language guide turns are sent in (default en-US). */

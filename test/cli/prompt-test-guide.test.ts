@@ -90,3 +90,41 @@ it('runs each case as session turns on the guide, answers from the guide, and ca
   // Counted in turns, as the calls sent are: the first case's two and the second's one.
   expect([again.invocations, again.cached]).toEqual([0, 3]);
 });
+
+// A review found a guide's answer counted with o200k_base whatever `model` the guide declares
+// (DESIGN §2: "for token counting only"): a maxOutputTokens under gpt-4 (cl100k_base) passed on
+// the smaller count. It is counted with the declared model's encoding, and a change of model
+// makes the call again (the count is part of the cached result).
+it("counts a guide's answer with its declared model's encoding, and calls again when the model changes", async () => {
+  const answer = 'こんにちは、キムさん。ご注文の返品をお手伝いします。返品ラベルをメールでお送りしました。';
+  emu = await startTestEmulator({ responses: [{ match: { template: 'Returns helper' }, output: answer }] });
+  const ai = createAiStudioClient({ landed: writeChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'test' });
+  try {
+    const g = await ai.createGuide({ name: 'Returns helper', source: 'Manual' });
+    await ai.patchGuideVersion(g.id, '1.0', { instruction: 'Help {{Variable.first_name}} return an order.', variables: [{ name: 'first_name', type: 'String', scope: 'Input' }] });
+  } finally {
+    await ai.close();
+  }
+  const { getEncoding } = await import('js-tiktoken');
+  const cl100k = getEncoding('cl100k_base').encode(answer).length;
+  const o200k = getEncoding('o200k_base').encode(answer).length;
+  expect(cl100k).toBeGreaterThan(o200k);
+  const limit = Math.floor((cl100k + o200k) / 2);
+  dir = await tempDir('promptctl-guide-model-');
+  await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
+  const test = TEST.replace('maxOutputTokens: 50', `maxOutputTokens: ${limit}`);
+  await writeFile(join(dir.path, 'prompts', 'tests', 'guide.yaml'), test);
+  const runWith = async (model: string) => {
+    await writeFile(join(dir!.path, 'prompts', 'guide.yaml'), GUIDE.replace('spec:\n', `spec:\n  model: ${model}\n`));
+    const r = await runCliInProcess(['test', '--format', 'json'], { cwd: dir!.path, env: emu!.env });
+    return JSON.parse(r.stdout) as { invocations: number; tests: Array<{ runs: Array<{ observation: { usage: { completionTokens: number } }; assertions: Array<{ passed: boolean }> }> }> };
+  };
+  const gpt4 = await runWith('gpt-4');
+  const label = gpt4.tests[0]!.runs[0]!;
+  expect(label.observation.usage.completionTokens).toBe(cl100k);
+  expect(label.assertions[1]!.passed).toBe(false);
+  const gpt4o = await runWith('gpt-4o');
+  expect(gpt4o.invocations).toBeGreaterThan(0);
+  expect(gpt4o.tests[0]!.runs[0]!.observation.usage.completionTokens).toBe(o200k);
+  expect(gpt4o.tests[0]!.runs[0]!.assertions[1]!.passed).toBe(true);
+});

@@ -38,7 +38,7 @@ describe('a test call on what the target lacks', () => {
   });
 
   it('names it for a guide the target does not have', async () => {
-    const call = { kind: 'guide' as const, guide: 'helper', inputVariables: [], turns: ['hi'] };
+    const call = { kind: 'guide' as const, guide: 'helper', inputVariables: [], turns: ['hi'], encoding: 'o200k_base' as const };
     const deps = { gateway, guides: guides as never, cache: noCache(), countTokens: () => 1, applyFirst: HINT };
     const report = await runTests([planned(call)], deps, { target: 'test' });
     expect(report.tests[0]!.runs[0]!.observation.error?.message).toBe(`guide "helper" does not exist on the target (is it applied? ${HINT})`);

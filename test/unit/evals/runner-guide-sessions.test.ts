@@ -38,7 +38,7 @@ async function runGuideCase(turn: (sessionId: string, text: string) => Promise<u
     caseIndex: 0,
     case: c,
     repetition: 1,
-    call: { kind: 'guide', guide: 'Returns helper', inputVariables: [], turns: ['hello', 'my order is 42'] },
+    call: { kind: 'guide', guide: 'Returns helper', inputVariables: [], turns: ['hello', 'my order is 42'], encoding: 'o200k_base' },
     key: '0'.repeat(64),
     inputs: [],
   };

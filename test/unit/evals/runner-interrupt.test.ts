@@ -139,7 +139,7 @@ describe('runTests, interrupted while a guide is looked up', () => {
       caseIndex,
       case: c,
       repetition: 1,
-      call: { kind: 'guide' as const, guide: 'Returns helper', inputVariables: [], turns: ['hello'] },
+      call: { kind: 'guide' as const, guide: 'Returns helper', inputVariables: [], turns: ['hello'], encoding: 'o200k_base' as const },
       key: String(caseIndex).padEnd(64, '0'),
       inputs: [],
     }));
