@@ -227,33 +227,64 @@ export function refuseProtectedOrgApply(ctx: CliContext, config: Config): void {
  * The same refusal by org id, once the plan has read the target's: another spelling of the host
  * (localhost for 127.0.0.1, a second DNS name) or another OAuth client of the same org is still
  * that protected environment's org. Each other protected environment whose variables are set here
- * is asked who it is (one quick request); one that cannot be read is left to the host check above.
+ * is asked who it is (one quick request). One that cannot be read (slow, down, its credentials
+ * refused) is no proof either way: with this run's OAuth client (an org's own: a client id names
+ * one org) the apply is refused, since it may well be that org by another host's name; with
+ * another client it goes on, said in a warning, never silently (a review: a slow prod org let
+ * dev's variables apply to it).
  */
 export async function refuseProtectedOrgApplyById(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
   // The embedded emulator is nobody's org.
-  if (!orgId || resolveTarget(ctx.env, ctx.environment?.spec).kind !== 'remote') return;
+  const ours = resolveTarget(ctx.env, ctx.environment?.spec);
+  if (!orgId || ours.kind !== 'remote') return;
   const names = otherProtected(ctx, config);
-  const ids = await Promise.all(names.map((name) => remoteOrgId(ctx, environmentByName(config, name))));
-  const name = names.find((_, i) => ids[i] === orgId);
+  const asked = await Promise.all(names.map((name) => remoteOrgId(ctx, environmentByName(config, name))));
+  const name = names.find((_, i) => asked[i]?.id === orgId);
   if (name) throw new UserError(protectedOrgRefusal(name, ctx.environment, orgId));
+  names.forEach((other, i) => {
+    const unread = asked[i]?.unread;
+    if (unread === undefined) return;
+    const credentials = environmentByName(config, other).settings.credentials;
+    const why = `environment ${other}'s org could not be read to tell that this target (org id ${orgId}) is not it (${unread})`;
+    if (asked[i]?.clientId === ours.clientId) {
+      throw new UserError(`${why}, and this apply signs in with ${other}'s OAuth client: it may be ${other}'s org under another host's name, which is protected. Run apply again once ${other}'s org answers, or without ${credentials}_* set if this target is not ${other}'s org; nothing was applied`);
+    }
+    ctx.info(`warning: ${why}: applying on, since this apply signs in with another OAuth client than ${other}'s`);
+  });
+}
+
+/** What asking an environment's org who it is found: its id, or why it could not be read (and the OAuth client asked with). */
+interface OrgAnswer {
+  id?: string;
+  unread?: string;
+  clientId: string;
 }
 
 /**
  * The id of the org an environment's variables name (one quick request); undefined for the
- * embedded emulator (nobody's org), variables not set here, or an org that does not answer.
+ * embedded emulator (nobody's org) or variables not set here; `unread` for an org that does not
+ * answer with one.
  */
-async function remoteOrgId(ctx: CliContext, environment: SelectedEnvironment): Promise<string | undefined> {
+async function remoteOrgId(ctx: CliContext, environment: SelectedEnvironment): Promise<OrgAnswer | undefined> {
   const { openTarget, targetContext } = await import('./target.js');
+  let target;
   try {
-    if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') return undefined;
-    const target = await openTarget(targetContext(ctx, { environment }), { quick: true, readOnly: true });
-    try {
-      return (await target.api.organization())?.id ?? undefined;
-    } finally {
-      await target.close();
-    }
+    target = resolveTarget(ctx.env, environment.spec);
   } catch {
-    return undefined;
+    return undefined; // its variables are not set here: this run cannot be its org
+  }
+  if (target.kind !== 'remote') return undefined;
+  const { clientId } = target;
+  try {
+    const opened = await openTarget(targetContext(ctx, { environment }), { quick: true, readOnly: true });
+    try {
+      const id = (await opened.api.organization())?.id;
+      return id ? { id, clientId } : { unread: 'it named no org id', clientId };
+    } finally {
+      await opened.close();
+    }
+  } catch (err) {
+    return { unread: ctx.mask(oneLine(messageOf(err))), clientId };
   }
 }
 
@@ -378,7 +409,7 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
       // The same org under another spelling of its host (localhost for 127.0.0.1, a second DNS
       // name) or another OAuth client of it: told by its id, as an apply's protected-org check is.
       if (here) {
-        const [theirs, ours] = await Promise.all([target.api.organization().then((o) => o?.id ?? undefined), ownOrgId ?? remoteOrgId(ctx, env)]);
+        const [theirs, ours] = await Promise.all([target.api.organization().then((o) => o?.id ?? undefined), ownOrgId ?? remoteOrgId(ctx, env).then((a) => a?.id)]);
         if (theirs !== undefined && theirs === ours) {
           throw new Error(
             `${previous.name}'s variables (${previous.settings.credentials}_*) name ${env.name}'s own org (id ${theirs}, read through ${there.target.kind === 'remote' ? new URL(there.target.apiUrl).host : 'its API URL'}), so reading it proves nothing of ${previous.name}: point them at ${previous.name}'s org`,

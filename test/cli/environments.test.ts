@@ -287,6 +287,19 @@ describe('--env', () => {
     expect(respelled.stderr).not.toMatch(/\n\s+at /);
     expect((await live('prod')).templates).toEqual([]);
     expect(existsSync(join(dir.path, '.promptctl/envs/dev/audit.jsonl'))).toBe(false);
+    // prod's org not read (here its variables' secret is refused; a slow org alike): with prod's
+    // OAuth client, dev's apply may be prod's org under another host's name, so it is refused, and
+    // says why; with dev's own client it goes on, warned (a review: it applied silently).
+    const unreadProd = { ...prodAsDev(emus.prod.url.replace('127.0.0.1', 'localhost')), [`${PREFIX.prod}_OAUTHCLIENT_SECRET`]: 'not-the-secret' };
+    const unread = await cli(['apply', '--env', 'dev', '--auto-approve'], unreadProd);
+    expect(unread.code, unread.stderr).toBe(1);
+    expect(unread.stderr).toMatch(/error: environment prod's org could not be read to tell that this target \(org id [^)]+\) is not it \([^\n]*401[^\n]*\), and this apply signs in with prod's OAuth client: it may be prod's org under another host's name, which is protected\. Run apply again once prod's org answers, or without PCTL_T_PROD_\* set if this target is not prod's org; nothing was applied/);
+    expect(unread.stderr).not.toContain('not-the-secret');
+    expect((await live('prod')).templates).toEqual([]);
+    const ownClient = await cli(['apply', '--env', 'dev', '--auto-approve'], { ...credentials(), [`${PREFIX.prod}_OAUTHCLIENT_SECRET`]: 'not-the-secret' });
+    expect(ownClient.code, ownClient.stderr).toBe(0);
+    expect(ownClient.stderr).toMatch(/warning: environment prod's org could not be read to tell that this target \(org id [^)]+\) is not it \([^\n]*\): applying on, since this apply signs in with another OAuth client than prod's/);
+    expect((await live('prod')).templates).toEqual([]);
     // prod's own apply is never refused as "prod's org"; dev's own org applies as before.
     const own = await cli(['apply', '--env', 'prod', '--auto-approve']);
     expect(own.stderr).not.toMatch(/the target is environment prod's org/);
