@@ -24,7 +24,8 @@ export function promotionProblems(gaps: readonly PromotionGap[], env: string, pr
 /** A gap's message: what is missing, then whether applying the previous environment closes it. */
 export function promotionMessage(g: PromotionGap, env: string, previous: string): string {
   const closure = g.closure ?? intrinsicBlock(g);
-  const base = gapMessage(g, env, previous);
+  // A blocked gap does not say "apply it to staging first": the note after it says that would not close it.
+  const base = gapMessage(g, env, previous, closure === undefined || closure === 'waits');
   if (closure === undefined) return base;
   if (closure === 'waits') return `${base} (waiting: applying this commit to ${previous} closes it)`;
   const reason = blockReason(g, closure, previous);
@@ -50,31 +51,36 @@ function blockReason(g: PromotionGap, why: PromotionBlock, previous: string): st
   }
 }
 
-function gapMessage(g: PromotionGap, env: string, previous: string): string {
-  if (g.kind === 'SummarySetting') return settingMessage(g, env, previous);
+/** ": apply it to staging first", where applying the environment before would close the gap (`advise`); else nothing. */
+function first(advise: boolean, advice: string): string {
+  return advise ? `: ${advice}` : '';
+}
+
+function gapMessage(g: PromotionGap, env: string, previous: string, advise: boolean): string {
+  if (g.kind === 'SummarySetting') return settingMessage(g, env, previous, advise);
   if (g.kind === 'Guide') {
     if (g.missing === 'no-surface') {
       return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) does not serve AI Studio guides, so no guide can run there first: leave guides out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio guides`;
     }
     if (g.missing === 'absent') {
-      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
+      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name${first(advise, `apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`)}`;
     }
     if (g.draftOnly) {
       return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) holds that content only in a Draft version, which has not run there: publish it in ${previous} first (TestReady or ProductionReady: the guide's spec.publish, or guidePublish of environment ${previous} in promptctl.yaml), then apply to ${previous}`;
     }
-    return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content: apply it to ${previous} first`;
+    return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content${first(advise, `apply it to ${previous} first`)}`;
   }
   const does = g.why === 'published' ? 'published' : g.why === 'model' ? `moved to model ${g.model}` : 'given more traffic';
   if (g.missing === 'no-surface') {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) does not serve the LLM Gateway, so no version can run there first: leave templates out of ${env} (metadata.environments) or promote them through an environment that serves the LLM Gateway`;
   }
   if (g.otherModel !== undefined) {
-    return `version ${g.version} of template "${g.template}" would run on model ${g.model} in ${env}, but ${previous} (before ${env} in promotion) runs it on ${g.otherModel}: what ${env} would run, ${previous} never ran (apply the model to ${previous} first)`;
+    return `version ${g.version} of template "${g.template}" would run on model ${g.model} in ${env}, but ${previous} (before ${env} in promotion) runs it on ${g.otherModel}: what ${env} would run, ${previous} never ran${advise ? ` (apply the model to ${previous} first)` : ''}`;
   }
   if (g.otherContent) {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;
   }
-  return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) does not hold it published (never applied there, or retired since): apply it to ${previous} first`;
+  return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) does not hold it published (never applied there, or retired since)${first(advise, `apply it to ${previous} first`)}`;
 }
 
 /**
@@ -100,14 +106,14 @@ export function promotionSummary(wanted: readonly PromotedVersion[], gaps: reado
   return lines.join('; ');
 }
 
-function settingMessage(g: PromotionGap, env: string, previous: string): string {
+function settingMessage(g: PromotionGap, env: string, previous: string, advise: boolean): string {
   const before = `${previous} (before ${env} in promotion)`;
   if (g.missing === 'no-surface') {
     return `summary setting "${g.template}" would be written in ${env}, but ${before} does not serve AI Studio summary settings, so no summary setting can run there first: leave summary settings out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio summary settings`;
   }
   if (g.missing === 'absent') {
-    return `summary setting "${g.template}" would be written in ${env}, but ${before} has no summary setting of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
+    return `summary setting "${g.template}" would be written in ${env}, but ${before} has no summary setting of that name${first(advise, `apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`)}`;
   }
   const other = (g.otherContent ?? []).map((h) => h.slice(0, 12)).join(', ');
-  return `summary setting "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${before} holds other content in its summary setting of that name (${other}): apply this content to ${previous} first`;
+  return `summary setting "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${before} holds other content in its summary setting of that name (${other})${first(advise, `apply this content to ${previous} first`)}`;
 }

@@ -220,8 +220,11 @@ describe('promotion', () => {
       'prod',
       'staging',
     );
-    expect(waits).toMatchObject({ rule: 'promotion/not-in-previous', message: expect.stringMatching(/ \(waiting: applying this commit to staging closes it\)$/) });
+    expect(waits).toMatchObject({ rule: 'promotion/not-in-previous', message: expect.stringMatching(/: apply it to staging first \(waiting: applying this commit to staging closes it\)$/) });
     expect(blocked).toMatchObject({ rule: 'promotion/never-in-previous', message: expect.stringMatching(/ \(blocked: applying this commit to staging does not close it: staging's documents do not include it \(metadata\.environments\); fix git\)$/) });
+    // A blocked gap does not first tell to apply staging, which its note then says would not help (a review).
+    expect(blocked!.message).toMatch(/does not hold it published \(never applied there, or retired since\) \(blocked: /);
+    expect(blocked!.message).not.toMatch(/apply it to staging first/);
 
     // A guide: staging must hold the same content, published (TestReady or ProductionReady).
     const { update, body: guideBody } = guideUpdate();
