@@ -1,10 +1,15 @@
-// Small text-layout helpers shared by the test and status views: aligned columns, numbers and
-// money as people read them. Pure.
+// Small text-layout helpers shared by the test, status and tokens views: aligned columns, numbers
+// and money as people read them. Pure.
+import stringWidth from 'string-width';
 
-/** Header and rows as aligned lines: the columns in `right` right-aligned, the rest left-aligned. */
+/**
+ * Header and rows as aligned lines: the columns in `right` right-aligned, the rest left-aligned.
+ * Cells are measured as a terminal shows them (string-width: a CJK character takes two columns, a
+ * combining accent none, colour codes nothing), so a guide named in Japanese keeps the columns after it in line.
+ */
 export function alignColumns(header: readonly string[], rows: readonly string[][], right: ReadonlySet<number> = new Set()): string[] {
   const all = [header, ...rows];
-  const width = (s: string): number => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+  const width = (s: string): number => stringWidth(s);
   const widths = header.map((_, i) => Math.max(...all.map((row) => width(row[i] ?? ''))));
   return all.map((row) =>
     row

@@ -6,6 +6,7 @@ import type { AiStudioTokenReport, NotCountedText, NotCountedVersion, TextTokenR
 import type { Diagnostic } from '../model/diagnostic.js';
 import { jsonDiagnostics } from './diagnostics.js';
 import { plain, type Style } from './style.js';
+import { alignColumns } from './table.js';
 import { groupThousands, percentOf } from '../util/numbers.js';
 import { plural } from '../util/plural.js';
 import { visibleName } from '../util/escapes.js';
@@ -111,7 +112,8 @@ export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain
       limit === null ? '-' : percentOf(r.textTokens, limit),
     ];
   });
-  const lines = [style('bold', alignRows(header, rows, 2)[0]!), ...alignRows(header, rows, 2).slice(1)];
+  const [head, ...body] = alignRows(header, rows, 2);
+  const lines = [style('bold', head!), ...body];
   const standIns = [...new Set([...texts.guides, ...texts.summarySettings].filter((r) => r.approximate).map((r) => (r.model ? `${r.model} with ${r.encoding}` : r.encoding)))];
   if (standIns.length > 0) {
     lines.push(`≈ approximate: Genesys does not publish the tokenizers of AI Studio models; counted with ${standIns.join(', ')}`);
@@ -121,19 +123,9 @@ export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain
   return lines.join('\n');
 }
 
-/** Header and rows as aligned lines: the first `left` columns left-aligned, the rest right-aligned. */
+/** Header and rows as aligned lines: the first `left` columns left-aligned, the rest (numbers) right-aligned. */
 function alignRows(header: readonly string[], rows: readonly string[][], left: number): string[] {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => [...(row[i] ?? '')].length)));
-  return all.map((row) =>
-    row
-      .map((cell, i) => {
-        const pad = ' '.repeat(widths[i]! - [...cell].length);
-        return i < left ? cell + pad : pad + cell;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
+  return alignColumns(header, rows, new Set(header.map((_, i) => i).filter((i) => i >= left)));
 }
 
 const num = groupThousands;
@@ -173,18 +165,9 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
     // Cost per 1,000 calls is per version: a sum over versions means nothing.
     '',
   ];
-  const all = [header, ...rows, totals];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => [...(row[i] ?? '')].length)));
-  const leftAligned = 2; // VERSION and MODEL; numbers align right
-  const line = (row: string[]): string =>
-    row
-      .map((cell, i) => {
-        const pad = ' '.repeat(widths[i]! - [...cell].length);
-        return i < leftAligned ? cell + pad : pad + cell;
-      })
-      .join('  ')
-      .trimEnd();
-  const lines = [style('bold', line(header)), ...rows.map(line), line(totals)];
+  // VERSION and MODEL left; numbers align right.
+  const [head, ...body] = alignRows(header, [...rows, totals], 2);
+  const lines = [style('bold', head!), ...body];
   const standIns = [...new Set(reports.filter((r) => r.approximate).map((r) => `${r.model} with ${r.encoding}`))];
   if (standIns.length > 0) {
     lines.push(`≈ approximate: these models' tokenizers are not public; counted ${standIns.join(', ')}`);
