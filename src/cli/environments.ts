@@ -3,7 +3,7 @@
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
 // Also the promotion check of plan and apply: what the plan brings to its environment (versions,
 // guide content, summary settings) must have run in the environment before it in `promotion`.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import { absentConfig, misnamedConfig, misplacedConfig } from './config-absent.js';
 import type { Command } from 'commander';
@@ -404,6 +404,13 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
     // A read of the previous org: an embedded one never applied to reads as empty, and is not made.
     // Its retry notices name it: said bare, under this run's "target:" line, they read as this org's.
     const info = (l: string) => ctx.info(`reading ${previous.name} for the promotion check: ${l}`);
+    // Its embedded org kept above this directory (`cd prompts && plan --env prod --dir .`): read
+    // here it is empty, and every gap would be put down to it, not to where the run started from.
+    if (there.target.kind === 'embedded' && env.config.source) {
+      const { keptAbove, embeddedStateAboveNote } = await import('./target.js');
+      const above = keptAbove(ctx.cwd, dirname(resolve(ctx.cwd, env.config.source.file)), there.stateFile);
+      if (above !== undefined) info(embeddedStateAboveNote(ctx.cwd, there.stateFile, above).replace(/^note: /, ''));
+    }
     const target = await openTarget(targetContext(ctx, { environment: previous, info }), { ...limits, readOnly: true });
     try {
       // The same org under another spelling of its host (localhost for 127.0.0.1, a second DNS

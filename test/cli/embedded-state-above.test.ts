@@ -6,7 +6,9 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
+import { fixtureCopy, tempDir, type TempDir } from '../helpers/tmp.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 let dir: TempDir | undefined;
 afterEach(async () => {
@@ -114,5 +116,23 @@ describe('the embedded state of a directory above', () => {
     const r = await runCliInProcess(['plan'], { cwd: project });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('note: this directory holds no embedded state');
+  });
+});
+
+// A review: from a subdirectory, prod's promotion check read staging's embedded org here, empty,
+// and put every version down as never run in staging, though staging's state above held them all.
+describe("the previous environment's embedded state above", () => {
+  it('is named by the promotion check, which reads an empty org here', async () => {
+    dir = await tempDir('promptctl-promotion-above-');
+    await cp(join(ROOT, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
+    for (const env of ['dev', 'staging']) expect((await runCliInProcess(['apply', '--env', env, '--auto-approve'], { cwd: dir.path, env: {} })).code).toBe(0);
+    const inside = await runCliInProcess(['plan', '--env', 'prod', '--dir', '.'], { cwd: join(dir.path, 'prompts'), env: {} });
+    expect(inside.stderr).toContain(
+      'reading staging for the promotion check: this directory holds no embedded state yet, so this run starts an empty org; ../.promptctl/envs/staging/local-state.json above holds the org of earlier runs.',
+    );
+    // From the root, staging's own state: no such note, and the promotion holds.
+    const atRoot = await runCliInProcess(['plan', '--env', 'prod'], { cwd: dir.path, env: {} });
+    expect(atRoot.code, atRoot.stderr).toBe(0);
+    expect(atRoot.stderr).not.toContain('reading staging for the promotion check: this directory');
   });
 });
