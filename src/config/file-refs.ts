@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readTextFile } from './read.js';
 import { visibleName } from '../util/escapes.js';
 import { isInside } from '../util/inside.js';
+import { formDifference, formsDiffer } from '../util/lookalike.js';
 
 export type FileRefResult =
   | { ok: true; text: string; absPath: string }
@@ -76,8 +77,9 @@ async function besideYamlHint(ref: string, lexical: string, rootReal: string, ya
 
 /**
  * A file that is there under another spelling: backslashes between folders (a Windows habit, a
- * name character on Linux), or letters in another case. A macOS or Windows checkout finds such a
- * name and CI on Linux does not, so the name on disk is offered as it must be written.
+ * name character on Linux), letters in another case, or in another Unicode form (`é` as U+00E9,
+ * and as `e` + U+0301 in a name macOS wrote). A macOS or Windows checkout finds such a name and CI
+ * on Linux does not, so the name on disk is offered as it must be written.
  */
 async function spellingHint(ref: string, rootReal: string): Promise<string | undefined> {
   const parts = ref.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
@@ -92,8 +94,8 @@ async function spellingHint(ref: string, rootReal: string): Promise<string | und
       return undefined;
     }
     const exact = names.includes(part) ? part : undefined;
-    const folded = part.toLowerCase();
-    const alike = names.filter((n) => n.toLowerCase() === folded);
+    const folded = looseName(part);
+    const alike = names.filter((n) => looseName(n) === folded);
     const name = exact ?? (alike.length === 1 ? alike[0] : undefined);
     if (name === undefined) return undefined;
     found.push(name);
@@ -106,10 +108,32 @@ async function spellingHint(ref: string, rootReal: string): Promise<string | und
     return undefined;
   }
   const slashes = ref.includes('\\');
-  const cased = parts.some((p, i) => p !== found[i]);
-  const why = [slashes ? 'folders are separated by "/"' : '', cased ? 'names are case-sensitive' : ''].filter((w) => w !== '').join(' and ');
+  const cased = parts.some((p, i) => composed(p) !== composed(found[i]!));
+  const formed = parts.findIndex((p, i) => formsDiffer(p.toLowerCase(), found[i]!.toLowerCase()));
+  const why = [slashes ? 'folders are separated by "/"' : '', cased ? 'names are case-sensitive' : '', formed >= 0 ? otherForm(found[formed]!, parts[formed]!) : '']
+    .filter((w) => w !== '')
+    .join(' and ');
   if (why === '') return undefined;
   return ` (${why}: did you mean "${visibleName(written)}"?)`;
+}
+
+/** `name` composed (NFC): ASCII, most names, as it is. */
+function composed(name: string): string {
+  return /[^\x00-\x7f]/.test(name) ? name.normalize('NFC') : name;
+}
+
+/** How a name on disk and a path's name are matched for a hint: without case or Unicode form. */
+function looseName(name: string): string {
+  return composed(name).toLowerCase();
+}
+
+/**
+ * A name on disk in another Unicode form than the path writes it: macOS (APFS, HFS+) takes the
+ * two for one name, Linux compares bytes, so CI fails where the author's machine did not.
+ */
+function otherForm(onDisk: string, written: string): string {
+  const which = formDifference(onDisk, written, 'this path');
+  return `the name on disk is in another Unicode form${which ? ` (${which})` : ''}, which macOS finds and Linux does not`;
 }
 
 async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: string): Promise<FileRefResult> {

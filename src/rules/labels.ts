@@ -1,11 +1,14 @@
 // Labels (metadata.labels): the keys promptctl writes itself are not the user's to set, the
 // kinds whose live objects carry no labels would drop them without a word, and a value (or a
-// filter's label selector) with a character a review cannot see matches nothing it looks like.
+// filter's label selector) with a character a review cannot see, or written apart from a
+// template's value that reads the same, matches nothing it looks like.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX, type DesiredState, type Labels, type PromptTemplate, type SafetyFilter } from '../model/types.js';
 import { describeRun } from './hidden-text.js';
 import { invisibleIn } from './invisible.js';
-import { diagnostic, locate, locatedField, type Located } from './util.js';
+import { diagnostic, locate, locatedField, where, type Located } from './util.js';
+import { foldLookalikes, formNote, lookalikeNote } from '../util/lookalike.js';
+import { filterCovers } from '../model/filters.js';
 
 /** Where a label's value is, else the labels map, else the document. */
 function labelAt(r: Located, key: string) {
@@ -46,6 +49,7 @@ export function checkLabels(state: DesiredState): Diagnostic[] {
     out.push(diagnostic(locate(r, 'metadata.labels'), 'warning', 'labels/not-sent', `labels on a ${r.kind} are not sent: ${why[r.kind]}`));
   }
   out.push(...checkLabelText(state));
+  out.push(...checkSelectorLookalikes(state));
   return out;
 }
 
@@ -74,4 +78,56 @@ function checkLabelText(state: DesiredState): Diagnostic[] {
   for (const r of [...state.templates, ...state.filters]) check(r, 'metadata.labels', 'label', r.labels);
   for (const f of state.filters) check(f, 'spec.appliesTo.labels', 'appliesTo.labels', f.appliesTo?.labels);
   return out;
+}
+
+/**
+ * A filter's label selector that reads as a template's value of that label but is written apart
+ * from it: another Unicode form (`é` as `e` + U+0301, as macOS and some editors write it, against
+ * U+00E9) or a look-alike letter (a Cyrillic `а`). Labels match by their exact text, so the filter
+ * does not cover the template a review sees it cover. Two ASCII values read alike only when they
+ * are the same, so only non-ASCII text is folded (foldLookalikes returns ASCII as it is).
+ */
+function checkSelectorLookalikes(state: DesiredState): Diagnostic[] {
+  const selectors = state.filters.flatMap((f) => Object.entries(f.appliesTo?.labels ?? {}).map(([key, value]) => ({ f, key, value })));
+  if (selectors.length === 0) return [];
+  const keys = [...new Set(selectors.map((s) => s.key))];
+  // The templates' values of the keys the selectors name, by how they read (key and folded value), then as written.
+  const byLook = new Map<string, Map<string, PromptTemplate[]>>();
+  for (const t of state.templates) {
+    for (const key of keys) {
+      const value = t.labels[key];
+      if (value === undefined) continue;
+      const look = `${key}\u0000${foldLookalikes(value)}`;
+      const written = byLook.get(look) ?? byLook.set(look, new Map()).get(look)!;
+      const holders = written.get(value) ?? written.set(value, []).get(value)!;
+      holders.push(t);
+    }
+  }
+  const out: Diagnostic[] = [];
+  for (const { f, key, value } of selectors) {
+    for (const [written, holders] of byLook.get(`${key}\u0000${foldLookalikes(value)}`) ?? []) {
+      // A character no one sees is labels/hidden-character's (an error already); a template the
+      // filter covers anyway (by name), or kept to environments the filter is not, loses nothing.
+      if (written === value || invisibleIn(value, 1).findings.length > 0 || invisibleIn(written, 1).findings.length > 0) continue;
+      const missed = holders.filter((h) => !filterCovers(f.appliesTo, h.name, h.labels) && sharesEnvironment(f, h));
+      const t = missed[0];
+      if (!t) continue;
+      const note = lookalikeNote(value) || lookalikeNote(written).replace('(it holds', '(that one holds') || formNote(value, written);
+      const more = missed.length > 1 ? ` (and ${missed.length - 1} more template${missed.length === 2 ? '' : 's'})` : '';
+      out.push(
+        diagnostic(
+          locate(f, `spec.appliesTo.labels.${key}`),
+          'warning',
+          'labels/lookalike',
+          `appliesTo.labels "${key}" is "${value}", which looks the same as template "${t.name}"'s label ${key}: "${written}" at ${where(labelAt(t, key))}${more}${note}: a label matches by its exact text, so filter "${f.name}" does not cover it; write both alike`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** Whether two documents are kept to some environment in common (absent: every one). */
+function sharesEnvironment(a: { environments?: string[] }, b: { environments?: string[] }): boolean {
+  return !a.environments || !b.environments || a.environments.some((e) => b.environments!.includes(e));
 }

@@ -5,7 +5,7 @@ import { addressOf, type Addressable, type DesiredState, type SourceLocation } f
 import { diagnostic, locate, where } from './util.js';
 import { invisibleIn } from './invisible.js';
 import { describeRun } from './hidden-text.js';
-import { foldLookalikes, lookalikeNote } from '../util/lookalike.js';
+import { foldLookalikes, formNote, lookalikeNote } from '../util/lookalike.js';
 
 /** The field that carries a resource's identity (where a duplicate is reported). */
 function identityPath(r: Addressable): string {
@@ -28,7 +28,8 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   // The first of each address; where it is is looked up only for a duplicate (reading a
   // resource's locations works them out: load/lazy-locations.ts).
   const seen = new Map<string, Addressable>();
-  // The first of each free-text name as it looks (look-alikes folded to ASCII), for names that differ only so.
+  // The first of each free-text name as it looks (look-alikes folded to ASCII, composed: NFC), for
+  // names that differ only so.
   const looks = new Map<string, Addressable>();
   const all: Addressable[] = [
     ...state.templates,
@@ -70,7 +71,7 @@ export function checkNames(state: DesiredState): Diagnostic[] {
       const twin = look === undefined ? undefined : looks.get(look);
       if (look !== undefined && twin === undefined) looks.set(look, r);
       if (twin && freeText(twin) && freeText(r)) {
-        const note = lookalikeNote(r.name) || lookalikeNote(twin.name).replace('(it holds', '(that one holds');
+        const note = lookalikeNote(r.name) || lookalikeNote(twin.name).replace('(it holds', '(that one holds') || formNote(r.name, twin.name);
         out.push(
           diagnostic(
             locate(r, identityPath(r)),
@@ -125,7 +126,8 @@ export function controlCharacter(name: string): string | undefined {
 /**
  * What makes two documents one object: the address, with AI Studio names compared without case
  * (as the emulator does, E4 in targets/aistudio/assumptions.ts: the second create of "Returns" and
- * "returns" is refused as a duplicate halfway through an apply).
+ * "returns" is refused as a duplicate halfway through an apply). A name in another Unicode form
+ * (NFD `é`) is another object there, and a look-alike here: the user's bytes are the name.
  */
 function identityKey(r: Addressable): string {
   return r.kind === 'Guide' || r.kind === 'SummarySetting' ? `${r.kind}/${r.name.toLowerCase()}` : addressOf(r);

@@ -1,5 +1,5 @@
 // "Did you mean …?" for misspelt field names, kinds, enum values and references.
-import { foldLookalikes } from './lookalike.js';
+import { foldLookalikes, formNote } from './lookalike.js';
 
 /**
  * The optimal string alignment distance of `whole` and `other` (Levenshtein plus adjacent
@@ -58,13 +58,17 @@ export function distanceWithin(whole: string, other: string, max: number): numbe
  * The closest candidate, if it is close enough to be a plausible typo: a case-insensitive
  * match, or an edit distance of at most a third of the word (at least 1, at most 3).
  */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, given: Iterable<string>): string | undefined {
   if (word.length > 200) return undefined;
-  // A word that differs only by look-alikes (Cyrillic о for o) means the one it looks like, however
-  // near another candidate is by its letters (gpt-4о is one edit from gpt-4 as from gpt-4o).
-  const folded = foldLookalikes(word);
-  if (folded !== word) {
-    for (const c of candidates) if (c.toLowerCase() === folded.toLowerCase()) return c;
+  // Walked more than once: a Map's keys() would be spent after the first walk.
+  const candidates = Array.isArray(given) ? (given as readonly string[]) : [...given];
+  // A word that differs only by look-alikes (Cyrillic о for o) or Unicode form (NFD `é` for NFC)
+  // means the one it looks like, however near another candidate is by its letters (gpt-4о is one
+  // edit from gpt-4 as from gpt-4o). A candidate is folded too: either side may be the NFD one.
+  // An ASCII word holds neither (nor does it fold to another).
+  if (/[^\x00-\x7f]/.test(word)) {
+    const look = foldLookalikes(word).toLowerCase();
+    for (const c of candidates) if (c !== word && foldLookalikes(c).toLowerCase() === look) return c;
   }
   const lower = word.toLowerCase();
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
@@ -97,8 +101,11 @@ function uniqueMatch(candidates: Iterable<string>, word: string, test: (lowerCan
   return only;
 }
 
-/** " (did you mean "x"?)" or "". */
+/**
+ * " (did you mean "x"?)" or "", and what tells them apart when "x" reads as `word` itself (one
+ * written NFD, the other NFC): a suggestion that reads like the name it replaces says nothing.
+ */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const c = closest(word, candidates);
-  return c === undefined ? '' : ` (did you mean "${c}"?)`;
+  return c === undefined ? '' : ` (did you mean "${c}"?)${formNote(word, c)}`;
 }

@@ -114,5 +114,31 @@ describe('validate: labels', () => {
       expect.stringMatching(/^prompts\/demo\.yaml:7:14: error: U\+202E \(RIGHT-TO-LEFT OVERRIDE\) in label "region": /),
       expect.stringMatching(/^prompts\/demo\.yaml:\d+:\d+: error: U\+200B \(ZERO WIDTH SPACE\) ×2 in appliesTo\.labels "team": .*; remove them \[labels\/hidden-character\]$/),
     ]);
+    // Both read "billing" folded, but a hidden character is said once, as the error above.
+    expect(r.stdout).not.toContain('labels/lookalike');
+  });
+
+  it('warns of a label selector that reads as a template\'s label but is written in another Unicode form or with a look-alike: the filter does not cover it', async () => {
+    // The reviewer's case: appliesTo.labels {team: café} decomposed (e + U+0301, as macOS and some
+    // editors write it) against a template labelled café composed: no word, and the filter covered nothing.
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    const filter = (name: string, priority: number, appliesTo: string) =>
+      `---\napiVersion: promptctl/v1\nkind: SafetyFilter\nmetadata:\n  name: ${name}\nspec:\n  priority: ${priority}\n  categories: [pii]\n  action: block_and_log\n  thresholds: {pii: 0.5}\n  falsePositiveTolerance: 0.1\n  appliesTo: ${appliesTo}\n`;
+    const doc =
+      TEMPLATE.replace('    team: x\n    managed-by: terraform\n', '    team: "caf\\u00e9"\n').replace('  labels: {promptctl.dev/commit: abc}\n', '') +
+      filter('nfd-filter', 11, '{labels: {team: "cafe\\u0301"}}') +
+      filter('cyrillic-filter', 12, '{labels: {team: "\\u0441af\\u00e9"}}') +
+      // Covered by its name anyway, and one whose selector is the template's label as written: nothing to say.
+      filter('named-filter', 13, '{templates: [demo-template], labels: {team: "cafe\\u0301"}}') +
+      filter('exact-filter', 14, '{labels: {team: "caf\\u00e9"}}');
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), doc);
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.code, r.stdout).toBe(0);
+    const found = r.stdout.split('\n').filter((l) => l.includes('[labels/lookalike]'));
+    expect(found).toEqual([
+      `prompts/demo.yaml:43:30: warning: appliesTo.labels "team" is "cafe\u0301", which looks the same as template "demo-template"'s label team: "caf\u00e9" at prompts/demo.yaml:6:11 (it writes "\u00e9" as U+0065 U+0301 (NFD), that one as U+00E9 (NFC): one letter in two Unicode forms): a label matches by its exact text, so filter "nfd-filter" does not cover it; write both alike [labels/lookalike]`,
+      `prompts/demo.yaml:55:30: warning: appliesTo.labels "team" is "\u0441af\u00e9", which looks the same as template "demo-template"'s label team: "caf\u00e9" at prompts/demo.yaml:6:11 (it holds U+0441, a look-alike of "c"): a label matches by its exact text, so filter "cyrillic-filter" does not cover it; write both alike [labels/lookalike]`,
+    ]);
   });
 });

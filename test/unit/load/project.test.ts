@@ -189,6 +189,26 @@ describe('loadProject', () => {
     expect(await at('Texts/nothing.md')).toEqual(['file "Texts/nothing.md" not found in the prompts directory']);
   });
 
+  it('offers the name on disk for a {file:} path written in another Unicode form (an NFD name macOS wrote: found there, not on Linux CI)', async () => {
+    // The reviewer's case: `café.md` composed in the YAML, decomposed on disk, had no hint at all.
+    await write('Texts/cafe\u0301.md', 'Hello {{q}}\n');
+    const at = async (ref: string) => {
+      await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', `{file: "${ref}"}`)}`);
+      return (await load()).diagnostics.map((d) => d.message);
+    };
+    const form = '(it writes "\u00e9" as U+0065 U+0301 (NFD), this path as U+00E9 (NFC): one letter in two Unicode forms)';
+    expect(await at('Texts/caf\u00e9.md')).toEqual([
+      `file "Texts/caf\u00e9.md" not found in the prompts directory (the name on disk is in another Unicode form ${form}, which macOS finds and Linux does not: did you mean "Texts/cafe\u0301.md"?)`,
+    ]);
+    // In another case too: both are said (the form then unnamed where the letter differs in case as well).
+    expect(await at('texts/caf\u00e9.md')).toEqual([
+      `file "texts/caf\u00e9.md" not found in the prompts directory (names are case-sensitive and the name on disk is in another Unicode form ${form}, which macOS finds and Linux does not: did you mean "Texts/cafe\u0301.md"?)`,
+    ]);
+    expect(await at('Texts/CAF\u00c9.md')).toEqual([
+      'file "Texts/CAF\u00c9.md" not found in the prompts directory (names are case-sensitive and the name on disk is in another Unicode form, which macOS finds and Linux does not: did you mean "Texts/cafe\u0301.md"?)',
+    ]);
+  });
+
   it('names a {file:} path with a line break or an ESC in it made visible (not flattened to a space)', async () => {
     await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', '{file: "te\\nxt\\e.md"}')}`);
     const r = await load();

@@ -81,6 +81,24 @@ describe('names/duplicate', () => {
     expect(checkNames(state({ guides: [guide('Возврат'), guide('Доставка')] }))).toEqual([]);
   });
 
+  it('warns of a guide or summary-setting name written in another Unicode form (NFD é, as macOS writes it), naming the letter', () => {
+    // The reviewer's case: "Café guide" composed (U+00E9) and decomposed (e + U+0301) validated
+    // clean, and apply made two guides that print the same. The bytes stay the name: a warning.
+    const nfc = 'Caf\u00e9 guide';
+    const nfd = 'Cafe\u0301 guide';
+    const ds = checkNames(
+      state({ guides: [guide(nfc, {}, 'g1.yaml'), guide(nfd, {}, 'g2.yaml')], summarySettings: [summary('R\u00e9sum\u00e9', {}, 'a.yaml'), summary('Re\u0301sume\u0301', {}, 'b.yaml')] }),
+    );
+    expect(ds.map((d) => [d.file, d.severity, d.rule, d.message.replace(/ at (\w+)\.yaml:\d+:\d+/, ' at $1.yaml')])).toEqual([
+      ['b.yaml', 'warning', 'names/lookalike', `SummarySetting "Re\u0301sume\u0301" looks the same as "R\u00e9sum\u00e9" at a.yaml (it writes "\u00e9" as U+0065 U+0301 (NFD), that one as U+00E9 (NFC): one letter in two Unicode forms): two objects no reader can tell apart; write both alike, or rename one`],
+      ['g2.yaml', 'warning', 'names/lookalike', `Guide "${nfd}" looks the same as "${nfc}" at g1.yaml (it writes "\u00e9" as U+0065 U+0301 (NFD), that one as U+00E9 (NFC): one letter in two Unicode forms): two objects no reader can tell apart; write both alike, or rename one`],
+    ]);
+    // The NFC one second: the note names its form from its side.
+    expect(checkNames(state({ guides: [guide(nfd, {}, 'a.yaml'), guide(nfc, {}, 'b.yaml')] }))[0]?.message).toContain('(it writes "\u00e9" as U+00E9 (NFC), that one as U+0065 U+0301 (NFD)');
+    // Names the same in both forms, and accented names that differ, are left alone.
+    expect(checkNames(state({ guides: [guide(nfc), guide('Caf\u00e8 guide'), guide('Cafe guide')] }))).toEqual([]);
+  });
+
   it('warns of a character no reader sees in a guide name (a zero-width space makes another object of the same name)', () => {
     const ds = checkNames(state({ guides: [guide('Returns\u200b')] }));
     expect(ds.map((d) => [d.severity, d.rule, d.message])).toEqual([

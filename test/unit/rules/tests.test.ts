@@ -49,6 +49,14 @@ describe('PromptTest targets', () => {
     ]);
   });
 
+  it('says of a guide named in another Unicode form (NFD é) than the Guide what tells the two apart', () => {
+    // The suggestion read like the name it rejected: guide "Café guide" … (did you mean "Café guide"?).
+    const s = state({ guides: [guide('Caf\u00e9 guide')], tests: [promptTest('g', { guide: 'Cafe\u0301 guide' }, [testCase('c', {}, undefined, { messages: [{ role: 'user', content: 'hi' }] })])] });
+    expect(short(run(s))).toEqual([
+      'tests/unknown-target guide "Cafe\u0301 guide" is not defined by any Guide (did you mean "Caf\u00e9 guide"?) (it writes "\u00e9" as U+0065 U+0301 (NFD), that one as U+00E9 (NFC): one letter in two Unicode forms)',
+    ]);
+  });
+
   it('says nothing about targets that failed to load', () => {
     const s = billing({ tests: [promptTest('a', { template: 'gone' }, [testCase('c')]), promptTest('b', { guide: 'Gone' }, [testCase('c', {}, undefined, { messages: [{ role: 'user', content: 'x' }] })])] });
     expect(run(s, { unloadedTemplates: new Set(['gone']), unloadedGuides: new Set(['Gone']) })).toEqual([]);

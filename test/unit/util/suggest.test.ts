@@ -44,6 +44,17 @@ describe('closest', () => {
     expect(closest('gpt-4\u043e', ['gpt-4', 'gpt-4o'])).toBe('gpt-4o');
     expect(closest('gpt-4\uff4f', ['gpt-4', 'gpt-4o'])).toBe('gpt-4o');
   });
+  it('takes a name written in another Unicode form (NFD é) for the one it reads as, and says what tells them apart', () => {
+    // "did you mean "Café"?" of "Café" read like the name it rejected. Either side may be the NFD one,
+    // and a short name (3 letters and a mark: two edits, past its limit of one) is found too.
+    expect(closest('Cafe\u0301 guide', ['Caf\u00e9 guide', 'Other'])).toBe('Caf\u00e9 guide');
+    expect(closest('n\u00e9e', ['ne\u0301e', 'nee'])).toBe('ne\u0301e');
+    expect(didYouMean('Cafe\u0301 guide', new Map([['Caf\u00e9 guide', 1]]).keys())).toBe(
+      ' (did you mean "Caf\u00e9 guide"?) (it writes "\u00e9" as U+0065 U+0301 (NFD), that one as U+00E9 (NFC): one letter in two Unicode forms)',
+    );
+    // A near miss by its letters gets no such note.
+    expect(didYouMean('Caf\u00e9 gide', ['Caf\u00e9 guide'])).toBe(' (did you mean "Caf\u00e9 guide"?)');
+  });
   it('says nothing when nothing is close', () => {
     expect(closest('colour', fields)).toBeUndefined();
     expect(closest('x', fields)).toBeUndefined();
