@@ -5,6 +5,7 @@ import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../plan/types.js';
 import type { StyleName } from './style.js';
 import { stringify } from 'yaml';
+import { diffArrays } from 'diff';
 import { groupThousands } from '../util/numbers.js';
 import { shownChanged, visibleName } from '../util/escapes.js';
 import { codeSpan } from './code-span.js';
@@ -87,6 +88,23 @@ export function isStructured(v: unknown): boolean {
  */
 export function formatBlock(v: unknown): string[] {
   return stringify(v, { lineWidth: 0 }).replace(/\n$/, '').split('\n').map(shownChanged);
+}
+
+/** One line of a structured field's change: kept (context), removed or added. */
+export interface BlockLine {
+  kind: 'ctx' | 'del' | 'add';
+  text: string;
+}
+
+/**
+ * A structured field's change as YAML lines, line by line (diff's `diffArrays`): what both hold is
+ * context, so one entity added to a list of ten reads as one entity added, not as ten removed and
+ * eleven added. A value added or removed whole is all added or removed lines.
+ */
+export function blockDiff(before: unknown, after: unknown): BlockLine[] {
+  const old = before === undefined ? [] : formatBlock(before);
+  const now = after === undefined ? [] : formatBlock(after);
+  return diffArrays(old, now).flatMap((part) => part.value.map((text): BlockLine => ({ kind: part.added ? 'add' : part.removed ? 'del' : 'ctx', text })));
 }
 
 /** A promotion gap that applying the same commit to the previous environment closes: the plan waits, nothing in git is wrong. */

@@ -11,7 +11,7 @@ import { AISTUDIO_KINDS, RESOURCE_KINDS } from '../model/address.js';
 import { escapeHtml, escapeInline } from '../util/escapes.js';
 import {
   actionVerb,
-  formatBlock,
+  blockDiff,
   isStructured,
   supersedesNote,
   problemPatch,
@@ -289,8 +289,7 @@ function fieldLines(a: PlanAction): string[] {
     if (isStructured(c.before) || isStructured(c.after)) {
       // A field added or removed whole is added or removed with its key; a changed one keeps its key as context.
       lines.push(`${c.before === undefined ? '+' : c.after === undefined ? '-' : ' '} ${formatPath(c.path)}:`);
-      if (c.before !== undefined) lines.push(...formatBlock(c.before).map((l) => `-   ${l}`));
-      if (c.after !== undefined) lines.push(...formatBlock(c.after).map((l) => `+   ${l}`));
+      lines.push(...blockDiff(c.before, c.after).map((l) => `${l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' '}   ${l.text}`));
       continue;
     }
     if (c.before !== undefined) lines.push(`- ${formatPath(c.path)}: ${formatValue(c.before)}`);

@@ -5,7 +5,7 @@ import {
   ACTION_STYLE,
   SYMBOL,
   actionVerb,
-  formatBlock,
+  blockDiff,
   formatPath,
   formatValue,
   isStructured,
@@ -155,8 +155,9 @@ function renderAction(a: PlanAction, style: Style): string[] {
     if (isStructured(c.before) || isStructured(c.after)) {
       const sign = c.before === undefined ? style('green', '+') : c.after === undefined ? style('red', '-') : style('yellow', '~');
       out.push(`${INDENT}${sign} ${formatPath(c.path)}:`);
-      if (c.before !== undefined) for (const l of formatBlock(c.before)) out.push(`${INDENT}    ${style('red', `- ${l}`)}`);
-      if (c.after !== undefined) for (const l of formatBlock(c.after)) out.push(`${INDENT}    ${style('green', `+ ${l}`)}`);
+      for (const l of blockDiff(c.before, c.after)) {
+        out.push(`${INDENT}    ${l.kind === 'add' ? style('green', `+ ${l.text}`) : l.kind === 'del' ? style('red', `- ${l.text}`) : style('dim', `  ${l.text}`)}`);
+      }
       continue;
     }
     if ((a.action === 'create' && !a.supersedes) || c.before === undefined) {

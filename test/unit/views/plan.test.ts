@@ -152,6 +152,17 @@ describe('markdown renderer', () => {
     expect(removed).toContain('```diff\n- appliesTo.templates:\n-   - t\n```');
   });
 
+  it('shows a list that gains an item as that item added, what both hold as context (a review: all removed and all added again)', () => {
+    const before = desiredState({ filters: [filter('guard', 10, { appliesTo: { templates: ['t'] } })], templates: [template('t'), template('u')] });
+    const after = desiredState({ filters: [filter('guard', 10, { appliesTo: { templates: ['t', 'u'] } })], templates: [template('t'), template('u')] });
+    const plan = buildPlan(after, liveAfterApply(before), opts());
+    const lines = renderText(plan).split('\n');
+    const at = lines.indexOf('    ~ appliesTo.templates:');
+    expect(at, lines.join('\n')).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 3)).toEqual(['          - t', '        + - u']);
+    expect(renderMarkdown(plan)).toContain('  appliesTo.templates:\n    - t\n+   - u\n');
+  });
+
   it('says when nothing changes', () => {
     const d = sampleDesired();
     const md = renderMarkdown(buildPlan(d, liveAfterApply(d), opts()), { dir: 'prompts' });
