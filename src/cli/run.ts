@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
-import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate } from '../targets/llmgateway/wire.js';
+import type { BlockedSpend, InvocationRequest, InvocationSummary, VariableValue, WireTemplate } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
 import { countingShown } from '../targets/llmgateway/runtime.js';
 import { RESOURCE_NAME } from '../model/address.js';
@@ -24,7 +24,7 @@ import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
 import { applyFirst } from './next-commands.js';
-import { blockingFilter } from '../evals/calls.js';
+import { blockedSpend, blockingFilter } from '../evals/calls.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
 export { declaredVariables, typedValue } from './run-variables.js';
@@ -154,7 +154,7 @@ async function invokeOnce(
   if (flags.format === 'json') {
     let result;
     try {
-      result = await blockedAsUserError(() => api.invoke(request, { signal }));
+      result = await blockedAsUserError(ctx, () => api.invoke(request, { signal }));
     } catch (err) {
       if (!interrupt.interrupted) throw err;
       // The document is the whole result or nothing: nothing is written.
@@ -191,6 +191,7 @@ async function invokeOnce(
   let done: InvocationSummary | undefined;
   try {
     await blockedAsUserError(
+      ctx,
       async () => {
         for await (const ev of api.invokeStream(request, { signal }) as AsyncIterable<InvocationStreamEvent>) {
           if (ev.type === 'delta') {
@@ -273,13 +274,19 @@ function unusedKeyHint(t: WireTemplate, flags: RunFlags): string | undefined {
   return `note: --routing-key picks a version of a sticky split; ${why}`;
 }
 
-/** A block by a safety filter is the answer to this request, not a failure of promptctl: said plainly. */
-async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void): Promise<T> {
+/**
+ * A block by a safety filter is the answer to this request, not a failure of promptctl: said
+ * plainly, after what the call spent when the refusal says (a block on the output: the model ran
+ * and was billed).
+ */
+async function blockedAsUserError<T>(ctx: CliContext, fn: () => Promise<T>, onError?: () => void): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     onError?.();
     if (err instanceof ApiError && err.code === 'content.blocked') {
+      const spent = blockedSpentLine(blockedSpend(err.body));
+      if (spent) ctx.info(spent);
       throw new UserError(blockedMessage(blockingFilter(err.body), oneLine(err.body?.message ?? err.message)));
     }
     if (err instanceof ApiError && err.code === 'invalid.variables') {
@@ -305,6 +312,16 @@ export function blockedMessage(filter: string | undefined, why: string): string 
   if (rest !== why) return rest ? `${lead}: ${rest}` : lead;
   // Worded otherwise: said as it is when it names the filter, after its name when it does not.
   return why.includes(name) ? `blocked: ${why}` : `${lead}: ${why}`;
+}
+
+/** What a blocked call spent, in the words of the summary's tokens and cost; nothing when its refusal says nothing. */
+export function blockedSpentLine(spent: BlockedSpend): string | undefined {
+  const u = spent.usage;
+  const parts = [
+    ...(u ? [`tokens ${u.totalTokens} (${u.promptTokens} prompt + ${u.completionTokens} completion)`] : []),
+    ...(spent.costUsd !== undefined ? [`cost ${usd(spent.costUsd)}`] : []),
+  ];
+  return parts.length ? `${parts.join(' · ')}: spent, though a filter blocked the answer (the model had run)` : undefined;
 }
 
 /** What followed the answer, on stderr. Its names are the target's text: their control characters are made visible, on a terminal or in a log read with `cat`. */

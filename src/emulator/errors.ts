@@ -1,5 +1,5 @@
 // Failures the emulator answers with: an HTTP status plus a Genesys ErrorBody (dotted code).
-import type { ErrorBody } from '../targets/llmgateway/wire.js';
+import type { BlockedSpend, ErrorBody } from '../targets/llmgateway/wire.js';
 
 export type ErrorDetail = NonNullable<ErrorBody['details']>[number];
 
@@ -24,9 +24,12 @@ export class ApiFailure extends Error {
   }
 
   messageWithParams?: string;
+
+  /** Fields beyond ErrorBody's (DESIGN §3 allows optional ones): a blocked output's usage and cost. */
+  extensions?: BlockedSpend;
 }
 
-export function errorBody(f: ApiFailure, contextId: string): ErrorBody {
+export function errorBody(f: ApiFailure, contextId: string): ErrorBody & BlockedSpend {
   const body: ErrorBody = {
     message: f.message,
     code: f.code,
@@ -37,7 +40,7 @@ export function errorBody(f: ApiFailure, contextId: string): ErrorBody {
   };
   if (f.messageParams) body.messageParams = f.messageParams;
   if (f.messageWithParams) body.messageWithParams = f.messageWithParams;
-  return body;
+  return f.extensions ? { ...body, ...f.extensions } : body;
 }
 
 export const notFound = (what: string): ApiFailure => new ApiFailure(404, 'not.found', `${what} not found`);

@@ -12,7 +12,8 @@
 //      counted and priced as the model's registry entry says (the models given first);
 //   5. the safety filters on the output; a block there ends the call like one on the input
 //      (400 content.blocked; in a stream, the text before the offending words, then `error`;
-//      every redacting filter masks that text, whatever its priority against the block's).
+//      every redacting filter masks that text, whatever its priority against the block's), its
+//      ErrorBody carrying the usage and cost the model spent (promptctl's extension: BlockedSpend).
 // JSON answers, or with `Accept: text/event-stream` (or `stream: true`) Server-Sent Events:
 // `delta` events of a few words each, then `done` with everything but the text. Every answered
 // invocation, refusals and blocks included, is recorded in the store (durably, before the answer
@@ -22,6 +23,7 @@ import type { ServerResponse } from 'node:http';
 import {
   EVENT_STREAM,
   INVOCATION_EVENTS,
+  type BlockedSpend,
   type ErrorBody,
   type InvocationRequest,
   type InvocationResult,
@@ -228,7 +230,8 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
     // What a stream may still show: the text before the first offending match, with every
     // redaction applied (also those of filters the block came before).
     result.output.text = output.block.shown[0] ?? '';
-    answer.outputBlock = { failure: blocked(output.block) };
+    // The model ran: its tokens were spent and billed, and the refusal says so (an input's block spent nothing).
+    answer.outputBlock = { failure: blocked(output.block, { usage: result.usage, costUsd: cost }) };
   }
   return answer;
 }
@@ -292,7 +295,7 @@ export function route(rt: Pick<GatewayRuntime, 'random'>, t: TemplateRec, split:
   return routes[routes.length - 1]?.version ?? split.routes[0]?.version ?? '';
 }
 
-function blocked(b: Block): ApiFailure {
+function blocked(b: Block, spent?: BlockedSpend): ApiFailure {
   const params = {
     filter: b.filter.name,
     category: b.category,
@@ -300,13 +303,15 @@ function blocked(b: Block): ApiFailure {
     threshold: String(b.threshold),
     stage: b.stage,
   };
-  return ApiFailure.withParams(
+  const f = ApiFailure.withParams(
     400,
     BLOCKED,
     `The ${b.stage === 'input' ? 'request' : 'response'} was blocked by safety filter {filter}: {category} scored {score} on the {stage}, at or above its threshold {threshold}`,
     params,
     [{ errorCode: BLOCKED, entityId: b.filter.id, entityName: b.filter.name, fieldName: b.stage }],
   );
+  if (spent) f.extensions = spent;
+  return f;
 }
 
 /** What is left of the drawn latency after the delay every API request already had. */

@@ -1,8 +1,9 @@
 // The PromptTest assertions (DESIGN §2), each a pure function of one call's observation. A call
 // that got no answer (blocked, or refused with an error) fails every assertion about its answer
 // whatever `not` says: "not contains X" must not pass because there was nothing to search.
-// `blockedBy` is the exception (being blocked is its subject), and `routedTo` needs only the
-// version, when it is known.
+// `blockedBy` is the exception (being blocked is its subject), `routedTo` needs only the
+// version, when it is known, and maxOutputTokens and maxCostUsd are about what the call spent,
+// which a block on the output does not undo (`spent`).
 import { Ajv2020, type CodeOptions, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Assertion, JsonValue } from '../model/types.js';
@@ -72,6 +73,7 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
     if (obs.version === undefined) return done(false, `the version that would have answered is unknown (${noAnswer(obs)})`);
     return judge(obs.version === a.value, `answered by ${obs.version}`);
   }
+  if (a.type === 'maxOutputTokens' || a.type === 'maxCostUsd') return spent({ type: a.type, value: a.value }, obs, done, judge);
   if (obs.outcome !== 'answered') return done(false, `no answer: ${noAnswer(obs)}`);
 
   const out = obs.output;
@@ -125,18 +127,9 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
         .join('; ');
       return judge(valid, valid ? 'matches the schema' : `does not match the schema: ${why}`);
     }
-    case 'maxOutputTokens': {
-      if (!obs.usage) return done(false, 'the target reported no token usage');
-      const n = obs.usage.completionTokens;
-      return judge(n <= a.value, `${n} output tokens${obs.usageApproximate ? ' (approximate)' : ''}`);
-    }
     case 'maxLatencyMs': {
       const ms = obs.latencyMs ?? obs.wallMs;
       return judge(ms <= a.value, `${Math.round(ms)} ms${obs.latencyMs === undefined ? ' (measured here)' : ''}`);
-    }
-    case 'maxCostUsd': {
-      if (obs.costUsd === undefined) return done(false, 'the target reported no cost');
-      return judge(obs.costUsd <= a.value, `$${usdBeside(obs.costUsd, a.value)}`);
     }
     case 'redacts': {
       const by = obs.filters.filter((f) => f.category === a.value && f.action === 'redact_and_log' && f.applied);
@@ -151,6 +144,31 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
       return judge(raw, seen);
     }
   }
+}
+
+/**
+ * maxOutputTokens and maxCostUsd: about what the call spent, not its answer. A call a filter blocked
+ * on its output was run and billed all the same, and its refusal says what it spent: judged on
+ * that. One that spent nothing it says (blocked on its input, before the model ran; or a target
+ * that does not say), or refused with an error, fails them whatever `not` says, as it fails the
+ * assertions about its answer.
+ */
+function spent(
+  a: { type: 'maxOutputTokens' | 'maxCostUsd'; value: number },
+  obs: Observation,
+  done: (passed: boolean, detail: string) => AssertionOutcome,
+  judge: (raw: boolean, seen: string) => AssertionOutcome,
+): AssertionOutcome {
+  const known = a.type === 'maxOutputTokens' ? obs.usage !== undefined : obs.costUsd !== undefined;
+  if (obs.outcome === 'error' || (obs.outcome === 'blocked' && !known)) return done(false, `no answer: ${noAnswer(obs)}`);
+  const though = obs.outcome === 'blocked' ? `, spent though ${noAnswer(obs)}` : '';
+  if (a.type === 'maxOutputTokens') {
+    if (!obs.usage) return done(false, 'the target reported no token usage');
+    const n = obs.usage.completionTokens;
+    return judge(n <= a.value, `${n} output tokens${obs.usageApproximate ? ' (approximate)' : ''}${though}`);
+  }
+  if (obs.costUsd === undefined) return done(false, 'the target reported no cost');
+  return judge(obs.costUsd <= a.value, `$${usdBeside(obs.costUsd, a.value)}${though}`);
 }
 
 function noAnswer(obs: Observation): string {

@@ -1,11 +1,12 @@
 // The results cache of `promptctl test`: one small JSON file per call, named by the call's key
 // (render.ts), under `.promptctl/cache/tests/`. Only calls the target answered are kept (an
-// answer, or a block by a safety filter): errors (a version not yet applied, a 503) are never
-// cached, so they are retried next time. A file that cannot be read or parsed, or whose
-// observation is not of the shape the runner judges (edited by hand, written by another build
-// under the same format), is a miss: the call is made again and the entry written afresh. An
-// answer that held one of the run's secrets is not kept at all (runner.ts `mask`): no credential
-// is saved here, and what is kept is judged as it came, as a fresh answer is.
+// answer, or a block by a safety filter, with what its refusal says it spent): errors (a version
+// not yet applied, a 503) are never cached, so they are retried next time. A file that cannot be
+// read or parsed, or whose observation is not of the shape the runner judges (edited by hand,
+// written by another build under the same format), is a miss: the call is made again and the
+// entry written afresh. An answer that held one of the run's secrets is not kept at all
+// (runner.ts `mask`): no credential is saved here, and what is kept is judged as it came, as a
+// fresh answer is.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeKilledTemps, writeFileAtomic } from '../util/atomic-file.js';
@@ -33,6 +34,12 @@ interface Entry {
   key: string;
   savedAt: string;
   observation: Observation;
+  /**
+   * Written by a build that keeps what a blocked call spent (its refusal's usage and cost). A
+   * blocked entry without it is a miss: an earlier build kept none, and the report would show a
+   * call blocked on its output as costing nothing. Answers, which always kept theirs, stay hits.
+   */
+  blockedSpend?: true;
 }
 
 /** A cache in `dir` (absolute). `read: false` (--no-cache) ignores what is there but still records fresh results. */
@@ -43,14 +50,15 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
       if (!opts.read || !/^[0-9a-f]{64}$/.test(key)) return undefined;
       try {
         const e = JSON.parse(await readFile(file(key), 'utf8')) as Entry;
-        return e.format === CACHE_FORMAT && e.key === key && isCachedObservation(e.observation) ? e.observation : undefined;
+        const kept = e.format === CACHE_FORMAT && e.key === key && isCachedObservation(e.observation);
+        return kept && (e.observation.outcome !== 'blocked' || e.blockedSpend === true) ? e.observation : undefined;
       } catch {
         return undefined;
       }
     },
     async set(key, observation) {
       if (observation.outcome === 'error' || !/^[0-9a-f]{64}$/.test(key)) return;
-      const entry: Entry = { format: CACHE_FORMAT, key, savedAt: new Date().toISOString(), observation };
+      const entry: Entry = { format: CACHE_FORMAT, key, savedAt: new Date().toISOString(), observation, blockedSpend: true };
       try {
         await writeFileAtomic(file(key), `${JSON.stringify(entry, null, 2)}\n`);
       } catch {

@@ -3,7 +3,7 @@
 // made again (each is billed): it is the case's error. A refusal is an observation (blocked, or an
 // error the report shows); a failure of the target itself (unreachable, bad credentials) throws.
 import { randomUUID } from 'node:crypto';
-import type { InvocationResult } from '../targets/llmgateway/wire.js';
+import type { BlockedSpend, InvocationResult } from '../targets/llmgateway/wire.js';
 import type { PlannedCall } from './render.js';
 import type { Observation } from './types.js';
 import type { RunnerDeps } from './runner.js';
@@ -27,11 +27,17 @@ interface ErrorLike {
   body?: BlockedBody;
 }
 
-/** What a content.blocked answer's ErrorBody may say of the filter (DESIGN §3: it names it; the fields that do are optional). */
+/**
+ * What a content.blocked answer's ErrorBody may say of the filter (DESIGN §3: it names it; the
+ * fields that do are optional), and what the call spent (promptctl's extension, on a block of the
+ * output: the client checked its shape, targets/answer-shapes.ts blockedSpend).
+ */
 interface BlockedBody {
   message?: unknown;
   messageParams?: Record<string, unknown>;
   details?: ReadonlyArray<{ errorCode?: unknown; entityName?: unknown }>;
+  usage?: { promptTokens?: unknown; completionTokens?: unknown; totalTokens?: unknown };
+  costUsd?: unknown;
 }
 
 /**
@@ -112,6 +118,21 @@ function fromResult(r: InvocationResult, wallMs: number): Observation {
   };
 }
 
+/**
+ * What a blocked call spent, as its refusal says it (a block on the output: the model ran and was
+ * billed), in an answer's fields; nothing when it says nothing (a block on the input spent nothing).
+ */
+export function blockedSpend(body: BlockedBody | undefined): BlockedSpend {
+  const u = body?.usage;
+  const n = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  return {
+    ...(u && n(u.promptTokens) && n(u.completionTokens) && n(u.totalTokens)
+      ? { usage: { promptTokens: u.promptTokens, completionTokens: u.completionTokens, totalTokens: u.totalTokens } }
+      : {}),
+    ...(n(body?.costUsd) ? { costUsd: body.costUsd } : {}),
+  };
+}
+
 /** A failed call that may have been applied (the client did not resend it): `outcomeUnknown` on its error. */
 function outcomeUnknown(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { outcomeUnknown?: unknown }).outcomeUnknown === true;
@@ -133,6 +154,7 @@ function fromError(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: n
     return {
       ...base,
       outcome: 'blocked',
+      ...blockedSpend(e.body),
       blocked: { filter, ...(category ? { category } : {}), ...(stage ? { stage } : {}), message },
     };
   }

@@ -23,10 +23,14 @@ export interface Observation {
   /** The answer's text ('' when there is none). */
   output: string;
   finishReason?: string;
-  /** promptTokens and totalTokens are absent when the target does not say (a guide turn). */
+  /**
+   * promptTokens and totalTokens are absent when the target does not say (a guide turn). A blocked
+   * call has what its refusal says was spent (a block on the output: the model ran), else none.
+   */
   usage?: { promptTokens?: number; completionTokens: number; totalTokens?: number };
   /** The token counts were made here (a guide turn reports none): approximate. */
   usageApproximate?: boolean;
+  /** As usage: an answer's, or what a blocked call's refusal says it cost. */
   costUsd?: number;
   /** As the target reports it (the gateway's model latency); absent for guide turns. */
   latencyMs?: number;

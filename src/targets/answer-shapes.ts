@@ -1,9 +1,9 @@
 // What promptctl reads from a target, checked at the read boundary: each live object a plan or
 // apply builds on (templates with their versions and split, filters, guides, guide versions,
 // summary settings), the analytics answer status builds on, and an invocation's answer run and
-// test build on (whole, or a stream's done event), against the JSON Schemas of
-// schemas/answers/ (the fields promptctl relies on and their types; anything else the server
-// adds is allowed). An answer of another shape (a field missing, null or of another type:
+// test build on (whole, or a stream's done event, and what a block on its output says it spent),
+// against the JSON Schemas of schemas/answers/ (the fields promptctl relies on and their types;
+// anything else the server adds is allowed). An answer of another shape (a field missing, null or of another type:
 // another API version, a proxy rewriting bodies) is refused naming the call, the object and the
 // field, instead of failing deep in the planner as an internal error. Validators are the build's
 // ajv standalone code (util/precompiled.ts).
@@ -29,7 +29,8 @@ export type AnswerSchema =
   | 'LiveSummarySetting'
   | 'LiveAnalytics'
   | 'LiveInvocation'
-  | 'LiveInvocationSummary';
+  | 'LiveInvocationSummary'
+  | 'LiveBlockedSpend';
 
 const NAMES: readonly AnswerSchema[] = [
   'LiveTemplate',
@@ -44,6 +45,7 @@ const NAMES: readonly AnswerSchema[] = [
   'LiveAnalytics',
   'LiveInvocation',
   'LiveInvocationSummary',
+  'LiveBlockedSpend',
 ];
 const ANSWERS_ID = 'https://promptctl.dev/schemas/answers/';
 // src/targets and dist/targets (and dist/bundle) all sit two levels below the package root.
@@ -108,6 +110,8 @@ export const ANSWER_SHAPES = {
   invocation: shape('LiveInvocation', 'invocation result', ['id']),
   /** A streamed invocation's `done` event: the result without its text. */
   invocationSummary: shape('LiveInvocationSummary', 'done event', ['id']),
+  /** A content.blocked refusal's ErrorBody: the usage and cost it may carry (spent before a block on the output). */
+  blockedSpend: shape('LiveBlockedSpend', 'content.blocked error body', []),
 } as const;
 
 /** `${namedAs} "name"`: the first of `namedBy` the object holds as a text; nothing when none. */

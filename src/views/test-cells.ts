@@ -66,8 +66,11 @@ export interface CellStats {
 export function cellStats(c: { readonly runs: readonly TestRun[] }): CellStats {
   const answered = c.runs.filter((r) => r.observation.outcome === 'answered');
   const lat = mean(answered.map((r) => r.observation.latencyMs ?? r.observation.wallMs));
-  const tok = mean(answered.filter((r) => r.observation.usage).map((r) => r.observation.usage!.totalTokens ?? r.observation.usage!.completionTokens));
-  const cost = mean(answered.filter((r) => r.observation.costUsd !== undefined).map((r) => r.observation.costUsd!));
+  // Tokens and cost are what the calls spent: a call blocked on its output was run and billed too
+  // (its refusal says so), as status counts it; one blocked on its input spent nothing and says none.
+  const spent = c.runs.filter((r) => r.observation.outcome !== 'error');
+  const tok = mean(spent.filter((r) => r.observation.usage).map((r) => r.observation.usage!.totalTokens ?? r.observation.usage!.completionTokens));
+  const cost = mean(spent.filter((r) => r.observation.costUsd !== undefined).map((r) => r.observation.costUsd!));
   const outcomes = [...new Set(c.runs.map((r) => (r.notRun ? 'not run' : r.notLive !== undefined ? 'not run (not on this target yet)' : r.notChecked !== undefined ? 'not checked' : r.observation.outcome)))];
   // A run with nothing checked is neither passed nor failed: not counted.
   const checked = c.runs.filter((r) => r.notChecked === undefined);
@@ -76,7 +79,7 @@ export function cellStats(c: { readonly runs: readonly TestRun[] }): CellStats {
     total: checked.length,
     ...(lat !== undefined ? { latency: lat } : {}),
     ...(tok !== undefined ? { tokens: tok } : {}),
-    tokensApprox: answered.some((r) => r.observation.usageApproximate),
+    tokensApprox: spent.some((r) => r.observation.usageApproximate),
     ...(cost !== undefined ? { cost } : {}),
     cached: c.runs.filter((r) => r.cached).length,
     outcome: outcomes.filter((o) => o !== 'answered').join(', '),

@@ -9,7 +9,7 @@ import { gatewayWriteChecks } from '../../src/kinds/index.js';
 import type { ApiError } from '../../src/genesys/errors.js';
 import type { GatewayApi, InvocationStreamEvent } from '../../src/targets/llmgateway/api.js';
 import { createGatewayClient, type RetryInfo } from '../../src/targets/llmgateway/client.js';
-import type { InvocationRequest } from '../../src/targets/llmgateway/wire.js';
+import type { BlockedSpend, InvocationRequest } from '../../src/targets/llmgateway/wire.js';
 import { rejection, setup, versionBody, type Env } from './client-support.js';
 import { RETRIED_FAULTS } from '../helpers/emulator.js';
 
@@ -92,6 +92,9 @@ describe('invoke and invokeStream against the emulator', () => {
     expect(events).toEqual([]);
     expect(err).toMatchObject({ status: 400, code: 'content.blocked' });
     expect(err.body?.messageParams?.['filter']).toBe('chat-pii');
+    // Blocked on the input: the model never ran, and the refusal says no spend.
+    expect(err.body).not.toHaveProperty('usage');
+    expect(err.body).not.toHaveProperty('costUsd');
     const vars = await rejection(c.invoke({ template: 'chat-bot', variables: {} }));
     expect(vars).toMatchObject({ status: 400, code: 'invalid.variables' });
     expect(vars.body?.details?.[0]?.fieldName).toBe('variables.question');
@@ -112,6 +115,32 @@ describe('invoke and invokeStream against the emulator', () => {
     expect(err.message).toMatch(new RegExp(`failed after ${text.length} characters of output: 400 content.blocked: .*story-violence`));
     expect(err.body?.messageParams?.['stage']).toBe('output');
     expect((await rejection(c.invoke({ template: 'story-bot', variables: { question: 'a story' } }))).code).toBe('content.blocked');
+  });
+
+  it('a block on the output says what the model spent, whole and streamed, as the analytics count it', async () => {
+    const story = { template: 'story-bot', variables: { question: 'a story' } };
+    const whole = await rejection(c.invoke(story));
+    expect(whole).toMatchObject({ status: 400, code: 'content.blocked' });
+    const spent = whole.body as BlockedSpend | undefined;
+    expect(spent?.usage?.completionTokens).toBeGreaterThan(0);
+    expect(spent?.usage?.totalTokens).toBe(spent!.usage!.promptTokens + spent!.usage!.completionTokens);
+    expect(spent?.costUsd).toBeGreaterThan(0);
+    // The same prompt and canned answer: the same spend, said by the stream's error event after its text.
+    const streamed = await rejection(collect(c.invokeStream(story)));
+    expect(streamed.outputChars).toBeGreaterThan(0);
+    expect(streamed.body).toMatchObject({ usage: spent!.usage, costUsd: spent!.costUsd });
+    // The analytics count the same tokens and cost for the two blocked calls.
+    const tmpl = (await c.listTemplates({ name: 'story-bot' }))[0]!;
+    const q = await c.queryAnalytics({
+      interval: `${new Date(Date.now() - 60_000).toISOString()}/${new Date(Date.now() + 1000).toISOString()}`,
+      groupBy: ['templateId'],
+      metrics: ['nBlocked', 'nPromptTokens', 'nCompletionTokens', 'nCostMicros'],
+      filter: { type: 'and', predicates: [{ dimension: 'templateId', value: tmpl.id }] },
+    });
+    const m = Object.fromEntries(q.results[0]!.data[0]!.metrics.map((x) => [x.metric, x.stats]));
+    expect(m['nPromptTokens']!.max).toBe(spent!.usage!.promptTokens);
+    expect(m['nCompletionTokens']!.max).toBe(spent!.usage!.completionTokens);
+    expect(m['nCostMicros']!.max).toBeCloseTo(spent!.costUsd! * 1e6, 3);
   });
 
   it('an aborted stream rejects with the abort reason', async () => {
@@ -415,6 +444,33 @@ describe('invokeStream against hand-written servers', () => {
     expect(after.message).toMatch(/failed after 2 characters of output: 503 model.unavailable/);
     expect(hand.attempts()).toBe(5);
     expect(retries).toEqual([]);
+  });
+
+  it('reads what a blocked call spent from its refusal, whole or as the stream\'s first event; one of another shape is refused naming the field', async () => {
+    const usage = { promptTokens: 12, completionTokens: 7, totalTokens: 19 };
+    const refusal = (extra: object) => JSON.stringify({ message: 'The response was blocked by safety filter chat-phish', code: 'content.blocked', status: 400, contextId: 'ctx-b', ...extra });
+    hand = await handServer((attempt, _req, res) => {
+      const stream = attempt % 2 === 0;
+      const extra = attempt <= 2 ? { usage, costUsd: 0.0000123 } : { usage: { ...usage, promptTokens: '12' } };
+      if (stream) {
+        res.writeHead(200, SSE_HEAD);
+        res.end(`event: error\ndata: ${refusal(extra)}\n\n`);
+      } else {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(refusal(extra));
+      }
+    });
+    const x = handClient();
+    for (const call of [() => x.invoke(ask('q')), () => collect(x.invokeStream(ask('q')))]) {
+      const err = await rejection(call());
+      expect(err).toMatchObject({ status: 400, code: 'content.blocked', body: { usage, costUsd: 0.0000123 } });
+    }
+    for (const call of [() => x.invoke(ask('q')), () => collect(x.invokeStream(ask('q')))]) {
+      const err = await rejection(call());
+      expect(err).toMatchObject({ status: 400, code: 'unexpected.answer' });
+      expect(err.message).toBe('POST /api/v2/llmgateway/invocations answered content.blocked error body whose usage.promptTokens is a string, not a number: promptctl cannot rely on an answer of that shape');
+    }
+    expect(hand.attempts()).toBe(4);
   });
 
   it('takes a stream that ends before any text (pings only, or cut in its first event) as a connection dropped: the model may have run, so not sent again', async () => {

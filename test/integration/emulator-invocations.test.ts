@@ -280,6 +280,9 @@ describe('safety filters on invocations', () => {
     expect(r.body.message).toMatch(/blocked by safety filter guard-block-pii: pii scored 0\.9 on the input/);
     expect(r.body.messageParams).toMatchObject({ filter: 'guard-block-pii', category: 'pii', stage: 'input' });
     expect(r.body.details[0]).toMatchObject({ errorCode: 'content.blocked', entityName: 'guard-block-pii', fieldName: 'input' });
+    // Blocked before the model ran: nothing spent, none said.
+    expect(r.body).not.toHaveProperty('usage');
+    expect(r.body).not.toHaveProperty('costUsd');
 
     // Card numbers count only when they pass the Luhn check.
     expect((await invoke(api, { template: 'guarded-bot', variables: { customer: 'Ada', question: 'card 4111 1111 1111 1111' } })).status).toBe(400);
@@ -375,6 +378,10 @@ describe('safety filters on invocations', () => {
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('content.blocked');
     expect(r.body.messageParams).toMatchObject({ filter: 'stories-violence', category: 'violence', stage: 'output' });
+    // The model ran before the block: the refusal says what it spent, as a result would.
+    expect(r.body.usage.completionTokens).toBeGreaterThan(0);
+    expect(r.body.usage.totalTokens).toBe(r.body.usage.promptTokens + r.body.usage.completionTokens);
+    expect(r.body.costUsd).toBeGreaterThan(0);
 
     const s = await rawStream(api, { template: 'grim-bot', variables: VARS });
     expect(s.status).toBe(200);
@@ -384,7 +391,7 @@ describe('safety filters on invocations', () => {
     expect(deltas.join('')).toBe('The story goes on and on with many calm words until the villain plans to ');
     const last = events[events.length - 1]!;
     expect(last.event).toBe('error');
-    expect(JSON.parse(last.data)).toMatchObject({ code: 'content.blocked', status: 400, contextId: s.correlationId });
+    expect(JSON.parse(last.data)).toMatchObject({ code: 'content.blocked', status: 400, contextId: s.correlationId, usage: r.body.usage, costUsd: r.body.costUsd });
     expect(events.some((e) => e.event === 'done')).toBe(false);
   });
 

@@ -56,6 +56,17 @@ export interface InvocationUsage {
   totalTokens: number;
 }
 
+/**
+ * promptctl's extension of a 400 content.blocked ErrorBody (DESIGN §3 lets optional fields be
+ * added): a block on the OUTPUT comes after the model ran, whose tokens were spent and billed all
+ * the same, so it says them as a result does. A block on the input (the model never ran, nothing
+ * was spent) carries neither, as the analytics count no tokens for it.
+ */
+export interface BlockedSpend {
+  usage?: InvocationUsage;
+  costUsd?: number;
+}
+
 /** 200 answer of POST /invocations (JSON). */
 export interface InvocationResult {
   id: string;

@@ -3,7 +3,7 @@
 // runs is billed and none can be read for: one whose outcome is unknown is not resent (billed);
 // the analytics query is a read. Both answers
 // are checked at the read (answer-shapes.ts) as every other read is: an invocation's whole, or
-// its stream's done event.
+// its stream's done event, or the usage and cost a block on its output says were spent.
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, oneLineWords, transportFailure } from '../../genesys/failures.js';
 import type { HttpResult, OpeningFailure, ResponseStream } from '../../genesys/exchange.js';
@@ -30,34 +30,42 @@ import {
 export function invoke(t: Transport, body: InvocationRequest, opts: InvokeOptions = {}): Promise<InvocationResult> {
   const { stream: _stream, ...request } = body;
   const path = paths.invocations();
-  return t.call<InvocationResult>({
-    method: 'POST',
-    path,
-    json: request,
-    idempotent: true,
-    billed: true,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
-    parse: (res) => invocationAnswer<InvocationResult>(res.body, ANSWER_SHAPES.invocation, (problem) => shapeError(path, problem, res.status, res.correlationId, 'POST')),
-  });
+  return t
+    .call<InvocationResult>({
+      method: 'POST',
+      path,
+      json: request,
+      idempotent: true,
+      billed: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
+      parse: (res) => invocationAnswer<InvocationResult>(res.body, ANSWER_SHAPES.invocation, (problem) => shapeError(path, problem, res.status, res.correlationId, 'POST')),
+    })
+    .catch((err: unknown) => {
+      throw checkedRefusal(err, path);
+    });
 }
 
 /** One invocation, its answer as it is written: deltas, then the summary (a JSON answer is taken whole). */
 export async function* invokeStream(t: Transport, body: InvocationRequest, opts: InvokeStreamOptions = {}): AsyncGenerator<InvocationStreamEvent> {
   const path = paths.invocations();
   const { stream: _stream, ...request } = body;
-  const res = await t.stream({
-    method: 'POST',
-    path,
-    json: { ...request, stream: true },
-    acceptHeader: EVENT_STREAM,
-    idempotent: true,
-    billed: true,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-    // An error event before any text (the model failing to start) is taken as a 5xx answer would be.
-    opening: failureBeforeText,
-  });
+  const res = await t
+    .stream({
+      method: 'POST',
+      path,
+      json: { ...request, stream: true },
+      acceptHeader: EVENT_STREAM,
+      idempotent: true,
+      billed: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      // An error event before any text (the model failing to start) is taken as a 5xx answer would be.
+      opening: failureBeforeText,
+    })
+    .catch((err: unknown) => {
+      throw checkedRefusal(err, path);
+    });
   let chars = 0;
   const where = `POST ${path}`;
   const broken = (why: string, code = 'stream.interrupted'): ApiError =>
@@ -106,7 +114,7 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
     }
     throw broken(midEvent ? 'the server closed it in the middle of an event' : 'the server closed it before the done event');
   } catch (err) {
-    if (err instanceof ApiError) throw err;
+    if (err instanceof ApiError) throw checkedRefusal(err, path);
     if (opts.signal?.aborted) throw opts.signal.reason;
     const t = transportFailure(err);
     throw broken(t.kind === 'transport' ? describeTransport(t) : String(err));
@@ -175,6 +183,20 @@ function invocationAnswer<T extends InvocationSummary>(answer: unknown, shape: A
   const a = answer as T;
   return { ...a, filters: a.filters ?? [] };
 }
+
+/**
+ * A content.blocked refusal whose ErrorBody says what the call spent (BlockedSpend: a block on the
+ * output, after the model ran), checked as an answer is: a usage or cost of another shape refuses
+ * the answer naming the field, rather than a wrong spend shown by test and run. Any other failure
+ * is left as it is.
+ */
+function checkedRefusal(err: unknown, path: string): unknown {
+  if (!(err instanceof ApiError) || err.code !== BLOCKED || err.body === undefined) return err;
+  const problem = ANSWER_SHAPES.blockedSpend.problem(err.body);
+  return problem === undefined ? err : shapeError(path, problem, err.status, err.correlationId, 'POST');
+}
+
+const BLOCKED = 'content.blocked';
 
 /** The analytics query over what the gateway answered. */
 export function queryAnalytics(t: Transport, body: AnalyticsQuery): Promise<AnalyticsResult> {

@@ -167,4 +167,25 @@ describe('assertions on a call without an answer', () => {
     expect(check({ type: 'routedTo', value: '2.0.0' }, blocked).passed).toBe(true);
     expect(check({ type: 'routedTo', value: '2.0.0' }, failed).passed).toBe(false);
   });
+
+  it('maxOutputTokens and maxCostUsd judge what a call blocked on its output spent; one that says none fails them', () => {
+    const onOutput: Observation = {
+      ...blocked,
+      usage: { promptTokens: 65, completionTokens: 14, totalTokens: 79 },
+      costUsd: 0.0000363,
+      blocked: { ...blocked.blocked!, stage: 'output' },
+    };
+    expect(check({ type: 'maxCostUsd', value: 0.01 }, onOutput)).toMatchObject({ passed: true, detail: '$0.0000363, spent though blocked by phish-block' });
+    expect(check({ type: 'maxCostUsd', value: 0.00001 }, onOutput).passed).toBe(false);
+    expect(check({ type: 'maxCostUsd', value: 0.00001, not: true }, onOutput).passed).toBe(true);
+    expect(check({ type: 'maxOutputTokens', value: 14 }, onOutput)).toMatchObject({ passed: true, detail: '14 output tokens, spent though blocked by phish-block' });
+    expect(check({ type: 'maxOutputTokens', value: 13 }, onOutput).passed).toBe(false);
+    // Still no answer: the assertions about it fail.
+    expect(check({ type: 'notContains', value: 'x' }, onOutput).detail).toBe('no answer: blocked by phish-block');
+    // Blocked on the input (or said without usage): nothing to judge, whatever `not` says.
+    for (const a of [{ type: 'maxCostUsd', value: 1 }, { type: 'maxCostUsd', value: 1, not: true }, { type: 'maxOutputTokens', value: 1, not: true }] as const) {
+      expect(check(a, blocked)).toMatchObject({ passed: false, detail: 'no answer: blocked by phish-block' });
+    }
+    expect(check({ type: 'maxCostUsd', value: 1, not: true }, failed)).toMatchObject({ passed: false, detail: expect.stringMatching(/^no answer: not\.found/) });
+  });
 });

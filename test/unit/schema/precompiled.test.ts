@@ -167,6 +167,7 @@ describe('precompiled schemas', () => {
       LiveAnalytics: { results: [{ group: { templateId: 't1', version: '1.0.0' }, data: [{ interval: 'a/b', metrics: [{ metric: 'tLatency', stats: { count: 2, sum: 3, min: 1, max: 2, percentiles: { '50': 1 } } }] }] }] },
       LiveInvocation: { id: 'i1', version: '1.0.0', model: 'gpt-4o', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 }, costUsd: 0.1, latencyMs: 5, filters: [{ name: 'f', category: 'pii', score: 0.5, action: 'redact_and_log', applied: true }], output: { text: 'hi' } },
       LiveInvocationSummary: { id: 'i1', version: '1.0.0', model: 'gpt-4o', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 }, costUsd: 0.1, latencyMs: 5, filters: [] },
+      LiveBlockedSpend: { message: 'm', code: 'content.blocked', status: 400, contextId: 'c', usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 }, costUsd: 0.1 },
     };
     for (const [name, body] of Object.entries(answers)) {
       const a = answerRuntime.get(name as AnswerSchema)!;
