@@ -1,11 +1,10 @@
 // What an apply settles before it changes anything: the changes an earlier run left open in the
 // audit trail (intents with no outcome: a kill, a crash), judged by what the org holds now (DESIGN
 // §5, apply/recovery.ts), and the CI run its records name.
-import type { AuditCiRun, AuditLog } from '../audit/log.js';
+import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
 import type { GitProvenance } from '../git/index.js';
 import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
-import type { Plan } from '../plan/types.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import { visibleName } from '../util/escapes.js';
 import { ApiError } from '../genesys/errors.js';
@@ -17,15 +16,19 @@ export function ciRunOf(git: GitProvenance): { ci?: AuditCiRun } {
   return git.runId !== undefined ? { ci: { runId: git.runId, ...(git.repository !== undefined ? { repository: git.repository } : {}) } } : {};
 }
 
-/** Settles, from the live state just read, the changes an interrupted earlier run left open. */
-export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenTarget, git: GitProvenance, plan: Plan): Promise<void> {
-  if (audit.pendingIntents().length === 0) return;
-  // Read again: the plan's read may have begun before the trail was opened (files and target
+/**
+ * Settles, from the live state just read, the changes an interrupted earlier run left open, for the
+ * run of plan `planId` on `org`. Returns how many it settled: the org may have moved on from a
+ * read made before (an earlier run's publish job ending meanwhile).
+ */
+export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenTarget, git: GitProvenance, run: { org: AuditOrg | null; planId: string }): Promise<number> {
+  if (audit.pendingIntents().length === 0) return 0;
+  // Read again: the first read may have begun before the trail was opened (files and target
   // load together), and an intent is settled only by what the org holds after it was written.
   // Only the surfaces the open intents are on: one the org refuses (AI Studio to a gateway-only
   // client; guides where the feature is off, beside summary settings it serves) holds none of them. An intent on a surface that is refused or not served, or of a kind
   // this promptctl does not know, stays open: nothing read can say how it ended.
-  const ours = audit.pendingIntents().filter((i) => !plan.org?.id || !i.org || i.org.id === plan.org.id);
+  const ours = audit.pendingIntents().filter((i) => !run.org || !i.org || i.org.id === run.org.id);
   // Another org's are that org's to settle: said once per org, so that the trail's open intents
   // are never passed over without a word.
   const others = new Map<string, { host: string; n: number }>();
@@ -52,8 +55,8 @@ export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target
     resourceIds,
     addressOf: addressOfId(resourceIds),
     idIsParents,
-    org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
-    by: { actor: git.actor, commit: git.commit, planId: plan.id, ...ciRunOf(git) },
+    org: run.org,
+    by: { actor: git.actor, commit: git.commit, planId: run.planId, ...ciRunOf(git) },
     midway: midwayOf,
     readable: (i) => readable(i.address),
   });
@@ -79,6 +82,7 @@ export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target
       s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : s.note ? ` (${visibleName(s.note)})` : '';
     ctx.info(`audit: ${visibleName(s.address)} from an earlier run: ${s.outcome}${why}`);
   }
+  return settled.length;
 }
 
 /** A failed read's answer in a few words: its status ("403 missing.any.permissions"), or the transport's failure. */

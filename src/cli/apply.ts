@@ -16,7 +16,7 @@ import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.j
 import { realPathOr } from '../util/inside.js';
 import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
-import { gitUnreadableWarning, planFromFiles, withTargetWhileLoading } from './live-plan.js';
+import { gitUnreadableWarning, planFromFiles, withTargetWhileLoading, type LiveRead } from './live-plan.js';
 import { redrawsInPlace, type CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
@@ -156,49 +156,67 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   try {
     // One apply at a time per trail, taken before the org or the trail is read (apply-lock.ts).
     unlock = await holdApplyLock(auditFile, cwd);
-    return await withTargetWhileLoading(ctx, load, async (target, { state, union, git, openAudit }, read) => {
+    return await withTargetWhileLoading(ctx, load, async (target, { state, union, git, openAudit }, read, reread) => {
+      /**
+       * Settles what an interrupted run left open (DESIGN §5), for the run of plan `first`
+       * (`planId`: its id), and returns the plan to go on with. Settling reads the org after the
+       * plan's read began; when it settled anything, what that run left may have landed in between
+       * (its publish job ending), so the plan is made again from a read taken after settling's:
+       * every action is guarded by the state it was planned against, and a plan of the earlier
+       * read would publish again what settling has just recorded as that run's (or, its guard
+       * moved, refuse it as a conflict of the run's own making). Undefined: interrupted.
+       */
+      const settled = async (first: Plan, planId: string, again: (read: Promise<LiveRead>) => Promise<Plan>): Promise<Plan | undefined> => {
+        await refuseProtectedOrgApplyById(ctx, state.config, first.org?.id);
+        if (stop.signalled) return undefined;
+        const n = audit ? await settleInterrupted(ctx, audit, target, git, { org: first.org?.id ? { id: first.org.id, host: first.org.host } : null, planId }) : 0;
+        // Heard while settling (its reads finish first): an interrupt still, whatever is left to do.
+        if (stop.signalled) return undefined;
+        return n > 0 ? await again(reread()) : first;
+      };
       let plan: Plan;
       if (saved) {
         const scope = saved.scope ? new Set(saved.scope) : null;
         // A mass delete is allowed by this command's flag, never by the file: anyone can take the
         // saved plan's refusal out and reseal it.
-        const fresh = await planFromFiles(ctx, { target, state, union, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
+        const planFresh = async (from: Promise<LiveRead>, again = false) =>
+          (await planFromFiles(ctx, { target, state, union, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read: from, ...(again ? { again } : {}) })).plan;
         // What an interrupted run left open is settled before the file is judged: a stale or
         // refused file would otherwise leave it open until an apply that goes ahead.
-        await refuseProtectedOrgApplyById(ctx, state.config, fresh.plan.org?.id);
-        if (stop.signalled) return interruptedBeforeChanges(ctx);
-        if (audit) await settleInterrupted(ctx, audit, target, git, { ...fresh.plan, id: saved.id });
-        // Heard while settling (its reads finish first): an interrupt still, whatever is left to do.
-        if (stop.signalled) return interruptedBeforeChanges(ctx);
-        refuseMassDelete(shownFile!, saved, fresh.plan);
+        const fresh = await settled(await planFresh(read), saved.id, (from) => planFresh(from, true));
+        if (!fresh) return interruptedBeforeChanges(ctx);
+        refuseMassDelete(shownFile!, saved, fresh);
         // The same file applied again (a retried job): nothing to do when what it made still holds.
-        if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
+        if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
         // Prune is allowed by this command (its flag or the config), never by the file alone.
         refuseUnprunedDeletes(ctx, shownFile!, flags.dir, saved, flags.prune ?? state.config.prune, applyArg!);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
-        plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
+        plan = { ...fresh, id: saved.id, problems: saved.problems };
         // The counts end in their own parentheses when deletes wait for prune: not wrapped in another pair.
         ctx.info(`${shownFile}: still current: ${summaryCounts(plan)}`);
       } else {
-        ({ plan } = await planFromFiles(ctx, {
-          target,
-          state,
-          union,
-          git,
-          prune: flags.prune ?? state.config.prune,
-          allowMassDelete: flags.allowMassDelete === true,
-          dir: flags.dir,
-          read,
-          // Shown as text and applied: no file or document shows its seal.
-          sealed: false,
-        }));
-      }
-      if (!saved) {
-        await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);
-        if (stop.signalled) return interruptedBeforeChanges(ctx);
-        if (audit) await settleInterrupted(ctx, audit, target, git, plan);
-        if (stop.signalled) return interruptedBeforeChanges(ctx);
+        const planFresh = async (from: Promise<LiveRead>, id?: string) =>
+          (
+            await planFromFiles(ctx, {
+              target,
+              state,
+              union,
+              git,
+              prune: flags.prune ?? state.config.prune,
+              allowMassDelete: flags.allowMassDelete === true,
+              dir: flags.dir,
+              read: from,
+              // Made again after settling: the same run's plan, its notes said once already.
+              ...(id !== undefined ? { id, again: true } : {}),
+              // Shown as text and applied: no file or document shows its seal.
+              sealed: false,
+            })
+          ).plan;
+        const first = await planFresh(read);
+        const settledPlan = await settled(first, first.id, (from) => planFresh(from, first.id));
+        if (!settledPlan) return interruptedBeforeChanges(ctx);
+        plan = settledPlan;
       }
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {

@@ -68,7 +68,8 @@ export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts
 export async function withTargetWhileLoading<S extends { state: DesiredState }, T>(
   ctx: CliContext,
   load: () => Promise<S>,
-  fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
+  /** `reread`: another read as `read` is made, started now (apply's, after settling an earlier run changed what the first one read). */
+  fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>, reread: () => Promise<LiveRead>) => Promise<T>,
   readOpts: LiveReadOptions & {
     dir: string;
     /** The command changes nothing (plan, drift): an embedded org with no state yet is read as empty, in memory, and not created; one that has state is not written. */
@@ -80,7 +81,8 @@ export async function withTargetWhileLoading<S extends { state: DesiredState }, 
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
     const loaded = await load();
     const state = Promise.resolve(loaded.state);
-    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...liveOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) })), opening);
+    const opts = { ...liveOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) };
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, opts), () => startLiveRead(t, opts)), opening);
   }
   // The guides' versions wait for the files (which guides git defines); the listings do not.
   let settle!: { resolve(state: DesiredState): void; reject(err: unknown): void };
@@ -124,7 +126,7 @@ export async function withTargetWhileLoading<S extends { state: DesiredState }, 
   holding = false;
   for (const message of held) ctx.info(message);
   try {
-    return await fn(t, loaded, reading);
+    return await fn(t, loaded, reading, () => startLiveRead(t, remoteOpts));
   } finally {
     await t.close();
   }
@@ -149,6 +151,10 @@ export async function planFromFiles(
     dir?: string;
     /** A read of the target already under way (withTargetWhileLoading); otherwise one is made. */
     read?: Promise<LiveRead>;
+    /** The plan's id: a new one unless given (apply's plan made again after settling keeps its run's). */
+    id?: string;
+    /** The run's plan made again (apply, after settling): the notes its first plan said are not said twice. */
+    again?: boolean;
     /**
      * false: the plan is only shown as text, never saved or shown as JSON or markdown (buildPlan's
      * `sealed`); it is sealed all the same where a promotion check reads its guards.
@@ -160,8 +166,8 @@ export async function planFromFiles(
   const { versionTokenCounter } = await import('../tokens/index.js');
   const { textTokenCounter } = await import('../kinds/aistudio-tokens.js');
   const { live, org, failed } = await (opts.read ?? startLiveRead(opts.target));
-  await noteUnavailable(ctx, live);
-  await setRefusedApart(ctx, opts.state, live, failed);
+  if (!opts.again) await noteUnavailable(ctx, live);
+  await setRefusedApart(ctx, opts.state, live, failed, opts.again === true);
   const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
   const { git } = opts;
   const templateChanges = await renameCandidatesChanged(ctx, opts.state, live);
@@ -175,7 +181,7 @@ export async function planFromFiles(
       dirty: git.dirty,
       actor: git.actor,
     },
-    id: randomUUID(),
+    id: opts.id ?? randomUUID(),
     createdAt: new Date().toISOString(),
     // No source commit in the plan's bodies: apply stamps it (promptctl.dev/commit), so the same
     // content planned on a pull request and on its merge commit is the same plan (fingerprint).
@@ -264,7 +270,7 @@ async function withLiveCredentialsMasked(plan: Plan): Promise<Plan> {
  * org with guides switched on. Guides and summary settings are judged each on its own (targets/
  * live.ts): a repository of summary settings alone plans where guides are refused.
  */
-async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[]): Promise<void> {
+async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[], saidBefore = false): Promise<void> {
   if (failed.length === 0) return;
   const { PLANNING_ORDER, refusedRead, surfaceKinds } = await import('../kinds/index.js');
   for (const f of failed) {
@@ -279,7 +285,7 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
     ctx.info(`note: git defines ${kinds.join(', ')} documents (${where}), so this plan must ${read.verb} the ${read.objects}, ${refusalAdvice(f, read.right, read.verb)}`);
     throw f.error;
   }
-  for (const f of failed) {
+  for (const f of saidBefore ? [] : failed) {
     const read = refusedRead(f);
     ctx.info(
       `note: the target refused to ${read.verb} its ${read.objects} (${statusOf(f.error)}); ` +

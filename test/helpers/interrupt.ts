@@ -40,10 +40,11 @@ export type ProxyAnswer =
 export const UNAVAILABLE: ProxyAnswer = { status: 503, code: 'service.unavailable' };
 
 /**
- * A proxy to the emulator that answers each request as `script` says, given the request (and
- * whether it came after the interrupt) and the interrupt to fire; it notes every request.
+ * A proxy to the emulator that answers each request as `script` says (at once, or once its promise
+ * resolves), given the request (and whether it came after the interrupt) and the interrupt to fire;
+ * it notes every request.
  */
-export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, interrupt: () => void) => ProxyAnswer) {
+export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, interrupt: () => void) => ProxyAnswer | Promise<ProxyAnswer>) {
   const upstream = new URL(emulatorUrl);
   const ac = new AbortController();
   const seen: Seen[] = [];
@@ -51,34 +52,39 @@ export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, inter
     const url = new URL(req.url ?? '/', 'http://proxy');
     const entry: Seen = { method: req.method ?? '', path: url.pathname, query: url.searchParams, late: ac.signal.aborted };
     seen.push(entry);
-    const answer = script(entry, () => ac.abort());
-    const own = (status: number, code: string, headers: Record<string, string> = {}, body?: string | Buffer): void => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(body ?? JSON.stringify({ message: code, code, status }));
-    };
-    /** Passes the request on, and answers `then` once the target has answered it. */
-    const afterTarget = (then: () => void): void => {
-      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: entry.method, headers: req.headers }, (r) => {
-        r.resume();
-        r.on('end', then);
-      });
-      req.pipe(up);
-    };
-    if (answer === 'forward') return forwardTo(upstream, req, res);
-    if (answer === 'lost') return afterTarget(() => own(503, 'service.unavailable'));
-    entry.status = answer.status;
-    if (!('code' in answer)) {
-      const { status, body } = answer;
-      const send = (): void => {
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
+    const answerWith = (answer: ProxyAnswer): void => {
+      const own = (status: number, code: string, headers: Record<string, string> = {}, body?: string | Buffer): void => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(body ?? JSON.stringify({ message: code, code, status }));
       };
-      if (answer.forwarded) return afterTarget(send);
+      /** Passes the request on, and answers `then` once the target has answered it. */
+      const afterTarget = (then: () => void): void => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: entry.method, headers: req.headers }, (r) => {
+          r.resume();
+          r.on('end', then);
+        });
+        req.pipe(up);
+      };
+      if (answer === 'forward') return forwardTo(upstream, req, res);
+      if (answer === 'lost') return afterTarget(() => own(503, 'service.unavailable'));
+      entry.status = answer.status;
+      if (!('code' in answer)) {
+        const { status, body } = answer;
+        const send = (): void => {
+          res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        };
+        if (answer.forwarded) return afterTarget(send);
+        req.resume();
+        return send();
+      }
       req.resume();
-      return send();
-    }
-    req.resume();
-    own(answer.status, answer.code, answer.headers, answer.body);
+      own(answer.status, answer.code, answer.headers, answer.body);
+    };
+    const answer = script(entry, () => ac.abort());
+    // A script may make the request wait (for a change it makes to the org first).
+    if (answer instanceof Promise) void answer.then(answerWith);
+    else answerWith(answer);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {

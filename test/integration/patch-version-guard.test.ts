@@ -42,3 +42,26 @@ it('refuses to PATCH and publish a Draft edited by someone else since the plan',
     keptEdit: contentHash(live) === editedHash,
   }).toEqual({ outcome: 'conflict', state: 'Draft', keptEdit: true });
 });
+
+it('does not publish again, nor count as its own, a Draft published by someone else since the plan', async () => {
+  const desired = desiredState({ templates: [template('alpha')], versions: [version('alpha', '1.0.0')], splits: [split('alpha', [['1.0.0', 100]])] });
+  await applyPlan(await planAgainst(desired, emu.api), emu.api);
+  const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+  const git = version('alpha', '1.1.0');
+  // The Draft holds git's content: the plan only publishes it.
+  await emu.api.createVersion(t.id, versionWire(git));
+  desired.versions.push(git);
+  const plan = await planAgainst(desired, emu.api);
+  const action = plan.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')!;
+  expect({ action: action.action, state: action.action === 'update' ? action.guard.state : undefined }).toEqual({ action: 'update', state: 'Draft' });
+
+  // Someone publishes it after the plan was reviewed (or an earlier run's job ends).
+  await emu.api.publishVersion(t.id, '1.1.0');
+  const result = await applyPlan(plan, emu.api);
+  const failed = result.failed.find((f) => f.action.address === 'PromptVersion/alpha@1.1.0');
+  // A stale plan, said as every other one: a conflict, not a publish of this run's.
+  expect({ outcome: failed?.outcome, detail: failed?.detail }).toEqual({
+    outcome: 'conflict',
+    detail: 'PromptVersion/alpha@1.1.0 changed on the target since the plan (version 1.1.0 Draft → Published); run plan again',
+  });
+});

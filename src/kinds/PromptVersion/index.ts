@@ -293,11 +293,14 @@ async function draftAsPlanned(a: Extract<PlanAction, { action: 'update' }>, read
   return live;
 }
 
-/** A version read just before a call must still be the one it was planned against, holding that content (its guard's id and hash). */
+/** A version read just before a call must still be the one it was planned against, holding that content in that state (its guard's id, hash and state). */
 function checkContentGuard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: WireVersion): void {
   // Another version under the same label (deleted and made again since the plan was checked): a
   // write must not land on an object nobody reviewed, whatever it holds.
   if (a.guard.id !== undefined && live.id !== undefined && live.id !== a.guard.id) throw new GuardMoved(a, `replaced: id ${a.guard.id} → ${live.id}`);
+  // Published since the plan (by someone else, or an earlier run's job that ended after the plan's
+  // read): a publish would be sent for nothing and recorded as this run's change, as a guide's is not.
+  if (a.guard.state !== undefined && live.state !== a.guard.state) throw new GuardMoved(a, `version ${a.version} ${a.guard.state} → ${live.state}`);
   const hash = contentHash(live);
   if (a.guard.hash && hash !== a.guard.hash) throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
 }
