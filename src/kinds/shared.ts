@@ -4,7 +4,7 @@
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
-import type { DesiredBody, FieldChange, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
+import type { DesiredBody, FieldChange, Guard, NoopAction, PlanAction, PlanPart, PlanProblem, UpdateAction, WriteAction } from './action.js';
 import { canonicalHash, compareWithLive, diffCanonical, type Canonical } from './canonical.js';
 import type { ApplyContext, CallResult, GitChange, Snapshot } from './kind.js';
 
@@ -273,6 +273,32 @@ export function aiStudioOf(ctx: Pick<ApplyContext, 'aistudio'>, a: PlanAction): 
 /** Narrows an action the executor passed to a kind: never a noop. */
 export function assertWrite(a: PlanAction): asserts a is Exclude<PlanAction, { action: 'noop' }> {
   if (a.action === 'noop') throw new Error(`${a.address}: nothing to apply for an unchanged resource`);
+}
+
+/** The words every rename note holds: drift shows a create's reason only when they are in it (plan/drift.ts). */
+export const UNDER_ANOTHER_NAME = 'under another name';
+
+/**
+ * An AI Studio object git defines and the target lacks, and one the plan leaves alone (a name git
+ * never defined) that holds the same content, paired one to one: renamed by hand on the target
+ * (Genesys keeps its id), or made there alike. Said on the create (what it costs: a second object
+ * under a new id, which what calls the other by id does not follow) and on the one left alone,
+ * with how to keep the id. A pairing that is not one to one says nothing: a wrong note is worse
+ * than none.
+ */
+export function noteRenamedOnTarget(
+  part: PlanPart,
+  noun: 'guide' | 'summary setting',
+  pairs: readonly { create: PlanAction; left: { address: string; id: string } }[],
+): void {
+  const once = pairs.filter((p) => pairs.filter((o) => o.create === p.create || o.left.address === p.left.address).length === 1);
+  const callers = noun === 'guide' ? 'Architect flows that call' : 'whatever refers to';
+  for (const { create, left } of once) {
+    const entry = part.unmanaged.find((u) => u.address === left.address);
+    const keep = `to keep the id, rename it back to "${create.name}" in Genesys Cloud, or rename the ${noun} to "${left.address.slice(left.address.indexOf('/') + 1)}" in git`;
+    create.reason = `${create.reason ? `${create.reason}; ` : ''}on the target ${UNDER_ANOTHER_NAME}, ${left.address} (id ${left.id}), which holds the same content: renamed by hand on the target (or made there alike), it is left alone, and this plan creates a second ${noun} with that content under a new id, which ${callers} ${left.address} do${noun === 'guide' ? '' : 'es'} not follow (${keep})`;
+    if (entry) entry.reason = `${entry.reason}; it holds the same content as ${create.address}, which git defines and this plan creates anew: that ${noun} renamed by hand on the target, or made there alike (${keep})`;
+  }
 }
 
 /**

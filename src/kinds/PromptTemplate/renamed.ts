@@ -25,10 +25,9 @@ import { canonicalEqual } from '../canonical.js';
 import type { GitChange, PlanContext } from '../kind.js';
 import { isManaged, ownershipLost } from '../labels.js';
 import { canonical as versionCanonical } from '../PromptVersion/index.js';
-import { changedAfterGit, liveModified } from '../shared.js';
+import { changedAfterGit, liveModified, UNDER_ANOTHER_NAME } from '../shared.js';
 
-/** The words every rename note holds: drift shows a create's reason only when they are in it (plan/drift.ts). */
-export const UNDER_ANOTHER_NAME = 'under another name';
+export { UNDER_ANOTHER_NAME };
 
 /** One git template found live under another name. */
 interface Rename {

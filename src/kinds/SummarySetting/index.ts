@@ -12,7 +12,7 @@ import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot }
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
 import { keptOutWords } from '../labels.js';
-import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, renameNote, settleAgainstLive, stopIfInterrupted } from '../shared.js';
+import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, noteRenamedOnTarget, readOrGone, renameNote, settleAgainstLive, stopIfInterrupted } from '../shared.js';
 import { byCodeUnits } from '../../util/compare.js';
 
 /** A setting's type: Prompt when a prompt drives it (what the emulator and, we assume, Genesys default to). */
@@ -195,12 +195,16 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     }
     part.actions.push(a);
   }
+  const leftAlike: { create: PlanAction; left: { address: string; id: string } }[] = [];
   for (const l of [...settings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = summarySettingAddress(l.name);
     const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name, keptOutWords(ctx, address), l.dateCreated);
     if (fate.fate === 'kept') {
       part.unmanaged.push({ address, reason: fate.reason });
+      // Renamed by hand on the target? git's name is then a create with its content.
+      const same = canonical(l);
+      for (const c of creates) if (canonicalEqual(c.after, same)) leftAlike.push({ create: c.action, left: { address, id: l.id } });
       continue;
     }
     const before = canonical(l);
@@ -226,6 +230,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     const renamed = creates.find((c) => canonicalEqual(c.after, before));
     if (renamed) renamed.action.reason = `${renamed.action.reason ? `${renamed.action.reason}; ` : ''}${renameNote('summary setting', a)}`;
   }
+  noteRenamedOnTarget(part, 'summary setting', leftAlike);
   return part;
 }
 
