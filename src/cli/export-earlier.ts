@@ -7,7 +7,8 @@
 // which, for one whose YAML is gone; a file nothing ever referred to is the user's, not named), the
 // temp files of a killed write (removed), and the files git could not give back (uncommitted
 // changes, untracked content: never replaced); and whether a YAML file replaced held only what
-// export writes for objects the org has changed since (nothing beyond the org is lost).
+// export writes for objects the org has changed since (nothing beyond the org is lost); and the
+// `publish` each guide's document there says (the version a re-export keeps: export/documents.ts).
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { discoverYamlFiles } from '../config/discover.js';
@@ -21,6 +22,7 @@ import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { normalizeText } from '../model/text.js';
 import { parseAddress, templateAddress } from '../model/address.js';
+import type { GuidePublishState } from '../model/types.js';
 import type { RunEnv } from '../git/environment.js';
 
 /**
@@ -143,7 +145,7 @@ async function killedWrites(dir: string): Promise<string[]> {
 export function filesBefore(
   earlier: Earlier,
   notMoved: ReadonlySet<string>,
-): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string>; keptAsIs: Map<string, string> } {
+): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string>; keptAsIs: Map<string, string>; heldPublish: Map<string, GuidePublishState | undefined> } {
   const held = new Map<string, string>();
   const heldTexts = new Map<string, string>();
   const before = new Map<string, string[]>();
@@ -187,8 +189,30 @@ export function filesBefore(
     const text = textRefs(earlier.yaml.get(path)?.find((d) => !isTest(d)))[0];
     if (text !== undefined && referred.get(text) === 1) heldTexts.set(address, earlier.inCase.get(text) ?? text);
   }
-  return { held, before, heldTexts, keptAsIs };
+  return { held, before, heldTexts, keptAsIs, heldPublish: guidesPublish(earlier) };
 }
+
+/**
+ * FileNaming.heldPublish: each guide whose document is in --out once (defined twice, plan refuses
+ * it), by address, with the `publish` it says (undefined: none, or no state a guide can reach).
+ */
+function guidesPublish(earlier: Earlier): Map<string, GuidePublishState | undefined> {
+  const out = new Map<string, GuidePublishState | undefined>();
+  const twice = new Set<string>();
+  for (const docs of earlier.yaml.values()) {
+    for (const doc of docs ?? []) {
+      const address = documentAddressOf(doc);
+      if (address === undefined || !address.startsWith('Guide/')) continue;
+      if (out.has(address)) twice.add(address);
+      const publish = (doc as { spec?: { publish?: unknown } }).spec?.publish;
+      out.set(address, typeof publish === 'string' && PUBLISH_STATES.has(publish) ? (publish as GuidePublishState) : undefined);
+    }
+  }
+  for (const address of twice) out.delete(address);
+  return out;
+}
+
+const PUBLISH_STATES: ReadonlySet<string> = new Set<GuidePublishState>(['ProductionReady', 'TestReady', 'Draft']);
 
 /** Whether `path` is a .yaml file directly in the folder export writes objects of the kind of `address` to (guides/, summaries/). */
 function inItsFolder(address: string, path: string): boolean {

@@ -1,6 +1,7 @@
 // Live org → promptctl documents (plain objects, one list per file). Pure: no I/O.
 // What `promptctl export` writes, so that a plan right after it is empty.
-import { fromWire as guideFromWire, landed, unexpressed, versionContent } from '../kinds/Guide/index.js';
+import { fromWire as guideFromWire, landed, reaches, toWire as guideToWire, unexpressed, versionContent } from '../kinds/Guide/index.js';
+import { productionOf, unchangedAgainst } from '../kinds/Guide/plan.js';
 import type { LiveGuide, LiveState } from '../kinds/kind.js';
 import { fromWire as templateFromWire } from '../kinds/PromptTemplate/index.js';
 import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
@@ -59,6 +60,7 @@ export const FILTERS_FILE = 'safety-filters.yaml';
 export const RESERVED_FILE_NAMES: readonly string[] = [FILTERS_FILE, 'promptctl.yaml'];
 export { GUIDES_DIR, SUMMARIES_DIR };
 type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
+type GuideVersion = NonNullable<LiveGuide['latest']>;
 
 /**
  * `names`: how an object's name may show in a file name. `mask` masks the run's secrets in it,
@@ -148,6 +150,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const renamed = renamedInCase(names.held, [...guides.map((g) => guideAddress(g.name)), ...settings.map((s) => summarySettingAddress(s.name))]);
   const held = names.held && new Map([...rekeyed(names.held, renamed)].filter(([, path]) => !revealsSecret(path, names.secrets)));
   const heldTexts = names.heldTexts && rekeyed(names.heldTexts, renamed);
+  const heldPublish = names.heldPublish && rekeyed(names.heldPublish, renamed);
   const keptAsIs = rekeyed(names.keptAsIs ?? new Map(), renamed);
   const kept = { held, before: names.before, where, warnings };
   const guideAddresses = guides.map((g) => guideAddress(g.name));
@@ -178,7 +181,9 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   };
   for (const g of guides) {
     if (keptThere(guideAddress(g.name))) continue;
-    const out = guideDocument(g, guidePath, warnings, guidePublish, (yaml) => textFile(guideAddress(g.name), yaml));
+    const address = guideAddress(g.name);
+    const gits = heldPublish?.has(address) ? { publish: heldPublish.get(address) } : undefined;
+    const out = guideDocument(g, guidePath, warnings, guidePublish, (yaml) => textFile(address, yaml), gits);
     if (!out) continue;
     files.push(out.file);
     if (out.text) texts.push(out.text);
@@ -211,13 +216,16 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
 
 /**
  * A guide as the content of its production version (DESIGN §2: what git holds), or, with none yet,
- * of its latest version with `publish` its state (so that a plan right after is empty: plan leaves
- * a newer Draft or TestReady version alone while production holds git's content); the
- * instruction goes to a .md file next to the YAML, referenced with `{file:}`, unless it holds half
- * a UTF-16 surrogate pair (a truncated emoji), which no UTF-8 file can: that one is written in the
- * YAML, where it stays an escape (`"\ud83d"`) the export's check reports, as it does a template's.
+ * of its latest version (so that a plan right after is empty: plan leaves a newer Draft or
+ * TestReady version alone while production holds git's content); the instruction goes to a .md
+ * file next to the YAML, referenced with `{file:}`, unless it holds half a UTF-16 surrogate pair
+ * (a truncated emoji), which no UTF-8 file can: that one is written in the YAML, where it stays an
+ * escape (`"\ud83d"`) the export's check reports, as it does a template's.
  * `guidePublish`: the state a document without `publish` reaches where it is exported from (an
- * environment's guidePublish).
+ * environment's guidePublish). `gits`: the guide's document a re-export (--force) rewrites, with
+ * the `publish` it says: where that state (or, without one, guidePublish) is short of
+ * ProductionReady, the newer Draft or TestReady version it selects is git's own (apply made it),
+ * exported, not rewound to production's content.
  */
 function guideDocument(
   g: LiveGuide,
@@ -225,6 +233,7 @@ function guideDocument(
   warnings: string[],
   guidePublish: GuidePublishState,
   textFile: (yaml: string) => string | undefined = () => undefined,
+  gits?: { publish: GuidePublishState | undefined },
 ): { file: ExportFile; text?: ExportText } | undefined {
   const address = guideAddress(g.name);
   // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
@@ -234,8 +243,12 @@ function guideDocument(
     return undefined;
   }
   const latest = g.latest;
-  const production = g.production ?? (latest?.state === 'ProductionReady' ? latest : undefined);
-  const v = production ?? latest;
+  const production = productionOf(g);
+  const gitsState = gits === undefined ? undefined : (gits.publish ?? guidePublish);
+  const beyond = latest !== undefined && latest !== production && latest.state !== 'ProductionReady' ? latest : undefined;
+  // The version git's state selects (TestReady: the latest TestReady one), else production's.
+  const selected = beyond !== undefined && gitsState !== undefined && reaches(beyond.state, gitsState) ? beyond : undefined;
+  const v = selected ?? production ?? latest;
   if (!v) {
     warnings.push(`skipped ${address}: it has no version yet`);
     return undefined;
@@ -249,14 +262,20 @@ function guideDocument(
   }
   const m = guideFromWire(g.name, v);
   const lost = unexpressed(v);
-  if (latest && v !== latest) {
+  const publish = publishToWrite(g, guideToWire(m), v, production, guidePublish, gits?.publish, lost.length === 0);
+  if (selected && production) {
+    // git's own version (its state short of production), not someone's work in progress.
+    const same = landed(versionContent(production), versionContent(v));
+    const why = gits?.publish !== undefined ? `its YAML's publish: ${gits.publish}` : `the guidePublish ${guidePublish} of the environment exported`;
+    warnings.push(`${address}: exported its latest version ${v.version} (${v.state}), the version ${why} selects; production stays version ${production.version} (${same ? 'the same content' : 'other content'}), not exported`);
+  } else if (latest && v !== latest) {
     // Someone's work in progress in Genesys: not what runs, so not git's; plan leaves it alone
     // while production holds git's content, which it does not when YAML cannot hold all of it.
     const same = landed(versionContent(latest), versionContent(v));
     const then = lost.length > 0 ? 'but production holds what YAML cannot (below), so a plan of the export edits that version in place' : 'and plan leaves it as it is until git changes the guide, which edits it in place';
     warnings.push(`${address}: exported production version ${v.version}; its newer ${latest.state} version ${latest.version} (${same ? 'the same content' : 'other content'}) is not exported, ${then}`);
-  } else if (m.publish !== 'ProductionReady' && m.publish !== guidePublish) {
-    warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${v.state}; set publish: ProductionReady to ship it`);
+  } else if (!production && publish !== undefined && publish !== 'ProductionReady' && publish !== gits?.publish) {
+    warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${publish}; set publish: ProductionReady to ship it`);
   }
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
   const yaml = filePath(g.name);
@@ -267,13 +286,35 @@ function guideDocument(
   if (m.variables.length > 0) spec.variables = m.variables;
   if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
   if (m.knowledge) spec.knowledge = m.knowledge;
-  // Left out when it is the state the environment gives a document without one (its guidePublish,
-  // TestReady in staging): written, it would hold the guide there in every environment, prod included.
-  if (m.publish !== guidePublish) spec.publish = m.publish;
+  if (publish !== undefined) spec.publish = publish;
   return {
     file: { path: yaml, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
     ...(inline ? {} : { text: { path: mdPath, text: v.instruction } }),
   };
+}
+
+/**
+ * The `publish` a guide's exported document says (undefined: none), `body` its content, `v` the
+ * version exported: git's own where the document is rewritten and it still plans as unchanged,
+ * else none where leaving it out plans as unchanged against the org (its guidePublish, TestReady
+ * in staging, then goes on applying there: written, `publish` would win over it in every
+ * environment, and a production guide's edit in staging would go straight to production), else
+ * the exported version's state. Where nothing plans unchanged (content YAML cannot hold), as
+ * near as it gets: git's, else none for production's content, else the version's state.
+ */
+function publishToWrite(
+  g: LiveGuide,
+  body: ReturnType<typeof guideToWire>,
+  v: GuideVersion,
+  production: GuideVersion | undefined,
+  guidePublish: GuidePublishState,
+  gits: GuidePublishState | undefined,
+  expressed: boolean,
+): GuidePublishState | undefined {
+  const candidates: (GuidePublishState | undefined)[] = [...(gits !== undefined ? [gits] : []), undefined, v.state];
+  if (expressed) for (const p of candidates) if (unchangedAgainst(body, p ?? guidePublish, g) !== undefined) return p;
+  if (gits !== undefined) return gits;
+  return v === production || v.state === guidePublish ? undefined : v.state;
 }
 
 function summaryDocument(w: WireSummarySetting): ExportDocument {

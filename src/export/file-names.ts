@@ -3,6 +3,7 @@
 // another file of the export or of an earlier one (its objects', the user's) has, never one that
 // spells a secret. Pure: what an earlier export left is given (FileNaming), not read.
 import { parseAddress } from '../model/address.js';
+import type { GuidePublishState } from '../model/types.js';
 
 /** Where guides (a YAML and its instruction's .md each) and summary settings go. */
 export const GUIDES_DIR = 'guides';
@@ -104,6 +105,12 @@ export interface FileNaming {
   before?: ReadonlyMap<string, readonly string[]>;
   /** A re-export: the .md under guides/ (or, its YAML moved, where that refers to) that each held guide's YAML refers to for its instruction, by address. */
   heldTexts?: ReadonlyMap<string, string>;
+  /**
+   * A re-export: each guide whose document is in --out (an earlier export's, or git's own), by
+   * address, with the `publish` it says (undefined: none). A state short of ProductionReady
+   * selects the newer version apply made, which the export keeps (export/documents.ts).
+   */
+  heldPublish?: ReadonlyMap<string, GuidePublishState | undefined>;
   /**
    * A re-export: the file the user moved a guide's or summary setting's document to, by address,
    * that export would write with something lost (comments, their layout): kept as it is, and the

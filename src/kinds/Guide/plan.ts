@@ -80,6 +80,28 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
   return part;
 }
 
+/**
+ * The live version a guide whose YAML holds `body` and asks for state `want` plans as unchanged
+ * against (planGuide's noop), or undefined when the plan changes something: its latest version,
+ * holding that content in a state that reaches `want`; else its production version holding it
+ * under a newer Draft or TestReady one. Production holds git's content, which reaches any state
+ * `publish` asks for: the newer version is someone's work in progress (in the Genesys UI), left
+ * as it is; editing it in place would destroy that work and publish what production serves.
+ * Export asks it too, to write `publish` only where leaving it out would not plan as unchanged.
+ */
+export function unchangedAgainst(body: GuideVersionContent, want: GuidePublishState, l: LiveGuide): WireGuideVersion | undefined {
+  const latest = l.latest;
+  if (!latest) return undefined;
+  if (landed(body, latest) && reaches(latest.state, want)) return latest;
+  const production = productionOf(l);
+  return production && production !== latest && landed(body, production) ? production : undefined;
+}
+
+/** A guide's production version: the one Genesys names, or its latest when that is ProductionReady. */
+export function productionOf(l: LiveGuide): WireGuideVersion | undefined {
+  return l.production ?? (l.latest?.state === 'ProductionReady' ? l.latest : undefined);
+}
+
 /** The guard of an action on a live guide: its latest version's label, state and content hash. */
 function guardOf(latest: WireGuideVersion | undefined): UpdateAction['guard'] {
   if (!latest) return {};
@@ -115,7 +137,7 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
 
   const latest = l.latest;
   const base = { ...common, liveId: l.id, guard: guardOf(latest) };
-  const production = l.production ?? (latest?.state === 'ProductionReady' ? latest : undefined);
+  const production = productionOf(l);
   const stamp = { at: l.dateModified };
 
   if (!latest) {
@@ -133,13 +155,11 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   }
 
   const same = landed(body, latest);
-  if (same && reaches(latest.state, want)) return { ...base, action: 'noop', changes: [] };
-  // Production holds git's content, which reaches any state `publish` asks for: a newer Draft or
-  // TestReady version is someone's work in progress (in the Genesys UI), left as it is. Editing
-  // it in place would destroy that work and publish what production already serves.
-  // Guarded by production, not by the version it leaves alone: saving that Draft again changes
-  // nothing the plan acts on, and must not make a reviewed plan stale.
-  if (production && production !== latest && landed(body, production)) return { ...base, guard: guardOf(production), action: 'noop', changes: [] };
+  const held = unchangedAgainst(body, want, l);
+  // Guarded by production when that is what holds git's content, not by the newer version it
+  // leaves alone: saving that Draft again changes nothing the plan acts on, and must not make a
+  // reviewed plan stale.
+  if (held) return { ...base, ...(held === latest ? {} : { guard: guardOf(held) }), action: 'noop', changes: [] };
 
   const update = (write: GuideWrite, changes: FieldChange[], reason: string): UpdateAction => {
     const a: UpdateAction = { ...base, action: 'update', desired: desiredBody(write), changes, reason, live: liveCanonical(latest), liveModified: stamp };

@@ -77,8 +77,37 @@ describe('export of a guide whose latest version is a Draft', () => {
     const d = exportDocuments({ templates: [], filters: [], guides: [drafted as LiveGuide] }, undefined, 'TestReady');
     expect((d.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish).toBe('Draft');
     expect(d.warnings).toHaveLength(1);
-    // And a production guide exported from such an environment says it is ProductionReady.
+    // And a production guide exported from such an environment leaves publish out too: the plan
+    // of it is unchanged without it, and written, `publish: ProductionReady` would send staging's
+    // edits of it straight to production (it used to be written).
     const prod = exportDocuments({ templates: [], filters: [], guides: [guide(version('1.0', 'ProductionReady', 'Be nice.\n'), version('1.0', 'ProductionReady', 'Be nice.\n'))] }, undefined, 'TestReady');
-    expect((prod.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish).toBe('ProductionReady');
+    expect((prod.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish).toBeUndefined();
+    // A TestReady guide where guidePublish is Draft plans unchanged without publish as well.
+    const drafting = exportDocuments({ templates: [], filters: [], guides: [only as LiveGuide] }, undefined, 'Draft');
+    expect((drafting.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish).toBeUndefined();
+    expect(drafting.warnings).toEqual([]);
+  });
+
+  it("re-exported over git's document, keeps the version and the publish git's state selects", () => {
+    const g = guide(version('2.0', 'TestReady', 'Be kind.\n'), version('1.0', 'ProductionReady', 'Be nice.\n'));
+    const over = (publish: 'ProductionReady' | 'TestReady' | 'Draft' | undefined, guidePublish?: 'TestReady') =>
+      exportDocuments({ templates: [], filters: [], guides: [g] }, { mask: (n) => n, secrets: [], heldPublish: new Map([['Guide/Returns', publish]]) }, guidePublish);
+    const spec = (r: ReturnType<typeof over>) => (r.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish;
+    // publish: TestReady (or Draft, which TestReady reaches): git's TestReady version, publish kept.
+    for (const publish of ['TestReady', 'Draft'] as const) {
+      const r = over(publish);
+      expect(r.texts).toEqual([expect.objectContaining({ text: 'Be kind.\n' })]);
+      expect(spec(r)).toBe(publish);
+      expect(r.warnings).toEqual([`Guide/Returns: exported its latest version 2.0 (TestReady), the version its YAML's publish: ${publish} selects; production stays version 1.0 (other content), not exported`]);
+    }
+    // No publish where the environment's guidePublish is TestReady: the same version, still none.
+    const staging = over(undefined, 'TestReady');
+    expect(staging.texts).toEqual([expect.objectContaining({ text: 'Be kind.\n' })]);
+    expect(spec(staging)).toBeUndefined();
+    // publish: ProductionReady written out (the default): production's content, publish kept as git has it.
+    const prod = over('ProductionReady');
+    expect(prod.texts).toEqual([expect.objectContaining({ text: 'Be nice.\n' })]);
+    expect(spec(prod)).toBe('ProductionReady');
+    expect(prod.warnings[0]).toContain('its newer TestReady version 2.0 (other content) is not exported');
   });
 });
