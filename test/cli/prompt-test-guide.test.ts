@@ -59,17 +59,22 @@ afterEach(async () => {
   dir = undefined;
 });
 
-it('runs each case as session turns on the guide, answers from the guide, and caches the results', async () => {
-  emu = await startTestEmulator({
-    responses: [{ match: { template: 'Returns helper', contains: 'AC-12345678' }, output: 'Thanks Sam, your return label is on its way.' }],
-  });
-  const ai = createAiStudioClient({ landed: writeChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'test' });
+/** The guide GUIDE defines, made on the org as the SDK makes it. */
+async function makeGuide(on: TestEmulator): Promise<void> {
+  const ai = createAiStudioClient({ landed: writeChecks, apiUrl: on.url, loginUrl: on.url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'test' });
   try {
     const g = await ai.createGuide({ name: 'Returns helper', source: 'Manual' });
     await ai.patchGuideVersion(g.id, '1.0', { instruction: 'Help {{Variable.first_name}} return an order.', variables: [{ name: 'first_name', type: 'String', scope: 'Input' }] });
   } finally {
     await ai.close();
   }
+}
+
+it('runs each case as session turns on the guide, answers from the guide, and caches the results', async () => {
+  emu = await startTestEmulator({
+    responses: [{ match: { template: 'Returns helper', contains: 'AC-12345678' }, output: 'Thanks Sam, your return label is on its way.' }],
+  });
+  await makeGuide(emu);
   dir = await tempDir('promptctl-guide-test-');
   await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
   await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
@@ -98,13 +103,7 @@ it('runs each case as session turns on the guide, answers from the guide, and ca
 it("counts a guide's answer with its declared model's encoding, and calls again when the model changes", async () => {
   const answer = 'こんにちは、キムさん。ご注文の返品をお手伝いします。返品ラベルをメールでお送りしました。';
   emu = await startTestEmulator({ responses: [{ match: { template: 'Returns helper' }, output: answer }] });
-  const ai = createAiStudioClient({ landed: writeChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'test' });
-  try {
-    const g = await ai.createGuide({ name: 'Returns helper', source: 'Manual' });
-    await ai.patchGuideVersion(g.id, '1.0', { instruction: 'Help {{Variable.first_name}} return an order.', variables: [{ name: 'first_name', type: 'String', scope: 'Input' }] });
-  } finally {
-    await ai.close();
-  }
+  await makeGuide(emu);
   const { getEncoding } = await import('js-tiktoken');
   const cl100k = getEncoding('cl100k_base').encode(answer).length;
   const o200k = getEncoding('o200k_base').encode(answer).length;
