@@ -26,10 +26,12 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       // Colour in text only; ctx.style itself honours TTY, NO_COLOR and --no-color.
       const shown = opts.format === 'github' ? fromWorkspace(ds, ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ds;
       const yamlCount = result.files.filter((f) => /\.ya?ml$/i.test(f)).length;
-      const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined, yamlCount === 0 ? [NO_YAML] : []);
+      // A directory that could not be listed is said as such: "none found" would contradict it.
+      const noYaml = yamlCount === 0 && result.unlisted === undefined;
+      const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined, noYaml ? [NO_YAML] : []);
       ctx.failureDocument = undefined;
       if (report) ctx.out(report);
-      const summary = summaryLine(ds, yamlCount, environment);
+      const summary = summaryLine(ds, yamlCount, environment, result.unlisted === true);
       const failed = hasErrors(ds);
       ctx.info(failed ? ctx.style('red', summary) : summary);
       ctx.exitCode = failed ? 1 : 0;

@@ -1,7 +1,7 @@
 // Discovery: the YAML files of a prompts directory, in a deterministic order, and reading each
 // one without following a link out of the directory.
-import { constants, realpathSync } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
+import { constants, lstatSync, realpathSync } from 'node:fs';
+import { access, lstat, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInside } from '../util/inside.js';
 import { LEFT_OUT_DIR, YAML_FILE } from '../util/prompt-paths.js';
@@ -56,7 +56,10 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
       return false;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      out.skipped.push({ path: rel, rule: 'file/unreadable', reason: `directory cannot be read (${code}): its files are unknown, so nothing can be planned from this directory` });
+      const reason = mayBeNotUtf8(abs, err) && (await lstat(abs).then(() => false, () => true))
+        ? `${NOT_UTF8_NAME('directory')} list it: its files are unknown, so nothing can be planned from this directory; rename it`
+        : `directory cannot be read (${code}): its files are unknown, so nothing can be planned from this directory`;
+      out.skipped.push({ path: rel, rule: 'file/unreadable', reason });
       return true;
     }
   };
@@ -176,7 +179,20 @@ export function readYamlFileSync(abs: string, rootReal: string, listed = false):
     }
   } catch (err) {
     const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
-    return { ok: false, rule: 'file/unreadable', message: loop ? 'a loop of symbolic links' : 'cannot resolve file (broken symbolic link?)', line: 1, column: 1 };
+    const message = loop ? 'a loop of symbolic links' : mayBeNotUtf8(abs, err) && lstatSync(abs, { throwIfNoEntry: false }) === undefined ? `${NOT_UTF8_NAME('file')} read it: rename it` : 'cannot resolve file (broken symbolic link?)';
+    return { ok: false, rule: 'file/unreadable', message, line: 1, column: 1 };
   }
   return readTextFileSync(abs);
+}
+
+/** A name that is not UTF-8, as the diagnostic's path shows it (Node's string for it, which names nothing). */
+const NOT_UTF8_NAME = (what: 'file' | 'directory'): string => `this ${what}'s name is not UTF-8 (the bytes that are not show as U+FFFD, �), so promptctl cannot name the ${what} to`;
+
+/**
+ * Whether `abs`, which the listing gave and `err` says is not there, may be a name that is not
+ * UTF-8: Node decodes such a name with U+FFFD for the bytes that are not, and that string names no
+ * file. Sure when an lstat of it fails too (a name truly holding U+FFFD is there: a broken link, say).
+ */
+function mayBeNotUtf8(abs: string, err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT' && abs.includes('\uFFFD');
 }

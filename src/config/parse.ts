@@ -18,6 +18,7 @@ import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './othe
 import { continuedItems, MAY_HOLD_CONTINUED_ITEM } from './continued-items.js';
 import { loneSurrogates, MAY_HOLD_SURROGATE_ESCAPE } from './lone-surrogates.js';
 import { MARKER_IN_TEXT, markersInText } from './marker-in-text.js';
+import { readUntagged } from './untagged.js';
 
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data
@@ -42,9 +43,10 @@ export interface ParsedDocument {
   src: string;
   lineCounter: LineCounter;
   /**
-   * The document has YAML problems that leave its tree intact (duplicate keys only; the first
-   * value of a key counts, the later ones are dropped from `doc` and `data`): never to be applied,
-   * only checked further in the same run (its schema, its text), so one run says every problem.
+   * The document has YAML problems that leave its tree intact (duplicate keys: the first value of
+   * a key counts, the later ones are dropped from `doc` and `data`; keys that are no name, dropped;
+   * refused tags: the value read as its plain scalar, `untagged.ts`): never to be applied, only
+   * checked further in the same run (its schema, its text), so one run says every problem.
    */
   yamlProblems?: true;
 }
@@ -154,6 +156,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     // a second mistake).
     const intact = found.every((e) => INTACT.has(e.code));
     const problems = found.length > 0 && intact ? sortedProblems([...found, ...unresolvedAliases(doc)], src) : found;
+    const said: Diagnostic[] = [];
     if (problems.length > 0) {
       // One problem per line: yaml often reports one mistake two or three times at one spot, and
       // one mistake may read as two kinds (`-.5` as a key rewritten and as an item without its
@@ -173,59 +176,63 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
         }
         seen.add(key);
         lastLine = d.line;
-        diagnostics.push(d);
+        said.push(d);
       }
-      if (leftOut) diagnostics.push(diag(leftOut.pos[0], 'yaml/syntax', `more YAML problems in this document after line ${lastLine}`));
-      keepBroken(doc);
-      // Duplicate keys and keys that are no name alone leave a tree to check further (its schema,
-      // its text) in this run.
-      const checked = found.every((e) => KEY_PROBLEMS.has(e.code)) ? firstValuesOnly(doc) : undefined;
-      if (checked !== undefined) documents.push({ file, index, doc, data: checked, src, lineCounter, yamlProblems: true });
+      if (leftOut) said.push(diag(leftOut.pos[0], 'yaml/syntax', `more YAML problems in this document after line ${lastLine}`));
+    } else if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !writtenNull(doc.contents, src))) {
+      // An empty document (a trailing `---`, a comment-only file) holds nothing to check; a null
+      // written as the whole document (`~`, `null`) is one, and the schema says it is no mapping.
       return;
     }
-    // An empty document (a trailing `---`, a comment-only file) holds nothing to check; a null
-    // written as the whole document (`~`, `null`) is one, and the schema says it is no mapping.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !writtenNull(doc.contents, src))) return;
+    // The problems of values as written are said with the YAML ones, all in one run: each stage
+    // returning alone took three runs to show a custom tag, a !!timestamp and an unknown key. In a
+    // document whose tree a YAML problem broke, only those above it (the lines below wait for it).
+    const brokenAt = found.reduce((at, e) => (INTACT.has(e.code) ? at : Math.min(at, e.pos[0])), src.length);
     // `%YAML 1.1` would have 010 read as 8 and yes as true; yaml reads the document by the core
     // schema asked for all the same, so its numbers would mean other than their author meant, unsaid.
     const declared = mayHoldDirective ? yamlVersionDirective(doc, src) : undefined;
     if (declared) {
-      diagnostics.push(
+      said.push(
         diag(
           declared.at,
           'yaml/version',
           `%YAML ${declared.version}: promptctl reads YAML 1.2 (core schema), where 010 is 10 and yes, on are text, not ${declared.version}'s 8 and true; remove the directive and write such values as 1.2 reads them`,
         ),
       );
-      keepBroken(doc);
-      return;
     }
-    // A value no field takes, which the schema cannot tell from one (a timestamp passes for a mapping).
-    const tagged = mayHoldTags ? yamlOnlyValues(doc, src) : [];
-    if (tagged.length > 0) {
-      for (const t of tagged) {
-        const name = t.written ? `!!${t.tag}` : `The tag tag:yaml.org,2002:${t.tag}`;
-        diagnostics.push(diag(t.at, 'yaml/tag', `${name} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
-      }
-      // Known by its name, so that what refers to it is not an error too.
-      keepBroken(doc);
-      return;
+    // A value no field takes, which the schema cannot tell from one (a timestamp passes for a
+    // mapping); one yaml could not make (`!!timestamp hello`) is said once, by yaml's own problem.
+    const unmade = new Set(found.filter((e) => e.code === 'TAG_RESOLVE_FAILED').map((e) => e.pos[0]));
+    const tagged = mayHoldTags ? yamlOnlyValues(doc, src).filter((t) => t.at < brokenAt && !unmade.has(t.at)) : [];
+    for (const t of tagged) {
+      const name = t.written ? `!!${t.tag}` : `The tag tag:yaml.org,2002:${t.tag}`;
+      said.push(diag(t.at, 'yaml/tag', `${name} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
     }
     // Half a character, which no output can write: refused at its escape, as a tag no field takes is.
-    const halves = mayHoldSurrogate ? loneSurrogates(doc, src) : [];
-    if (halves.length > 0) {
-      for (const h of halves) {
-        diagnostics.push(
-          diag(
-            h.at,
-            'yaml/escape',
-            `${h.written} is half of a UTF-16 surrogate pair, not a character: write the character itself, or escape it whole (\\U0001F600, or both halves, \\ud83d\\ude00)`,
-          ),
-        );
-      }
+    const halves = mayHoldSurrogate ? loneSurrogates(doc, src).filter((h) => h.at < brokenAt) : [];
+    for (const h of halves) {
+      said.push(
+        diag(
+          h.at,
+          'yaml/escape',
+          `${h.written} is half of a UTF-16 surrogate pair, not a character: write the character itself, or escape it whole (\\U0001F600, or both halves, \\ud83d\\ude00)`,
+        ),
+      );
+    }
+    if (said.length > 0) {
+      // Known by its name, so that what refers to it is not an error too.
       keepBroken(doc);
+      // Problems of its keys and tags alone leave a tree to check further (its schema, its text)
+      // in this run: duplicate keys read with their first value, a tagged value as its plain
+      // scalar. Not one whose values a directive or an escape makes mean other than written, nor
+      // one not plain data (anchors, aliases, an ordered mapping's pairs).
+      const checked = intact && !declared && halves.length === 0 ? readable(doc) : undefined;
+      if (checked !== undefined) documents.push({ file, index, doc, data: checked, src, lineCounter, yamlProblems: true });
+      // Otherwise its other problems show once these are fixed: said, as a tab's are.
+      diagnostics.push(...(checked === undefined && intact ? said.map(untilFixed) : said));
       return;
     }
+    if (doc.contents === null) return; // empty, left above
     let data: unknown;
     try {
       const plain = plainData(doc.contents);
@@ -285,6 +292,9 @@ function yamlVersionDirective(doc: Document.Parsed, src: string): { version: str
   return { version: version ?? '', at: at === -1 ? start : at };
 }
 
+/** The prefix of YAML's own tags (`!!name`). */
+const YAML_TAG = 'tag:yaml.org,2002:';
+
 /** yaml's tags beyond the core schema's, what each makes, and none of it a field of ours holds. */
 const YAML_ONLY_TAGS: Readonly<Record<string, string>> = {
   timestamp: 'a timestamp',
@@ -300,7 +310,7 @@ function yamlOnlyValues(doc: Document.Parsed, src: string): { tag: string; at: n
   visit(doc, (_key, node) => {
     // A set's members have no value: null.
     const tag = node === null || typeof node !== 'object' ? undefined : (node as { tag?: string }).tag;
-    const name = tag?.startsWith('tag:yaml.org,2002:') ? tag.slice('tag:yaml.org,2002:'.length) : undefined;
+    const name = tag?.startsWith(YAML_TAG) ? tag.slice(YAML_TAG.length) : undefined;
     if (name === undefined || !(name in YAML_ONLY_TAGS)) return;
     const value = (node as Node).range?.[0] ?? 0;
     // At the tag, when it stands on the value's line: `!!name`, or written out `!<tag:…>`.
@@ -318,7 +328,7 @@ function yamlOnlyValues(doc: Document.Parsed, src: string): { tag: string; at: n
 /** Problems of a mapping's keys, which leave its other pairs to read: a duplicate key, a key that is no name (null, a collection). */
 const KEY_PROBLEMS: ReadonlySet<string> = new Set(['DUPLICATE_KEY', 'NULL_KEY', 'COLLECTION_KEY']);
 
-/** Problems that leave a document's tree as written: a custom tag, a problem of a key. */
+/** Problems that leave a document's tree as written: a tag yaml could not apply (a custom one), a problem of a key. */
 const INTACT: ReadonlySet<string> = new Set(['TAG_RESOLVE_FAILED', ...KEY_PROBLEMS]);
 
 /** Why alias *name of document `index` names no anchor. Anchors belong to their document: one defined above a `---` is out of reach. */
@@ -341,6 +351,25 @@ function unresolvedAliases(doc: Document.Parsed): YamlProblem[] {
     },
   });
   return out;
+}
+
+/**
+ * The data of a document whose only problems are its keys' and its tags': each refused tag's
+ * value read as its plain scalar, then each key's first value; undefined when that is no plain data.
+ */
+function readable(doc: Document.Parsed): unknown {
+  readUntagged(doc, (tag) => tag.startsWith(YAML_TAG) && tag.slice(YAML_TAG.length) in YAML_ONLY_TAGS);
+  return firstValuesOnly(doc);
+}
+
+/** Whose fix lets the rest of a document that could not be read be checked. */
+const HOLDING_BACK: ReadonlySet<string> = new Set(['yaml/tag', 'yaml/version', 'yaml/escape']);
+
+/** `d` saying that the rest of its document is checked once it is fixed (worded as a tab's problem says it). */
+function untilFixed(d: Diagnostic): Diagnostic {
+  if (!HOLDING_BACK.has(d.rule)) return d;
+  const note = 'the rest of this document is checked once this is fixed';
+  return { ...d, message: d.message.endsWith(')') ? `${d.message.slice(0, -1)}; ${note})` : `${d.message} (${note})` };
 }
 
 /**

@@ -64,6 +64,8 @@ export function yamlProblem(
       // A standard tag (!!float) on a value its schema does not read that way ("1"): not a custom one.
       const standard = /tag:yaml\.org,2002:(\w+)/.exec(e.message);
       if (standard) return diag(e.pos[0], 'yaml/tag', `!!${standard[1]} does not apply to this value as written; drop the tag (the field's type is known), or write the value in that type's own form (1.0 for !!float)`);
+      // A tag's own refusal of its value (`!!timestamp hello`: "expects a date"), no custom tag.
+      if (!e.message.startsWith('Unresolved tag')) return diag(e.pos[0], 'yaml/tag', `${e.message}: drop the tag (quote the value if it is text)`);
       return diag(e.pos[0], 'yaml/tag', `${e.message} (custom tags are not supported)`);
     }
     case 'MISSING_CHAR': {

@@ -74,6 +74,11 @@ export interface LoadResult {
    * models only, the default defaultVariableTokens) and no budget was checked.
    */
   configDropped: boolean;
+  /**
+   * A directory of the prompts directory (or the directory itself) could not be listed (its
+   * file/unreadable error says so): which YAML files it holds is not known, so none found is no news.
+   */
+  unlisted?: true;
 }
 
 /** Accumulates the model and diagnostics document by document. */

@@ -128,7 +128,8 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     for (const d of parsed.documents) await loader.document(d, f === CONFIG_FILE, path.dirname(abs));
     if (parsed.broken) loader.brokenDocuments(file, parsed.broken, parsed.documents);
   }
-  return loader.finish();
+  const result = loader.finish();
+  return discovery.skipped.some((s) => s.rule === 'file/unreadable') ? { ...result, unlisted: true } : result;
 }
 
 /**

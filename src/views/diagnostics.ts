@@ -65,14 +65,15 @@ export const NO_YAML = 'no *.yaml or *.yml files found: nothing to validate (is 
 
 /**
  * "3 files checked: no problems found". `environment`: the one --env named, whose documents were
- * checked (DESIGN §6), said in the line: a pass for prod is not one for staging.
+ * checked (DESIGN §6), said in the line: a pass for prod is not one for staging. `filesUnknown`:
+ * a directory could not be listed, so no file found is not "nothing to validate".
  */
-export function summaryLine(ds: readonly Diagnostic[], fileCount: number, environment?: string): string {
+export function summaryLine(ds: readonly Diagnostic[], fileCount: number, environment?: string, filesUnknown = false): string {
   const errors = ds.filter((d) => d.severity === 'error').length;
   const warnings = ds.length - errors;
   const files = `${fileCount} ${fileCount === 1 ? 'file' : 'files'}${environment !== undefined ? ` checked for environment ${visibleName(environment)}` : ' checked'}`;
   // A warning: an empty directory passes, but a --dir that names the wrong one should not look like a pass.
-  if (fileCount === 0) return `warning: ${NO_YAML}`;
+  if (fileCount === 0 && !filesUnknown) return `warning: ${NO_YAML}`;
   if (ds.length === 0) return `${files}: no problems found`;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${files}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

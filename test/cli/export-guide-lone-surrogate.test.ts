@@ -25,7 +25,7 @@ describe('export of a guide whose instruction holds half a surrogate pair', () =
     expect(yaml).toContain('  instruction: "Greet the caller \\ud83d"\n');
     expect(await readFile(join(dir.path, 'adopted/guides/returns.md'), 'utf8')).toBe('Help with returns \ud83d\ude00');
     expect(r.stderr).toContain(
-      'adopted/guides/greeter.yaml:6:34: error: \\ud83d is half of a UTF-16 surrogate pair, not a character: write the character itself, or escape it whole (\\U0001F600, or both halves, \\ud83d\\ude00) [yaml/escape]',
+      'adopted/guides/greeter.yaml:6:34: error: \\ud83d is half of a UTF-16 surrogate pair, not a character: write the character itself, or escape it whole (\\U0001F600, or both halves, \\ud83d\\ude00; the rest of this document is checked once this is fixed) [yaml/escape]',
     );
     expect(r.stderr).toContain('warning: the export does not validate (1 error above)');
 

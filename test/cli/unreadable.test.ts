@@ -55,6 +55,49 @@ describe('files promptctl cannot read or would misread', () => {
     expect(r.stdout).not.toMatch(/delete/);
   });
 
+  it('a prompts directory it cannot read is that error alone: no "no YAML files found" beside it', async () => {
+    s = await scenario();
+    const prompts = join(s.dir.path, 'prompts');
+    if (process.getuid?.() === 0) for (const p of await tree(s.dir.path)) await chown(p, 65534, 65534);
+    await chmod(prompts, 0o000);
+    try {
+      for (const format of ['text', 'json']) {
+        const r = await runAsUser(['validate', '--format', format], s.dir.path, s.emu.env);
+        expect(r.status, r.stderr).toBe(1);
+        expect(r.stdout + r.stderr).not.toMatch(/no \*\.yaml or \*\.yml files found/);
+        if (format === 'json') expect(JSON.parse(r.stdout)).toEqual({ diagnostics: [expect.objectContaining({ file: 'prompts', rule: 'file/unreadable' })] });
+        else {
+          expect(r.stdout).toContain('prompts:1:1: error: directory cannot be read (EACCES): its files are unknown, so nothing can be planned from this directory [file/unreadable]');
+          expect(r.stderr).toBe('0 files checked: 1 error, 0 warnings\n');
+        }
+      }
+    } finally {
+      await chmod(prompts, 0o755);
+    }
+  });
+
+  it('a file or directory whose name is not UTF-8 is said to be one, at its name as shown (U+FFFD), not as a broken link', async () => {
+    s = await scenario();
+    const prompts = join(s.dir.path, 'prompts');
+    // Bytes no UTF-8 name holds (0xFF, 0xFE): Node lists them as U+FFFD, and that string names no file.
+    const named = (name: string, bad: number): Buffer => Buffer.concat([Buffer.from(`${prompts}/${name.slice(0, 1)}`), Buffer.from([bad]), Buffer.from(name.slice(1))]);
+    try {
+      await rename(join(prompts, 'safety-filters.yaml'), named('beta.yaml', 0xff));
+      await mkdir(named('dir', 0xfe));
+    } catch (err) {
+      // A file system that takes only UTF-8 names (macOS's APFS) cannot hold one.
+      expect((err as NodeJS.ErrnoException).code).toBe('EILSEQ');
+      return;
+    }
+    const r = await s.cli(['validate']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'prompts/b\uFFFDeta.yaml:1:1: error: this file\'s name is not UTF-8 (the bytes that are not show as U+FFFD, \uFFFD), so promptctl cannot name the file to read it: rename it [file/unreadable]',
+    );
+    expect(r.stdout).toContain('prompts/d\uFFFDir:1:1: error: this directory\'s name is not UTF-8 (the bytes that are not show as U+FFFD, \uFFFD), so promptctl cannot name the directory to list it');
+    expect(r.stdout).not.toMatch(/broken symbolic link|ENOENT/);
+  });
+
   it('a file saved with lone CR line ends (old Mac) holds its documents', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);

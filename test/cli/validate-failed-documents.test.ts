@@ -133,6 +133,41 @@ it('every YAML problem of a document is said, in source order: an alias naming n
   expect(r.stdout).toContain('alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward) [yaml/alias]');
 });
 
+it('a refused tag does not hide the other tags of its document, nor its schema errors: the tagged value is read as its plain scalar', async () => {
+  // One run for the three: a custom tag, a !!timestamp (read as the text "2020-01-01", no mapping) and an unknown key.
+  const tagged = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tagged-tpl\nspec:\n  model: !custom gpt-4o\n  budget: !!timestamp 2020-01-01\n  bogus: 1\n';
+  // !!float 100 is read as the 100 written, no error of its own; a duplicate key beside a tag.
+  const mixed = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata: {name: mixed-tpl}\nspec:\n  model: gpt-4oo\n  description: !!binary aGVsbG8=\n  description: y\n  budget: {maxPromptTokens: !!float 100, warnAt: 5}\n';
+  const r = await validate({ 'c.yaml': tagged, 'e.yaml': mixed });
+  expect(r.found).toEqual([
+    'prompts/c.yaml:6:10 yaml/tag',
+    'prompts/c.yaml:7:11 yaml/tag',
+    'prompts/c.yaml:7:23 schema/type',
+    'prompts/c.yaml:8:3 schema/unknown-field',
+    'prompts/e.yaml:5:10 tokens/unknown-model',
+    'prompts/e.yaml:6:16 yaml/tag',
+    'prompts/e.yaml:7:3 yaml/duplicate-key',
+    'prompts/e.yaml:8:29 yaml/tag',
+    'prompts/e.yaml:8:50 schema/range',
+  ]);
+  expect(r.stdout).toContain('c.yaml:7:23: error: spec.budget must be a mapping, not "2020-01-01" [schema/type]');
+  // Read further, but never planned.
+  const loaded = await loadProject({ dir: 'prompts', cwd });
+  expect(loaded.state?.templates.map((t) => t.name)).not.toContain('tagged-tpl');
+});
+
+it('a document its tags leave unreadable says every tag, and that the rest of it is checked once they are fixed', async () => {
+  // An ordered mapping's pairs are no plain data, and a %YAML 1.1 directive would have its values mean other than read.
+  const omap = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata: {name: omap-tpl}\nspec:\n  model: !custom gpt-4o\n  budget: !!omap [maxPromptTokens: 5]\n  bogus: 1\n';
+  const directive = '%YAML 1.1\n---\napiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata: {name: v11-tpl}\nspec:\n  model: gpt-4o\n  description: !!binary aGVsbG8=\n  bogus: 1\n';
+  const r = await validate({ 'c.yaml': omap, 'e.yaml': directive });
+  expect(r.found).toEqual(['prompts/c.yaml:5:10 yaml/tag', 'prompts/c.yaml:6:11 yaml/tag', 'prompts/e.yaml:1:1 yaml/version', 'prompts/e.yaml:8:16 yaml/tag']);
+  const note = 'the rest of this document is checked once this is fixed';
+  expect(r.stdout).toContain(`c.yaml:5:10: error: Unresolved tag: !custom (custom tags are not supported; ${note}) [yaml/tag]`);
+  expect(r.stdout).toContain(`c.yaml:6:11: error: !!omap makes an ordered mapping, which no field of a promptctl document takes: drop the tag (quote the value if it is text; ${note}) [yaml/tag]`);
+  expect(r.stdout).toContain(`write such values as 1.2 reads them (${note}) [yaml/version]`);
+});
+
 it("a schema error in one assertion does not hide what is wrong with the test's other assertions: a regex that does not compile, an unknown filter", async () => {
   const test = [
     'apiVersion: promptctl/v1',

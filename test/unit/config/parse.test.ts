@@ -39,7 +39,7 @@ describe('parseYaml', () => {
         column: 1,
         severity: 'error',
         rule: 'yaml/version',
-        message: "%YAML 1.1: promptctl reads YAML 1.2 (core schema), where 010 is 10 and yes, on are text, not 1.1's 8 and true; remove the directive and write such values as 1.2 reads them",
+        message: "%YAML 1.1: promptctl reads YAML 1.2 (core schema), where 010 is 10 and yes, on are text, not 1.1's 8 and true; remove the directive and write such values as 1.2 reads them (the rest of this document is checked once this is fixed)",
       },
     ]);
   });
@@ -141,6 +141,29 @@ describe('parseYaml', () => {
     expect(r.diagnostics[0]).toMatchObject({ line: 1, column: 4, rule: 'yaml/tag' });
     expect(r.diagnostics[0]!.message).toBe('!!float does not apply to this value as written; drop the tag (the field\'s type is known), or write the value in that type\'s own form (1.0 for !!float)');
     expect(parseYaml('a: !!float 1.5\n', 'f.yaml').diagnostics).toEqual([]);
+  });
+
+  it('says every refused tag of a document at once, and reads it on with each tagged value as its plain scalar', () => {
+    const r = parseYaml('a: !custom gpt-4o\nb: !!timestamp 2020-01-01\nc: !!float 100\nd: !!set {x, y}\ne: !custom {q: 1}\nf: !custom 5\ng: !!binary |\n  aGVs\n', 'f.yaml');
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.rule}`)).toEqual(['1:4 yaml/tag', '3:4 yaml/tag', '5:4 yaml/tag', '6:4 yaml/tag', '2:4 yaml/tag', '4:4 yaml/tag', '7:4 yaml/tag']);
+    expect(r.documents.map((d) => [d.yamlProblems, d.data])).toEqual([[true, { a: 'gpt-4o', b: '2020-01-01', c: 100, d: { x: null, y: null }, e: { q: 1 }, f: 5, g: 'aGVs\n' }]]);
+    // A tag that refuses its value is said once, by its own words.
+    const hello = parseYaml('a: !!timestamp hello\n', 'f.yaml');
+    expect(hello.diagnostics.map((d) => d.message)).toEqual(['!!timestamp expects a date, starting with yyyy-mm-dd: drop the tag (quote the value if it is text)']);
+    expect(hello.documents.map((d) => d.data)).toEqual([{ a: 'hello' }]);
+  });
+
+  it('says a half surrogate beside a tag, and that the rest of the document waits for them; above a syntax error only', () => {
+    const r = parseYaml('a: "\\ud800"\nb: !custom x\n', 'f.yaml');
+    expect(r.documents).toEqual([]);
+    expect(r.diagnostics.map((d) => [`${d.line}:${d.column} ${d.rule}`, d.message.endsWith('the rest of this document is checked once this is fixed)')])).toEqual([
+      ['2:4 yaml/tag', true],
+      ['1:5 yaml/escape', true],
+    ]);
+    // Below a bracket left open, the lines wait for it (its own message); above it, a tag is said.
+    const open = (src: string) => parseYaml(src, 'f.yaml').diagnostics.map((d) => `${d.line}:${d.column} ${d.rule}`);
+    expect(open('a: !!timestamp 2020-01-01\nb: [1\n')).toEqual(['2:4 yaml/syntax', '1:4 yaml/tag']);
+    expect(open('b: [1\na: !!timestamp 2020-01-01\n')).toEqual(['1:4 yaml/syntax']);
   });
 
   it('stops an alias bomb at its first alias, without expanding it', () => {
