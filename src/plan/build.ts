@@ -130,17 +130,21 @@ function massDeleteWhat(
   actions: readonly PlanAction[],
   ctx: { owned?: Ownership | undefined },
 ): string | undefined {
-  const deletes = actions.filter((a): a is DeleteAction => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
-  if (deletes.length === 0) return undefined;
+  const all = actions.filter((a): a is DeleteAction => a.action === 'delete' && !a.pending);
+  if (all.length === 0) return undefined;
+  // Object by object: templates, filters, guides, settings (a version is a template's part).
+  const deletes = all.filter((a) => a.kind !== 'PromptVersion');
   const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
   const managed = PLANNING_ORDER.reduce((n, k) => n + (k.managed?.(live, ctx) ?? 0), 0);
-  // Counted again with what each delete takes along (a template's versions and split): a --dir
-  // that holds only the filters drops few objects but every prompt. Either count over half refuses.
-  const deleted = deletes.reduce((n, a) => n + 1 + (a.cascade?.length ?? 0), 0);
+  // Counted again with the parts: what each delete takes along (a template's versions and split)
+  // and the versions retired on their own. A --dir that holds only the filters drops few objects
+  // but every prompt; one that holds each template's file but not its versions' retires nearly
+  // every version and deletes no object (a review: 51 of 56 retired, unguarded). Either count over half refuses.
+  const deleted = all.reduce((n, a) => n + 1 + (a.cascade?.length ?? 0), 0);
   const managedWithParts = PLANNING_ORDER.reduce((n, k) => n + (k.managedWithParts ? k.managedWithParts(live, ctx) : (k.managed?.(live, ctx) ?? 0)), 0);
   const over = deletes.length * 2 > managed;
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).
-  if (!empty && (deletes.length < 2 || (!over && deleted * 2 <= managedWithParts))) return undefined;
+  if (!empty && (all.length < 2 || (!over && deleted * 2 <= managedWithParts))) return undefined;
   return empty
     ? 'the desired state is empty'
     : over

@@ -398,6 +398,20 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(noFilters.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 3 of the 5 objects promptctl manages \(/)]);
   });
 
+  it('counts versions retired on their own towards a mass delete (a --dir holding templates without their versions)', () => {
+    const labels = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '2.0.0'];
+    const all = desiredState({ templates: [template('a')], versions: labels.map((l) => version('a', l)) });
+    const live = liveAfterApply(all);
+    // Only the newest version left in git: four of the six objects (the template and its five versions) retired.
+    const wrong = desiredState({ templates: [template('a')], versions: [version('a', '2.0.0')] });
+    const plan = buildPlan(wrong, live, opts({ prune: true }));
+    expect(plan.actions.filter((a) => a.action === 'delete').map((a) => a.address)).toHaveLength(4);
+    expect(plan.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 4 of the 6 objects promptctl manages, counting each template's versions and split/)]);
+    expect(buildPlan(wrong, live, opts({ prune: true, allowMassDelete: true })).problems).toEqual([]);
+    // One retired of six is ordinary.
+    expect(buildPlan(desiredState({ templates: [template('a')], versions: labels.slice(1).map((l) => version('a', l)) }), live, opts({ prune: true })).problems).toEqual([]);
+  });
+
   it('with prune deletes only what promptctl manages; a deleted filter, and a template with versions or a split, are destructive', () => {
     const { d, live } = withExtras();
     const plan = buildPlan(d, live, opts({ prune: true }));
