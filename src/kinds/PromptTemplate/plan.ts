@@ -158,7 +158,12 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     }
     part.actions.push(trafficAction);
   } else if (liveTraffic) {
-    part.unmanaged.push({ address: splitAddress(name), reason: `live traffic split ${splitAbsent()}; left as is` });
+    // Of a template promptctl manages, its split's document taken out of git most likely meant
+    // "no split": the gateway has no call that removes one, so it keeps routing; said with its
+    // routes and what to write instead (a review: "No changes", and its versions never retired).
+    const routes = [...liveTraffic.routes].sort((a, b) => compareVersionLabels(a.version, b.version)).map((r) => `${r.version} ${r.weight} %`).join(', ');
+    const kept = lT && isManaged(lT.labels) ? `: the gateway cannot remove a traffic split, so it still routes ${routes}; to route every call elsewhere, keep a TrafficSplit document that routes 100 % to that version` : '';
+    part.unmanaged.push({ address: splitAddress(name), reason: `live traffic split ${splitAbsent()}; left as is${kept}` });
   }
 
   // Live versions that git no longer declares.

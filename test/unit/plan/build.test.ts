@@ -490,7 +490,11 @@ describe('buildPlan: prune and unmanaged objects', () => {
     const plan = buildPlan(d, live, opts({ prune: true }));
     expect(changed(plan)).toEqual([]);
     expect(plan.unmanaged).toEqual([
-      { address: 'TrafficSplit/billing-assistant', reason: 'live traffic split not in git; left as is' },
+      // promptctl's template: why the split stays, and what to write instead (a review: only "left as is").
+      {
+        address: 'TrafficSplit/billing-assistant',
+        reason: 'live traffic split not in git; left as is: the gateway cannot remove a traffic split, so it still routes 1.0.0 80 %, 1.1.0 20 %; to route every call elsewhere, keep a TrafficSplit document that routes 100 % to that version',
+      },
       { address: 'PromptVersion/billing-assistant@1.0.0', reason: 'not in git; still routed by the live traffic split, which is not in git' },
     ]);
   });
