@@ -145,6 +145,20 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     part.actions.push(a);
   }
 
+  // Without a split, in git or live, the newest published version answers every call: a version
+  // this plan makes the newest takes them all from the one answering now, which its action says
+  // (a review: a pre-release took every call, the plan showing only its create).
+  if (!input.split && !liveTraffic && lT) {
+    const newest = publishedOnceApplied().at(-1)?.version;
+    const answering = (lT.versions ?? []).filter((v) => v.state === 'Published').sort((a, b) => compareVersionLabels(a.version, b.version)).at(-1)?.version;
+    const a = newest !== undefined && newest !== answering ? versionActions.get(newest) : undefined;
+    if (a && (a.action === 'create' || a.action === 'update')) {
+      const pre = /^\d+\.\d+\.\d+-/.test(newest!) ? ', a pre-release,' : '';
+      const note = `once published, ${newest}${pre} answers every call${answering ? ` in place of ${answering}` : ''}: the template has no traffic split, so its newest published version answers them (route them in a TrafficSplit document to choose)`;
+      a.reason = a.reason ? `${a.reason}; ${note}` : note;
+    }
+  }
+
   // The traffic split.
   let trafficAction: PlanAction | undefined;
   if (input.split) {

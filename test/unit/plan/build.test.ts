@@ -482,6 +482,20 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(noPrune.summary).toMatchObject({ update: 1, delete: 0, pending: 1 });
   });
 
+  it("says a new version takes every call of a template without a split, in place of the one answering now (a pre-release too)", () => {
+    const d = desiredState({ templates: [template('a')], versions: [version('a', '1.0.0')] });
+    const live = liveAfterApply(d);
+    const pre = buildPlan(desiredState({ templates: [template('a')], versions: [version('a', '1.0.0'), version('a', '2.0.0-beta.1')] }), live, opts());
+    expect(act(pre, 'PromptVersion/a@2.0.0-beta.1')!.reason).toBe(
+      'once published, 2.0.0-beta.1, a pre-release, answers every call in place of 1.0.0: the template has no traffic split, so its newest published version answers them (route them in a TrafficSplit document to choose)',
+    );
+    expect(renderText(pre)).toContain('once published, 2.0.0-beta.1, a pre-release, answers every call in place of 1.0.0');
+    // A version below the newest takes nothing; with a split in git, the split says where calls go.
+    expect(act(buildPlan(desiredState({ templates: [template('a')], versions: [version('a', '0.9.0'), version('a', '1.0.0')] }), live, opts()), 'PromptVersion/a@0.9.0')!.reason).toBeUndefined();
+    const routed = desiredState({ templates: [template('a')], versions: [version('a', '1.0.0'), version('a', '1.1.0')], splits: [split('a', [['1.0.0', 100]])] });
+    expect(act(buildPlan(routed, live, opts()), 'PromptVersion/a@1.1.0')!.reason ?? '').not.toMatch(/answers every call/);
+  });
+
   it('keeps a version the live split still routes when git has no split', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
