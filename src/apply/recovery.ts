@@ -193,36 +193,13 @@ export interface Settled {
 export async function settleOpenIntents(
   audit: AuditRecoverySink,
   live: ReadonlyMap<string, Snapshot>,
-  opts: {
-    org: AuditOrg | null;
+  opts: SettleScope & {
     /** The run settling them (this one), its CI run included when it runs in one. */
     by: AuditRecoverer;
-    /** The half-done states of each intent's write (kinds/index.ts midwayOf). */
-    midway?: (intent: AuditRecord) => readonly Midway[];
-    /**
-     * Whether `live` can say how the intent ended: its address is of a kind on a surface that was
-     * read. An intent it cannot (a surface refused or not served, a kind unknown) stays open, since
-     * absence from `live` would otherwise read as "deleted" or "never created". Default: all.
-     */
-    readable?: (intent: AuditRecord) => boolean;
-    /**
-     * The live objects' ids (kinds/index.ts liveResourceIds): which object is at an intent's
-     * address (its own, or another since), and what a create that landed, whole or in part, made.
-     */
-    resourceIds?: ReadonlyMap<string, string>;
-    /**
-     * Where the live object of an intent's kind with this id is (kinds/index.ts addressOfId): an
-     * intent's own object renamed since. Default: none is looked for.
-     */
-    addressOf?: (intentAddress: string, id: string) => string | undefined;
-    /** Whether the id of an address's objects is their parent's, not their own (kinds/index.ts idIsParents). Default: never. */
-    idIsParents?: (address: string) => boolean;
   },
 ): Promise<Settled[]> {
   const settled: Settled[] = [];
-  for (const intent of audit.pendingIntents()) {
-    if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
-    if (opts.readable && !opts.readable(intent)) continue;
+  for (const intent of toSettle(audit, opts)) {
     const identity = identityOf(intent, live, opts);
     const atAddress = live.get(intent.address);
     const midway = opts.midway?.(intent) ?? [];
@@ -239,6 +216,59 @@ export async function settleOpenIntents(
     if (written) settled.push({ address: intent.address, outcome: s.outcome, ...note });
   }
   return settled;
+}
+
+/**
+ * The open intents settleOpenIntents would settle whose own object still holds a state a publish
+ * job of their write leaves until it ends (`publishing`, the kind's): their run, killed, may have
+ * started that job, which may still end as it meant. Not one the trail settles already.
+ */
+export function awaitingPublish(
+  audit: AuditRecoverySink,
+  live: ReadonlyMap<string, Snapshot>,
+  opts: SettleScope & {
+    /** The snapshot hashes an intent's object holds while its publish job runs (kinds/index.ts publishingOf). */
+    publishing: (intent: AuditRecord) => readonly string[];
+  },
+): AuditRecord[] {
+  return toSettle(audit, opts).filter((intent) => {
+    const hashes = opts.publishing(intent);
+    if (hashes.length === 0) return false;
+    const own = ownObject(live.get(intent.address), intent.resourceId ?? null, identityOf(intent, live, opts));
+    if (!own?.hash || !hashes.includes(own.hash)) return false;
+    return settledByTrail(intent, audit.writtenSince?.(intent) ?? [], own, opts.midway?.(intent) ?? []) === undefined;
+  });
+}
+
+/** The open intents of this org that `live` can say how they ended. */
+function toSettle(audit: AuditRecoverySink, opts: Pick<SettleScope, 'org' | 'readable'>): AuditRecord[] {
+  return audit.pendingIntents().filter((intent) => !(opts.org && intent.org && intent.org.id !== opts.org.id) && (!opts.readable || opts.readable(intent)));
+}
+
+/** Which open intents are settled, and how their live objects are found. */
+export interface SettleScope {
+  /** The org applied to: another org's intents stay open for a run against it. */
+  org: AuditOrg | null;
+  /** The half-done states of each intent's write (kinds/index.ts midwayOf). */
+  midway?: (intent: AuditRecord) => readonly Midway[];
+  /**
+   * Whether `live` can say how the intent ended: its address is of a kind on a surface that was
+   * read. An intent it cannot (a surface refused or not served, a kind unknown) stays open, since
+   * absence from `live` would otherwise read as "deleted" or "never created". Default: all.
+   */
+  readable?: (intent: AuditRecord) => boolean;
+  /**
+   * The live objects' ids (kinds/index.ts liveResourceIds): which object is at an intent's
+   * address (its own, or another since), and what a create that landed, whole or in part, made.
+   */
+  resourceIds?: ReadonlyMap<string, string>;
+  /**
+   * Where the live object of an intent's kind with this id is (kinds/index.ts addressOfId): an
+   * intent's own object renamed since. Default: none is looked for.
+   */
+  addressOf?: (intentAddress: string, id: string) => string | undefined;
+  /** Whether the id of an address's objects is their parent's, not their own (kinds/index.ts idIsParents). Default: never. */
+  idIsParents?: (address: string) => boolean;
 }
 
 /** Who the live object at an intent's address is, and where the intent's own object is when it is not there. */

@@ -1,11 +1,16 @@
 // What an apply settles before it changes anything: the changes an earlier run left open in the
 // audit trail (intents with no outcome: a kill, a crash), judged by what the org holds now (DESIGN
-// §5, apply/recovery.ts), and the CI run its records name.
-import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
-import { settleOpenIntents } from '../apply/recovery.js';
+// §5, apply/recovery.ts), once a publish job that run may have started has ended or could no
+// longer be running (its version watched, the job's timeout from the intent), and the CI run its
+// records name.
+import type { AuditCiRun, AuditLog, AuditOrg, AuditRecord } from '../audit/log.js';
+import { awaitingPublish, settleOpenIntents, type SettleScope } from '../apply/recovery.js';
 import type { GitProvenance } from '../git/index.js';
-import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
-import { readLiveParts, type Surface } from '../targets/live.js';
+import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots, midwayOf, publishingOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
+import { readLiveParts, type LiveState, type Surface, type SurfaceFailure, type SurfaceNeed } from '../targets/live.js';
+import { DEFAULT_PUBLISH_TIMEOUT_MS, retryDelayMs } from '../targets/llmgateway/confirm-round.js';
+import { DEFAULT_JOB_TIMEOUT_MS, seconds } from '../targets/aistudio/jobs.js';
+import { sleep } from '../genesys/retry.js';
 import { visibleName } from '../util/escapes.js';
 import { ApiError } from '../genesys/errors.js';
 import type { CliContext } from './context.js';
@@ -21,7 +26,14 @@ export function ciRunOf(git: GitProvenance): { ci?: AuditCiRun } {
  * run of plan `planId` on `org`. Returns how many it settled: the org may have moved on from a
  * read made before (an earlier run's publish job ending meanwhile).
  */
-export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenTarget, git: GitProvenance, run: { org: AuditOrg | null; planId: string }): Promise<number> {
+export async function settleInterrupted(
+  ctx: CliContext,
+  audit: AuditLog,
+  target: OpenTarget,
+  git: GitProvenance,
+  run: { org: AuditOrg | null; planId: string },
+  stopped?: AbortSignal,
+): Promise<number> {
   if (audit.pendingIntents().length === 0) return 0;
   // Read again: the first read may have begun before the trail was opened (files and target
   // load together), and an intent is settled only by what the org holds after it was written.
@@ -42,29 +54,37 @@ export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target
     ctx.info(`audit: ${o.n} change${o.n === 1 ? '' : 's'} an earlier run left open on another org (${visibleName(o.host)}, org ${visibleName(id)}): left open; an apply to that org settles ${o.n === 1 ? 'it' : 'them'}`);
   }
   const need = surfacesServing(ours.map((i) => i.address));
-  const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
-  const unread = new Set<Surface>([...(live.unavailable ?? []), ...failed.map((f) => f.surface)]);
-  // No AI Studio client: neither of its surfaces was read.
-  if (!target.aistudio) for (const s of ['guides', 'summarysettings'] as const) unread.add(s);
-  const readable = (address: string): boolean => {
-    const surface = surfaceOfAddress(address);
-    return surface !== undefined && need[surface] && !unread.has(surface);
+  let read = await readOpen(target, need);
+  const scope = (r: OpenRead): SettleScope => {
+    const resourceIds = liveResourceIds(r.live);
+    return { resourceIds, addressOf: addressOfId(resourceIds), idIsParents, org: run.org, midway: midwayOf, readable: (i) => r.readable(i.address) };
   };
-  const resourceIds = liveResourceIds(live);
-  const settled = await settleOpenIntents(audit, liveSnapshots(live), {
-    resourceIds,
-    addressOf: addressOfId(resourceIds),
-    idIsParents,
-    org: run.org,
+  // A publish job the earlier run may have started is not listed, and its id was never recorded:
+  // the version it publishes is watched until it ends (or could no longer be running), so that its
+  // end is that run's change on record, not "not applied" and then this run's publish.
+  const now = ctx.io.now ?? Date.now;
+  const waiting = awaitingPublish(audit, liveSnapshots(read.live), { ...scope(read), publishing: publishingOf }).filter((i) => jobDeadline(i) > now());
+  let leftWaiting: readonly AuditRecord[] = [];
+  if (waiting.length > 0) {
+    ctx.info(waitingNotice(waiting, now()));
+    ({ read, leftWaiting } = await untilPublished(audit, waiting, read, { reread: () => readOpen(target, need), scope, stopped, now }));
+  }
+  const r = read;
+  const settled = await settleOpenIntents(audit, liveSnapshots(r.live), {
+    ...scope(r),
     by: { actor: git.actor, commit: git.commit, planId: run.planId, ...ciRunOf(git) },
-    midway: midwayOf,
-    readable: (i) => readable(i.address),
+    // Interrupted while its job may still run: left open, for a later apply to settle.
+    readable: (i) => r.readable(i.address) && !leftWaiting.includes(i),
   });
   for (const i of ours) {
-    if (readable(i.address)) continue;
+    if (leftWaiting.includes(i)) {
+      ctx.info(`audit: ${visibleName(i.address)} from an earlier run: left open (interrupted while waiting for its publish job; a later apply settles it)`);
+      continue;
+    }
+    if (r.readable(i.address)) continue;
     const surface = surfaceOfAddress(i.address);
     // A read that failed is said with its status: a 403 is a refusal, a 5xx or a dropped connection is not.
-    const failure = surface === undefined ? undefined : failed.find((f) => f.surface === surface);
+    const failure = surface === undefined ? undefined : r.failed.find((f) => f.surface === surface);
     const why =
       surface === undefined
         ? 'a kind this promptctl does not know'
@@ -83,6 +103,82 @@ export async function settleInterrupted(ctx: CliContext, audit: AuditLog, target
     ctx.info(`audit: ${visibleName(s.address)} from an earlier run: ${s.outcome}${why}`);
   }
   return settled.length;
+}
+
+/** The org as read for settling: what it holds, the reads that failed, and whether an address's surface was read. */
+interface OpenRead {
+  live: LiveState;
+  failed: SurfaceFailure[];
+  readable(address: string): boolean;
+}
+
+/** Reads the surfaces `need` names (those the open intents are on). */
+async function readOpen(target: OpenTarget, need: SurfaceNeed): Promise<OpenRead> {
+  const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
+  const unread = new Set<Surface>([...(live.unavailable ?? []), ...failed.map((f) => f.surface)]);
+  // No AI Studio client: neither of its surfaces was read.
+  if (!target.aistudio) for (const s of ['guides', 'summarysettings'] as const) unread.add(s);
+  const readable = (address: string): boolean => {
+    const surface = surfaceOfAddress(address);
+    return surface !== undefined && need[surface] === true && !unread.has(surface);
+  };
+  return { live, failed, readable };
+}
+
+/**
+ * How long the client waits for a publish job on each surface (its default, which apply keeps):
+ * past that from its intent, a job the earlier run started cannot be running any more.
+ */
+const JOB_TIMEOUT_MS: Readonly<Record<Surface, number>> = { llmgateway: DEFAULT_PUBLISH_TIMEOUT_MS, guides: DEFAULT_JOB_TIMEOUT_MS, summarysettings: 0 };
+
+/**
+ * Until when a publish job of the intent's run may still run: its timeout from the intent, which
+ * was written before the job was started (so never later than the job's own deadline). An
+ * unreadable timestamp: none.
+ */
+export function jobDeadline(intent: Pick<AuditRecord, 'address' | 'timestamp'>): number {
+  const at = Date.parse(intent.timestamp);
+  const surface = surfaceOfAddress(intent.address);
+  return Number.isFinite(at) && surface !== undefined ? at + JOB_TIMEOUT_MS[surface] : Number.NEGATIVE_INFINITY;
+}
+
+/** The one line said before the wait: what is waited for, why, and for how long at most. */
+export function waitingNotice(waiting: readonly Pick<AuditRecord, 'address' | 'timestamp'>[], now: number): string {
+  const youngest = Math.max(...waiting.map((i) => Date.parse(i.timestamp)));
+  const timeout = Math.max(...waiting.map((i) => JOB_TIMEOUT_MS[surfaceOfAddress(i.address)!]));
+  const longest = Math.max(...waiting.map(jobDeadline)) - now;
+  const one = waiting.length === 1;
+  const what = one ? `${visibleName(waiting[0]!.address)} from an earlier run` : `${waiting.length} changes from an earlier run (${visibleName(waiting[0]!.address)} and ${waiting.length - 1} more)`;
+  return (
+    `audit: ${what}: not yet published, and ${one ? 'the publish job' : 'the publish jobs'} that run may have started ${seconds(Math.max(0, now - youngest))} ago ` +
+    `may still be running (a job is waited for up to ${seconds(timeout)}): waiting up to ${seconds(Math.max(0, longest))} for ${one ? 'it' : 'them'} before settling (interrupt to stop waiting)`
+  );
+}
+
+/**
+ * Reads the org again, paced as apply's own publish confirmation is (25 ms growing to 1 s), until
+ * no intent of `waiting` holds its publishing state any more, or its job's deadline has passed
+ * (a read at or past it found it still there), or the apply is stopped. Returns the last read
+ * (what settling reads) and the intents still waited for when it was stopped.
+ */
+async function untilPublished(
+  audit: AuditLog,
+  waiting: readonly AuditRecord[],
+  first: OpenRead,
+  opts: { reread: () => Promise<OpenRead>; scope: (r: OpenRead) => SettleScope; stopped?: AbortSignal | undefined; now: () => number },
+): Promise<{ read: OpenRead; leftWaiting: readonly AuditRecord[] }> {
+  let read = first;
+  let pending = waiting;
+  for (let round = 0; pending.length > 0; round++) {
+    const until = Math.max(...pending.map(jobDeadline));
+    await sleep(Math.max(0, Math.min(retryDelayMs(round), until - opts.now())), opts.stopped);
+    if (opts.stopped?.aborted) return { read, leftWaiting: pending };
+    read = await opts.reread();
+    const now = opts.now();
+    const still = awaitingPublish(audit, liveSnapshots(read.live), { ...opts.scope(read), publishing: publishingOf });
+    pending = pending.filter((i) => still.includes(i) && jobDeadline(i) > now);
+  }
+  return { read, leftWaiting: [] };
 }
 
 /** A failed read's answer in a few words: its status ("403 missing.any.permissions"), or the transport's failure. */

@@ -169,7 +169,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       const settled = async (first: Plan, planId: string, again: (read: Promise<LiveRead>) => Promise<Plan>): Promise<Plan | undefined> => {
         await refuseProtectedOrgApplyById(ctx, state.config, first.org?.id);
         if (stop.signalled) return undefined;
-        const n = audit ? await settleInterrupted(ctx, audit, target, git, { org: first.org?.id ? { id: first.org.id, host: first.org.host } : null, planId }) : 0;
+        const n = audit ? await settleInterrupted(ctx, audit, target, git, { org: first.org?.id ? { id: first.org.id, host: first.org.host } : null, planId }, stop.signal) : 0;
         // Heard while settling (its reads finish first): an interrupt still, whatever is left to do.
         if (stop.signalled) return undefined;
         return n > 0 ? await again(reread()) : first;

@@ -61,6 +61,11 @@ export interface Io {
   startedAt?: number;
   /** The binary only: whether it started from the build's code cache (the stats line says so). */
   codeCache?: boolean;
+  /**
+   * The clock (default Date.now): how long ago an earlier run wrote the intents apply settles, and
+   * so whether a publish job of that run may still be running (apply-settle.ts).
+   */
+  now?: () => number;
 }
 
 /**

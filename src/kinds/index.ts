@@ -96,6 +96,13 @@ export function midwayOf(intent: { address: string; before: { content?: unknown 
   return KINDS[address.kind].midway?.({ before: intent.before, after: intent.after }) ?? [];
 }
 
+/** The states an intent's object holds while a publish job its write starts runs (kinds' `publishing`), which settling waits on. */
+export function publishingOf(intent: { address: string; before: { content?: unknown } | null; after: { content?: unknown } | null }): string[] {
+  const address = parseAddress(intent.address);
+  if (!address || !intent.after || !isKind(address.kind)) return [];
+  return KINDS[address.kind].publishing?.({ before: intent.before, after: intent.after }) ?? [];
+}
+
 /** The surface that serves an address's kind; undefined for an address of no kind this promptctl knows. */
 export function surfaceOfAddress(address: string): Surface | undefined {
   const kind = parseAddress(address)?.kind;

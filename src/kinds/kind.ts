@@ -169,6 +169,13 @@ export interface Kind<Wire = never> {
    */
   midway?(intent: MidwayIntent): Midway[];
   /**
+   * The snapshot hashes the intent's object holds while a publish job its write starts has not
+   * ended (the intended content in a state below the one asked for, a publish alone's included):
+   * a job is not listed and its run, killed, recorded no id, so settling an intent left there
+   * recently waits for the object to move on (cli/apply-settle.ts). Default: none (no job).
+   */
+  publishing?(intent: MidwayIntent): string[];
+  /**
    * Plans this kind's family against the live state. Kinds planned by their parent (a template
    * plans its versions and split) leave it out.
    */

@@ -55,12 +55,13 @@ function applyAndKill(after: number): Promise<{ killedAfter: number; signal: str
 
 /**
  * An apply of git as it now is whose every call dies right after its intent is durable (a kill -9
- * between the intent and the request): the trail holds open intents, the org nothing new.
+ * between the intent and the request): the trail holds open intents, the org nothing new. `at`:
+ * when its records say it ran (default now).
  */
-async function runDyingAtItsIntents(): Promise<DesiredState> {
+async function runDyingAtItsIntents(at?: Date): Promise<DesiredState> {
   const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
   const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined });
+  const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined, ...(at ? { now: () => at } : {}) });
   const dying = { intent: async (i: AuditIntentInput) => (await log.intent(i), Promise.reject(new Error('killed'))), outcome: log.outcome };
   await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
   await log.close();
@@ -74,7 +75,10 @@ describe('apply killed mid-way', () => {
     const partial = await readLiveState({ gateway: emu.api });
     expect(partial.templates.length).toBeGreaterThan(0);
 
-    const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+    // Run after the publish timeout: a version the kill left a Draft before its job was posted
+    // would otherwise be waited for that long (a job of the killed run may still be running).
+    const later = () => Date.now() + 10 * 60_000;
+    const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env, now: later });
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/Apply complete: \d+ created, \d+ updated, 0 deleted\./);
 
@@ -96,10 +100,11 @@ describe('apply killed mid-way', () => {
   it('settles a version the killed run created as a Draft (before its publish) as partly applied, then publishes it', async () => {
     const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(first.code, first.stderr).toBe(0);
-    // Git gains a version; the run that creates it writes its intent, POSTs it, and dies before the publish.
+    // Git gains a version; the run that creates it writes its intent, POSTs it, and dies before the
+    // publish, longer ago than a publish job is waited for (a recent one is waited for: apply-settle-waits-publish.test.ts).
     const file = join(dir.path, 'prompts', 'templates', 'tpl-00003.yaml');
     await appendFile(file, '---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: tpl-00003\n  version: "1.1.0"\n  systemInstruction: "Newer."\n  userTemplate: "Q: {{question}}"\n  variables:\n    - {name: question, type: string, maxLength: 80}\n');
-    const state = await runDyingAtItsIntents();
+    const state = await runDyingAtItsIntents(new Date(Date.now() - 10 * 60_000));
     const t = (await emu.api.listTemplates({ name: 'tpl-00003' }))[0]!;
     await emu.api.createVersion(t.id, versionWire(state.versions.find((v) => v.template === 'tpl-00003' && v.version === '1.1.0')!));
 

@@ -36,6 +36,8 @@ export interface InProcessOptions extends CliOptions {
   watchStdout?: (soFar: string) => void;
   /** In-process only: aborting it is stdout's reader going away (EPIPE in the binary). */
   outputClosed?: AbortSignal;
+  /** In-process only: the run's clock (Io.now). */
+  now?: () => number;
 }
 
 /** The environment a test command sees: the machine's, minus anything that picks a target or CI. */
@@ -99,6 +101,7 @@ export async function runCliInProcess(args: readonly string[], opts: InProcessOp
     cwd: opts.cwd,
     color: false,
     startedAt: performance.now(),
+    ...(opts.now ? { now: opts.now } : {}),
     ...(signal
       ? {
           onInterrupt(listener: () => void) {

@@ -13,11 +13,12 @@ import { versionTokens } from '../../src/tokens/index.js';
 import { generatePromptSet } from '../../bench/generate.mjs';
 import { runCliInProcess } from './cli.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { tempDir, type TempDir } from './tmp.js';
 
 /** An emulator and a directory of generated prompts (`generatePromptSet`'s options), applied once. */
-export async function appliedPromptSet(prefix: string, set: { templates: number; versions?: number; filters?: number }): Promise<{ emu: TestEmulator; dir: TempDir }> {
-  const emu = await startTestEmulator();
+export async function appliedPromptSet(prefix: string, set: { templates: number; versions?: number; filters?: number }, emulator: EmulatorOptions = {}): Promise<{ emu: TestEmulator; dir: TempDir }> {
+  const emu = await startTestEmulator(emulator);
   const dir = await tempDir(prefix);
   await generatePromptSet(join(dir.path, 'prompts'), set);
   const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
@@ -31,12 +32,13 @@ export const trailOf = (dir: TempDir): string => join(dir.path, '.promptctl', 'a
 /**
  * Applies what `dir/prompts` holds (plan id `p`) with every call dying right after its intent is
  * durable. `unknownOutcome`: the run first records the outcome as unknown (as when its answer is
- * lost and no read can tell), which leaves the intent open too.
+ * lost and no read can tell), which leaves the intent open too. `at`: when its records say it ran (default now).
  */
-export async function applyDyingAtItsIntents(emu: TestEmulator, dir: TempDir, opts: { prune?: boolean; unknownOutcome?: boolean } = {}): Promise<void> {
+export async function applyDyingAtItsIntents(emu: TestEmulator, dir: TempDir, opts: { prune?: boolean; unknownOutcome?: boolean; at?: Date } = {}): Promise<void> {
   const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
   const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: opts.prune ?? false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  const log = await openAuditLog(trailOf(dir), { onWarning: () => undefined });
+  const at = opts.at;
+  const log = await openAuditLog(trailOf(dir), { onWarning: () => undefined, ...(at ? { now: () => at } : {}) });
   const dying = {
     intent: async (i: AuditIntentInput) => {
       const rec = await log.intent(i);

@@ -334,6 +334,18 @@ function midway({ before, after }: MidwayIntent): Midway[] {
   return steps;
 }
 
+/**
+ * A guide's publish job moves its version's state up to the one git asks for: until it ends, the
+ * version holds the intended content in a state below it (where a write left it, or where it was
+ * for a publish alone).
+ */
+function publishing({ after }: MidwayIntent): string[] {
+  const content = canonicalOf(after.content);
+  const want = content?.['state'];
+  if (!content || typeof want !== 'string' || !(want in STATE_RANK)) return [];
+  return (Object.keys(STATE_RANK) as GuideVersionState[]).filter((s) => STATE_RANK[s] < STATE_RANK[want as GuideVersionState]).map((state) => canonicalHash({ ...content, state }));
+}
+
 /** The version a new guide may start with (its label and dates do not count in its hash). */
 const EMPTY_FIRST_VERSION: WireGuideVersion = {
   selfUri: '',
@@ -377,6 +389,7 @@ export const GuideKind: Kind<GuideForm> = {
   expectedRequests,
   intended,
   midway,
+  publishing,
   *snapshots(live) {
     for (const g of live.guides ?? []) yield [guideAddress(g.name), snapshot((g as LiveGuide).latest), g.id];
   },

@@ -203,6 +203,16 @@ function midway({ after }: MidwayIntent): Midway[] {
   return [{ hash: canonicalHash({ ...content, state: 'Draft' }), left, note: `partly applied: ${left} (the next apply publishes it)` }];
 }
 
+/**
+ * A version meant Published stays the Draft of that content until its publish job ends: after
+ * the create or PATCH, or as it was, for a Draft published as it is.
+ */
+function publishing({ after }: MidwayIntent): string[] {
+  const content = after.content;
+  if (typeof content !== 'object' || content === null || (content as { state?: unknown }).state !== 'Published') return [];
+  return [canonicalHash({ ...content, state: 'Draft' })];
+}
+
 /** The optional content fields, which a PATCH keeps unless told to clear them. */
 const OPTIONAL_FIELDS: readonly VersionOptionalField[] = ['variables', 'fewShotExamples', 'model', 'temperature', 'maxTokens', 'safetyGuardrails'];
 
@@ -332,6 +342,7 @@ export const PromptVersionKind: Kind<VersionContent> = {
   expectedRequests,
   plannedAgainst,
   midway,
+  publishing,
   weakening: versionWeakening,
   *snapshots(live) {
     for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state), t.id];

@@ -12,6 +12,7 @@ import { requiredRight } from './rights.js';
 import { testHeader } from '../llmgateway/wire.js';
 import { Guides } from './guides.js';
 import { GuideVersions } from './guide-versions.js';
+import { DEFAULT_JOB_TIMEOUT_MS } from './jobs.js';
 import { SummarySettings } from './summary-settings.js';
 import { TURN_NOT_SENT_AGAIN } from '../../util/errors.js';
 import type {
@@ -46,7 +47,7 @@ export interface AiStudioClientOptions extends ConnectionOptions {
 /** The AI Studio API over one REST client: each call handed to the module of its concern. */
 export function createAiStudioClient(opts: AiStudioClientOptions): AiStudioApi {
   const r = opts.connection ?? new RestClient({ rightOf: requiredRight, ...opts });
-  const jobTimeoutMs = opts.jobTimeoutMs ?? 120_000;
+  const jobTimeoutMs = opts.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
   const guides = new Guides(r, opts.landed.guide, jobTimeoutMs);
   const versions = new GuideVersions(r, opts.landed.guideVersion, jobTimeoutMs);
   const settings = new SummarySettings(r, opts.landed.summarySetting);

@@ -10,6 +10,9 @@ import type { Method } from '../../genesys/exchange.js';
 import { visibleName } from '../../util/escapes.js';
 import { jobOutcome } from './assumptions.js';
 
+/** How long a job (a guide version's publish, a guide's delete) is waited for by default (ClientOptions.jobTimeoutMs), and so how long an apply killed meanwhile may leave one running. */
+export const DEFAULT_JOB_TIMEOUT_MS = 120_000;
+
 /**
  * Calls `step` until it returns something (quick at first, backing off to 1 s), or fails with
  * job.timeout at the deadline. `now` runs the first step at once; otherwise it waits first.

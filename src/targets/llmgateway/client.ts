@@ -10,6 +10,7 @@ import { paths } from './paths.js';
 import * as runtime from './runtime.js';
 import { TemplateDirectory } from './directory.js';
 import { jobFailed, publishedOther, PublishConfirmations } from './publications.js';
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from './confirm-round.js';
 import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventions.js';
 import {
   DIGEST_VIEW,
@@ -74,7 +75,7 @@ class GatewayClient implements GatewayApi {
     this.t = this.r.t;
     this.targetLabel = opts.targetLabel;
     this.landed = opts.landed;
-    this.publishTimeoutMs = opts.publishTimeoutMs ?? 120_000;
+    this.publishTimeoutMs = opts.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.publications = new PublishConfirmations(
       {
         listPage: async (pageNumber) => {

@@ -110,5 +110,8 @@ export function retryDelayMs(roundsWithoutClearing: number): number {
   return Math.min(SETTLE_MAX_MS, Math.round(SETTLE_INITIAL_MS * 1.6 ** roundsWithoutClearing));
 }
 
+/** How long a publish job is waited for by default (ClientOptions.publishTimeoutMs), and so how long an apply killed meanwhile may leave one running. */
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 120_000;
+
 /** A held (batched) job is looked at anyway once it has waited this long for a flush. */
 export const MAX_HOLD_MS = 2000;
