@@ -1,5 +1,6 @@
 // What an audit trail holds of one plan's runs, by the plan id its records carry: whether a saved
-// plan was applied already (apply of the same file twice), and when. Pure: the caller reads the text.
+// plan was applied already (apply of the same file twice), when, and what each of its changes made.
+// Pure: the caller reads the text.
 import { recordsMentioning } from './trail-lines.js';
 
 export interface PlanOnRecord {
@@ -9,9 +10,26 @@ export interface PlanOnRecord {
   succeeded: number;
   /** The last outcome's timestamp, as the record has it. */
   last: string;
+  /** What each attempted change made, by address, as its last outcome record says. */
+  made: ReadonlyMap<string, MadeChange>;
+}
+
+/** One change of the plan as its last outcome record says it ended. */
+export interface MadeChange {
+  /** The outcome landed: `success` or `succeeded (recovered)`. */
+  landed: boolean;
+  /** A delete (a version's retirement): what it made is the object gone, with what it took along. */
+  gone: boolean;
+  /** The snapshot hash of what the write left (the record's `after.hash`); null where the record says none. */
+  hash: string | null;
+  /** The object's id as the record carries it (a version's and a split's: their template's); null where it has none. */
+  resourceId: string | null;
+  /** What a delete took with it, by address. */
+  cascade: readonly string[];
 }
 
 const LANDED = new Set(['success', 'succeeded (recovered)']);
+const DELETES = new Set(['delete', 'retire']);
 
 /**
  * The changes the trail records for plan `planId` (their outcome records, by address); null when
@@ -19,16 +37,32 @@ const LANDED = new Set(['success', 'succeeded (recovered)']);
  * is where such a line is reported.
  */
 export function planOnRecord(text: string, planId: string): PlanOnRecord | null {
-  const attempted = new Set<string>();
   const landed = new Set<string>();
+  const made = new Map<string, MadeChange>();
   let last = '';
   // Most lines are other plans': skipped before they are parsed.
   for (const r of recordsMentioning(text, planId)) {
     if (r.planId !== planId || r.type !== 'outcome') continue;
     const address = typeof r.address === 'string' ? r.address : '';
-    attempted.add(address);
-    if (typeof r.outcome === 'string' && LANDED.has(r.outcome)) landed.add(address);
+    const change = madeBy(r);
+    if (change.landed) landed.add(address);
+    // The last word on an address: a staged filter's final step after its interim one, a settled
+    // outcome after the one its run left unknown.
+    made.set(address, change);
     if (typeof r.timestamp === 'string') last = r.timestamp;
   }
-  return attempted.size > 0 ? { outcomes: attempted.size, succeeded: landed.size, last } : null;
+  return made.size > 0 ? { outcomes: made.size, succeeded: landed.size, last, made } : null;
+}
+
+/** What one outcome record says its change made; anything malformed reads as nothing known. */
+function madeBy(r: Record<string, unknown>): MadeChange {
+  const after = typeof r.after === 'object' && r.after !== null ? (r.after as Record<string, unknown>) : null;
+  const cascade = Array.isArray(r.cascade) ? r.cascade.flatMap((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { address?: unknown }).address === 'string' ? [(c as { address: string }).address] : [])) : [];
+  return {
+    landed: typeof r.outcome === 'string' && LANDED.has(r.outcome),
+    gone: typeof r.action === 'string' && DELETES.has(r.action),
+    hash: typeof after?.hash === 'string' ? after.hash : null,
+    resourceId: typeof r.resourceId === 'string' ? r.resourceId : null,
+    cascade,
+  };
 }

@@ -2,11 +2,14 @@
 // would now delete too much, was made for another org, or is stale against a fresh plan
 // (apply/stale.ts), each refusal with the command that makes the plan again, with the environment,
 // directory and prune it was made with; a file the audit trail shows applied already is said to be
-// (with nothing to do while what it made still holds).
+// (with nothing to do while what it made still holds: each change's outcome on record against the
+// live object now).
 import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
-import { planOnRecord } from '../audit/plan-runs.js';
-import { describeOrg, otherOrg, staleReasons } from '../apply/stale.js';
+import { planOnRecord, type MadeChange, type PlanOnRecord } from '../audit/plan-runs.js';
+import { describeOrg, otherOrg, staleReasons, type StaleReason } from '../apply/stale.js';
+import { liveResourceIds, liveSnapshots } from '../kinds/index.js';
+import type { LiveState, Snapshot } from '../kinds/kind.js';
 import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { hasAppliedChanges } from '../views/plan-common.js';
@@ -76,23 +79,33 @@ export interface Trail {
   shown: string;
 }
 
+/** Where to look for an earlier run of a saved plan: the trail apply writes, and the live state the fresh plan was made from. */
+export interface Earlier {
+  trail: Trail;
+  live: LiveState;
+}
+
 /**
  * Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. A file applied
- * already (its plan id on record in `trail`) is said to be so: what disagrees is then its own work.
- * Resolves to true, refusing nothing, when such a file's changes all still hold (the fresh plan
- * changes nothing): an apply of the same file run again, as a retried job does, has nothing to do.
+ * already (its plan id on record in `earlier.trail`) is said to be so: what disagrees is then its own work.
+ * Resolves to true, refusing nothing, when such a file's changes all still hold (`madeStillHolds`)
+ * and nothing else changed (the fresh plan changes nothing): an apply of the same file run again,
+ * as a retried job does, has nothing to do.
  * `out`: where the plan is saved again (`plan --out`), as a shell word: the file, or a new one for a plan piped in.
  */
-export async function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file), trail?: Trail): Promise<boolean> {
+export async function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file), earlier?: Earlier): Promise<boolean> {
   refuseOtherOrg(ctx, file, dir, saved, fresh);
   // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
   const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
   if (reasons.length === 0) return false;
   // Read only now: most saved plans are current, and a long trail is read for nothing then.
-  const earlier = trail ? await appliedBefore(trail, saved.id) : undefined;
+  const runs = earlier ? await runsOnRecord(earlier.trail, saved.id) : null;
+  const when = runs && earlier ? appliedAt(runs, earlier.trail) : undefined;
   const secret = reasons.some((r) => r.secret);
-  if (earlier && !secret && fresh.problems.length === 0 && !hasAppliedChanges(fresh)) {
-    ctx.info(`${file} was applied already${earlier}, and the target still matches it: nothing to do`);
+  // A fresh plan without changes says only that the target matches git now, which a later change
+  // of git applied since may have made: what this file made is asked of the target itself.
+  if (runs && earlier && !secret && fresh.problems.length === 0 && !hasAppliedChanges(fresh) && madeStillHolds(runs.made, reasons, liveObjects(earlier.live))) {
+    ctx.info(`${file} was applied already${when}, and the target still matches it: nothing to do`);
     return true;
   }
   // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
@@ -103,26 +116,59 @@ export async function refuseIfStale(ctx: CliContext, file: string, dir: string, 
       `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git, or out of the org's object that carries it (and rotate it: it may have been shared), then plan again.`,
     );
   }
-  const own = earlier ? ` It was applied already${earlier}: a saved plan is applied once, and what is listed is its own changes, or what changed after them.` : '';
+  const own = when ? ` It was applied already${when}: a saved plan is applied once, and what is listed is its own changes, or what changed after them.` : '';
   throw new UserError(
     `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${own}${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`,
   );
 }
 
+/** A live object as audit records name it: its snapshot, and the id its records carry. */
+export interface LiveObject {
+  snapshot: Snapshot;
+  id: string | undefined;
+}
+
+function liveObjects(live: LiveState): Map<string, LiveObject> {
+  const ids = liveResourceIds(live);
+  return new Map([...liveSnapshots(live)].map(([address, snapshot]) => [address, { snapshot, id: ids.get(address) }]));
+}
+
 /**
- * " at 2026-12-07 05:22 UTC (14 changes on record in .promptctl/audit.jsonl)" when the trail records
- * changes of plan `planId`; undefined when it records none (or cannot be read: the stale refusal
- * then stands as it is, and the apply's own opening of the trail reports what is wrong with it).
+ * Whether what an earlier run of the plan made still holds on the target (`live`, by address), so
+ * that the file's disagreements with a fresh plan (`reasons`) are its own work and nothing more:
+ * every change landed (one that failed, was skipped or is unknown made nothing to hold), each
+ * write's object is there, the same one (its id, where the record has one), holding what the
+ * write left (its snapshot hash), each delete's object is gone with what it took along, and
+ * every reason is at one of those addresses (an object the file left alone that moved since is
+ * more that changed).
  */
-async function appliedBefore(trail: Trail, planId: string): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await readFile(trail.path, 'utf8');
-  } catch {
-    return undefined;
+export function madeStillHolds(made: ReadonlyMap<string, MadeChange>, reasons: readonly StaleReason[], live: ReadonlyMap<string, LiveObject>): boolean {
+  const own = new Set(made.keys());
+  for (const [address, m] of made) {
+    if (!m.landed) return false;
+    const now = live.get(address);
+    if (m.gone) {
+      if (now || m.cascade.some((a) => live.has(a))) return false;
+      for (const a of m.cascade) own.add(a);
+      continue;
+    }
+    if (!now || m.hash === null || now.snapshot.hash !== m.hash) return false;
+    if (m.resourceId !== null && now.id !== undefined && now.id !== m.resourceId) return false;
   }
-  const runs = planOnRecord(text, planId);
-  if (!runs) return undefined;
+  return reasons.every((r) => own.has(r.address));
+}
+
+/** The trail's records of plan `planId`; null when it records none (or cannot be read: the stale refusal then stands as it is, and the apply's own opening of the trail reports what is wrong with it). */
+async function runsOnRecord(trail: Trail, planId: string): Promise<PlanOnRecord | null> {
+  try {
+    return planOnRecord(await readFile(trail.path, 'utf8'), planId);
+  } catch {
+    return null;
+  }
+}
+
+/** " at 2026-12-07 05:22 UTC (14 changes on record in .promptctl/audit.jsonl)". */
+function appliedAt(runs: PlanOnRecord, trail: Trail): string {
   const failed = runs.outcomes - runs.succeeded;
   const changes = `${runs.succeeded} change${runs.succeeded === 1 ? '' : 's'}${failed > 0 ? ` (and ${failed} not made)` : ''}`;
   return `${savedAt(runs.last)} (${changes} on record in ${visibleName(trail.shown)})`;

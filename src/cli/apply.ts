@@ -11,6 +11,7 @@ import { ENV, targetPlace } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
+import type { LiveState } from '../kinds/kind.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
 import { realPathOr } from '../util/inside.js';
@@ -179,15 +180,21 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         const scope = saved.scope ? new Set(saved.scope) : null;
         // A mass delete is allowed by this command's flag, never by the file: anyone can take the
         // saved plan's refusal out and reseal it.
-        const planFresh = async (from: Promise<LiveRead>, again = false) =>
-          (await planFromFiles(ctx, { target, state, union, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read: from, ...(again ? { again } : {}) })).plan;
+        // What the fresh plan was made from (the read after settling's, when it settled any): a
+        // file applied already is checked against it.
+        let freshLive: LiveState | undefined;
+        const planFresh = async (from: Promise<LiveRead>, again = false) => {
+          const made = await planFromFiles(ctx, { target, state, union, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read: from, ...(again ? { again } : {}) });
+          freshLive = made.live;
+          return made.plan;
+        };
         // What an interrupted run left open is settled before the file is judged: a stale or
         // refused file would otherwise leave it open until an apply that goes ahead.
         const fresh = await settled(await planFresh(read), saved.id, (from) => planFresh(from, true));
         if (!fresh) return interruptedBeforeChanges(ctx);
         refuseMassDelete(shownFile!, saved, fresh);
         // The same file applied again (a retried job): nothing to do when what it made still holds.
-        if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
+        if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh, outWord, { trail: { path: auditFile, shown: trail }, live: freshLive! })) return EXIT.ok;
         // Prune is allowed by this command (its flag or the config), never by the file alone.
         refuseUnprunedDeletes(ctx, shownFile!, flags.dir, saved, flags.prune ?? state.config.prune, applyArg!);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
