@@ -98,6 +98,8 @@ export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
 }
 
 const BLOCKED = 'content.blocked';
+/** promptctl's extension: a prompt (with the answer's maxTokens) past the model's context window. */
+const CONTEXT_EXCEEDED = 'context.length.exceeded';
 
 /** What a successful run hands to the reply: the result, and for a stream its chunks (and a late block). */
 interface Answer {
@@ -183,6 +185,12 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
   names.forEach((n, i) => values.set(n, input.texts[i] ?? ''));
   const messages = render(version, values, extra.map((m, i) => ({ role: m.role, content: input.texts[names.length + i] ?? '' })));
 
+  // A prompt the model's context window cannot hold beside the answer it may write is refused
+  // before the model runs, as a real model refuses it (promptctl's extension, 400
+  // context.length.exceeded): answered, a test passed a call that fails in production (a review).
+  const prompt = promptTokens(messages, model, rt.memo);
+  if (prompt + (version.maxTokens ?? 0) > model.contextWindow) throw contextExceeded(prompt, version.maxTokens, model.id, model.contextWindow);
+
   const sim = simulate({
     templateId: template.id,
     templateName: template.name,
@@ -197,7 +205,6 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
     latencyMs: rt.latencyMs,
     memo: rt.memo,
   });
-  const prompt = promptTokens(messages, model, rt.memo);
   const cost = costUsd(prompt, sim.completionTokens, model);
   Object.assign(rec, {
     promptTokens: prompt,
@@ -293,6 +300,17 @@ export function route(rt: Pick<GatewayRuntime, 'random'>, t: TemplateRec, split:
     if (point < acc) return r.version;
   }
   return routes[routes.length - 1]?.version ?? split.routes[0]?.version ?? '';
+}
+
+/** The refusal of a prompt too long for the model's context window, with the room its answer needs. */
+function contextExceeded(prompt: number, maxTokens: number | undefined, model: string, window: number): ApiFailure {
+  const answer = maxTokens !== undefined ? ` plus maxTokens {maxTokens}` : '';
+  return ApiFailure.withParams(400, CONTEXT_EXCEEDED, `The prompt is {promptTokens} tokens${answer}, more than model {model}'s context window of {contextWindow} tokens`, {
+    promptTokens: String(prompt),
+    ...(maxTokens !== undefined ? { maxTokens: String(maxTokens) } : {}),
+    model,
+    contextWindow: String(window),
+  });
 }
 
 function blocked(b: Block, spent?: BlockedSpend): ApiFailure {

@@ -162,6 +162,24 @@ describe('POST /invocations (JSON)', () => {
   });
 });
 
+describe('the context window', () => {
+  // A review: a 1 MB variable value ran on gpt-4o (299,010 prompt tokens against its 128,000) and
+  // answered 200, billed, so `test` passed a prompt a real model refuses.
+  it('refuses a prompt the model cannot hold beside its maxTokens, before the model runs: 400 context.length.exceeded', async () => {
+    await publishTemplate(api, 'window-bot', { '1.0.0': { systemInstruction: 'Summarise.', userTemplate: '{{doc}}', variables: [{ name: 'doc', type: 'string' }], maxTokens: 1000 } });
+    const fits = await invoke(api, { template: 'window-bot', variables: { doc: 'a short text' } });
+    expect(fits.status).toBe(200);
+    // About 120,000 tokens of words: under 128,000, but not with room for 1,000 more.
+    const doc = 'lorem '.repeat(127_500);
+    const r = await invoke(api, { template: 'window-bot', variables: { doc } });
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(400);
+    expect(r.body.code).toBe('context.length.exceeded');
+    expect(r.body.message).toMatch(/^The prompt is [\d]+ tokens plus maxTokens 1000, more than model gpt-4o's context window of 128000 tokens$/);
+    expect(Number(r.body.messageParams.promptTokens) + 1000).toBeGreaterThan(128_000);
+    expect(r.body.usage).toBeUndefined();
+  });
+});
+
 describe('variables', () => {
   it('refuses missing, unknown, ill-typed, out-of-enum and too-long values with 400 invalid.variables naming each', async () => {
     await publishTemplate(api, 'typed-bot', {
