@@ -56,8 +56,10 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
   if (!url.pathname.startsWith('/api/')) return fail(new ApiFailure(404, 'not.found', `no resource at ${url.pathname}`), anonRate);
 
   // The token is read outside the queue: issuing one never conflicts with checking another.
+  // A token of another client than this emulator accepts (restarted on the same state with other
+  // credentials) is refused as a rotated client's is: the caller must sign in again.
   const auth = p.store.peek((s) => bearer(s, req.headers.authorization, now));
-  if (!auth) {
+  if (!auth || auth.rec.clientId !== p.creds.clientId) {
     const message = 'Invalid login credentials: the bearer token is missing, unknown or expired.';
     return fail(new ApiFailure(401, 'bad.credentials', message), anonRate);
   }

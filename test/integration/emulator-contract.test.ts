@@ -1,4 +1,7 @@
 // The emulator's Genesys conventions over real HTTP: OAuth, bearer tokens, headers, ErrorBody, routing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_BASE, paths } from '../../src/targets/llmgateway/paths.js';
 import { TOKEN_PATH } from '../../src/genesys/conventions.js';
@@ -60,6 +63,35 @@ describe('OAuth client credentials', () => {
     unknown.token = 'not-a-token';
     expect((await unknown.get(paths.templates())).body.code).toBe('bad.credentials');
 
+  });
+
+  it("refuses a token of another client, once restarted on the same state with other credentials (a review: the old token still worked)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-rotated-'));
+    const stateFile = join(dir, 'state.json');
+    try {
+      const first = await startEmulator({ stateFile, clientId: 'old-client', clientSecret: 'old-secret' });
+      const a = new Api(first.url);
+      try {
+        expect((await a.login('old-client', 'old-secret')).status).toBe(200);
+        expect((await a.get(paths.templates())).status).toBe(200);
+      } finally {
+        await first.close();
+      }
+      const rotated = await startEmulator({ stateFile, clientId: 'new-client', clientSecret: 'new-secret' });
+      try {
+        const again = new Api(rotated.url);
+        again.token = a.token;
+        const r = await again.get(paths.templates());
+        expect(r.status).toBe(401);
+        expect(r.body.code).toBe('bad.credentials');
+        expect((await again.login('new-client', 'new-secret')).status).toBe(200);
+        expect((await again.get(paths.templates())).status).toBe(200);
+      } finally {
+        await rotated.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('expires tokens after tokenTtlSeconds', async () => {
