@@ -1,13 +1,15 @@
 // `promptctl audit verify [FILE] [--head SEQ:HASH]`: checks the hash chain (keyed with
 // PROMPTCTL_AUDIT_KEY when the trail is), names the first broken line, and with --head checks
-// that the trail still holds the anchor an apply printed.
+// that the trail still holds the anchor an apply printed. `promptctl audit path [--env NAME]`:
+// where apply keeps the trail, for a script (CI) that carries it from run to run.
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
+import { realPathOr } from '../util/inside.js';
 import { DEFAULT_DIR } from './common.js';
 import { addEnvOption, ENVIRONMENTS_DIR } from './environments.js';
 import type { CliContext } from './context.js';
@@ -37,6 +39,25 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       ctx.exitCode = await verifyCommand(ctx, path, head, opts.allowUnkeyed === true, configured?.environments ?? [], file === undefined ? opts.dir : undefined);
     });
   addEnvOption(verify);
+  const path = audit
+    .command('path')
+    // A CI job carries the trail from run to run: it must find it where apply wrote it, audit.file included.
+    .description(`print where apply keeps the audit trail (${ENVIRONMENTS_DIR}/NAME/audit.jsonl with --env NAME, else ${DEFAULT_AUDIT_FILE}, unless audit.file of promptctl.yaml names another): relative to the working directory when inside it, else absolute`)
+    .action(async (opts: { dir: string }) => {
+      const file = ctx.environment?.auditFile ?? (await configuredAudit(ctx, opts.dir)).file;
+      ctx.out(trailPath(ctx.cwd, file));
+    });
+  addEnvOption(path);
+}
+
+/**
+ * The trail as apply opens it (through a link, the file it names), relative to the working
+ * directory when inside it, else absolute: a `../` path is one an artifact upload cannot take.
+ */
+export function trailPath(cwd: string, file: string): string {
+  const real = realPathOr(resolve(cwd, file));
+  const rel = relative(realPathOr(cwd), real);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : real;
 }
 
 /**

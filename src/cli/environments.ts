@@ -53,6 +53,7 @@ const ENV_PICKS: Readonly<Record<string, string>> = {
   validate: 'its documents, checked as that environment holds them, without contacting its org',
   tokens: 'its documents, checked as that environment holds them, without contacting its org',
   verify: 'its audit trail',
+  path: 'its audit trail',
   promote: 'its routes in the split',
   rollback: 'its routes in the split',
 };

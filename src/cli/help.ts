@@ -171,6 +171,12 @@ Examples:
   $ promptctl audit verify
   $ promptctl audit verify --env prod
   $ promptctl audit verify .promptctl/envs/prod/audit.jsonl --head 42:<its 64 hex digits>`,
+  'audit path': `
+Exit status: 0 when the path is printed, 1 when promptctl.yaml (or --env) is not valid.
+
+Examples:
+  $ promptctl audit path --env prod          # .promptctl/envs/prod/audit.jsonl, or audit.file
+  $ promptctl audit verify "$(promptctl audit path --env prod)"`,
 };
 
 /** Adds the root's and each command's text to their --help (commands not listed get none). */

@@ -4,7 +4,7 @@
 // bodies run against an in-memory GitHub.
 import { describe, expect, it, beforeAll, beforeEach, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -363,7 +363,7 @@ describe('apply.yml', () => {
   it('hands apply the keys of its audit trail (the chain key and the sink key the README configures), and verify the chain key', () => {
     const apply = job.steps.find((s) => s.with?.command === 'apply')!;
     expect(apply.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}', PROMPTCTL_SINK_KEY: '${{ secrets.PROMPTCTL_SINK_KEY }}' });
-    const verify = job.steps.find((s) => s.with?.command === 'audit')!;
+    const verify = job.steps.find((s) => s.with?.command === 'audit' && s.with.args?.startsWith('verify ') === true)!;
     expect(verify.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
   });
   it('refuses to run without credentials (it would otherwise apply to the embedded emulator)', () => {
@@ -375,11 +375,12 @@ describe('apply.yml', () => {
   });
   it('keeps the audit trail and the plan as artifacts even when apply fails', () => {
     const ups = job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    const trail = ups.find((s) => s.with?.path?.split('\n')[0] === '.promptctl/envs/${{ matrix.env }}/audit.jsonl');
-    expect(trail?.if).toBe('always()');
+    const trail = ups.find((s) => s.with?.path?.split('\n')[0] === '${{ steps.audit-path.outputs.file }}');
+    // Wherever promptctl keeps it (the step that asked it); none known: nothing to upload.
+    expect(trail?.if).toBe("always() && steps.audit-path.outputs.file != ''");
     // With the bytes of a torn line promptctl cut off (audit/chain-file.ts), and each HTTP sink's
     // cursor (workflows-audit-sink-cursor.test.ts), in the same directory.
-    expect(trail?.with?.path).toBe('.promptctl/envs/${{ matrix.env }}/audit.jsonl\n.promptctl/envs/${{ matrix.env }}/audit.jsonl.torn\n.promptctl/envs/${{ matrix.env }}/audit.jsonl.sink-*.json\n');
+    expect(trail?.with?.path).toBe('${{ steps.audit-path.outputs.file }}\n${{ steps.audit-path.outputs.file }}.torn\n${{ steps.audit-path.outputs.file }}.sink-*.json\n');
     expect(ups.find((s) => s.with?.path === '${{ runner.temp }}/promptctl-apply/')?.if).toBe('always()');
   });
   it('fails loudly: a comment on the pull request and an issue', () => {
@@ -2135,7 +2136,7 @@ describe('rev27: full history wherever promptctl plans, applies or drifts', () =
 // were never resolved.
 describe('rev27: apply.yml carries the audit trail of each environment from run to run', () => {
   const job = () => wf('apply.yml').jobs.apply!;
-  const TRAIL = '.promptctl/envs/${{ matrix.env }}/audit.jsonl';
+  const TRAIL = '${{ steps.audit-path.outputs.file }}';
 
   it('finds, restores and verifies the previous trail before planning; keeps it (and this run\'s records) even when the run fails', () => {
     const j = job();
@@ -2149,14 +2150,14 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     expect(find).toBeGreaterThan(stepIndex(j, (s) => s.id === 'reviewed'));
     expect(j.steps[find]!.uses).toMatch(/^actions\/github-script@/);
     expect(j.steps[restore]!.if).toBe("steps.trail.outputs.run-id != ''");
-    expect(j.steps[restore]!.with).toMatchObject({ name: '${{ steps.trail.outputs.name }}', 'run-id': '${{ steps.trail.outputs.run-id }}', 'github-token': '${{ github.token }}', path: '.promptctl/envs/${{ matrix.env }}' });
+    expect(j.steps[restore]!.with).toMatchObject({ name: '${{ steps.trail.outputs.name }}', 'run-id': '${{ steps.trail.outputs.run-id }}', 'github-token': '${{ github.token }}', path: '${{ runner.temp }}/promptctl-restored-trail' });
     // rev28: --allow-unkeyed only when the step before says so (a trail written before the key was set).
     expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }} \${{ steps.anchor.outputs.args }}`);
     expect(j.steps[verify]!.with!['fail-on-error'] ?? 'true').toBe('true');
     expect(j.steps[verify]!.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
     // What the next run restores: uploaded always (a failed or cancelled run's open intents too).
     const up = j.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path?.split('\n')[0] === TRAIL)!;
-    expect(up.if).toBe('always()');
+    expect(up.if).toBe("always() && steps.audit-path.outputs.file != ''");
     expect(up.with!.name).toBe('promptctl-audit-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}');
     // Runs of one environment never interleave, and one is never cancelled midway.
     expect(j.concurrency).toEqual({ group: 'promptctl-apply-${{ matrix.env }}', 'cancel-in-progress': false, queue: 'max' });
@@ -2728,7 +2729,7 @@ describe('rev27: a refusal at the apply step is told from a failed apply', () =>
     expect([mark > -1, mark < apply, apply < refusal]).toEqual([true, true, true]);
     expect(j.steps[mark]!.if).toBe("steps.compare.outputs.decision == 'apply'");
     expect(j.steps[refusal]!.if).toBe("always() && steps.apply.outcome == 'failure'");
-    expect(j.steps[refusal]!.env).toMatchObject({ BEFORE: '${{ steps.mark.outputs.lines }}', AUDIT: '.promptctl/envs/${{ matrix.env }}/audit.jsonl' });
+    expect(j.steps[refusal]!.env).toMatchObject({ BEFORE: '${{ steps.mark.outputs.lines }}', AUDIT: '${{ steps.audit-path.outputs.file }}' });
     const recorded = j.steps.find((s) => s.name === 'Record the result')!.env!;
     // (the promotion gate's reason last: it is set only when nothing after it ran)
     expect(recorded.REASON).toBe('${{ steps.refusal.outputs.reason || steps.compare.outputs.reason || steps.gate.outputs.reason }}');
@@ -2872,7 +2873,7 @@ describe('rev28: drift.yml is read-only like the pull-request plan, and no deplo
 // that would end it: every apply failed, for ever.
 describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and verifies as strictly otherwise', () => {
   const job = () => wf('apply.yml').jobs.apply!;
-  const TRAIL = '.promptctl/envs/${{ matrix.env }}/audit.jsonl';
+  const TRAIL = '${{ steps.audit-path.outputs.file }}';
   const KEY = 'workflow-test-key-0123456789';
   let tmp: string;
   beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-keyed-'))));
@@ -2887,7 +2888,10 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
     const verifyAfter = stepIndex(j, (s) => s.name === 'Verify the audit trail');
     expect([restore < keyed, keyed === verify - 1, keyedAfter === verifyAfter - 1]).toEqual([true, true, true]);
     expect(j.steps[keyed]!.if).toBe(j.steps[verify]!.if);
-    expect(j.steps[keyedAfter]!.if).toBe(j.steps[verifyAfter]!.if);
+    // After the run: the trail wherever promptctl keeps it, verified when there is one (the keyed
+    // step says so; hashFiles would not see one outside the workspace).
+    expect(j.steps[keyedAfter]!.if).toBe("always() && steps.audit-path.outputs.file != ''");
+    expect(j.steps[verifyAfter]!.if).toBe("always() && steps.keyed-after.outputs.present == 'true'");
     expect(j.steps[keyed]!.run).toBe(j.steps[keyedAfter]!.run);
     for (const s of [j.steps[keyed]!, j.steps[keyedAfter]!]) {
       // Whether the key is set, never the key itself.
@@ -2989,7 +2993,7 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
 // ("the next apply repairs it") before any apply could repair it: every apply failed, for ever.
 describe('apply.yml sets aside a torn last line of the restored trail, as promptctl\'s writer would, and nothing else', () => {
   const job = () => wf('apply.yml').jobs.apply!;
-  const TRAIL = '.promptctl/envs/${{ matrix.env }}/audit.jsonl';
+  const TRAIL = '${{ steps.audit-path.outputs.file }}';
   const TORN = '{"format":2,"seq":';
   let tmp: string;
   beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-torn-'))));
@@ -3075,5 +3079,122 @@ describe('apply.yml sets aside a torn last line of the restored trail, as prompt
 
   it("the README's audit-in-CI text says so", () => {
     expect(ciSection).toMatch(/incomplete last\s+line \(an apply killed mid-write[^.]*\s+line set aside, as the next apply would remove it/);
+  });
+});
+
+// With `audit: {file: trail.jsonl}` in promptctl.yaml, apply writes ./trail.jsonl, and apply.yml
+// looked only at .promptctl/envs/<env>/audit.jsonl: the trail was never restored, verified nor
+// uploaded, and each run started a new chain unsaid. The workflow now asks promptctl where it is.
+describe('apply.yml learns where the audit trail is from promptctl', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  const FILE = '${{ steps.audit-path.outputs.file }}';
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-trail-path-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('asks once, before the trail is looked for, and every step that touches the trail takes the answer (no fixed path, no hashFiles)', () => {
+    const j = job();
+    const where = stepIndex(j, (s) => s.id === 'where');
+    const read = stepIndex(j, (s) => s.id === 'audit-path');
+    expect(j.steps[where]).toMatchObject({ uses: LOCAL_ACTION, with: { command: 'audit', args: 'path --env ${{ matrix.env }}' } });
+    expect(j.steps[read]!.env).toMatchObject({ OUT: '${{ steps.where.outputs.output-file }}' });
+    expect([where + 1 === read, read < stepIndex(j, (s) => s.id === 'trail')]).toEqual([true, true]);
+    // Outside the step that names the default (to say when audit.file moved it), no step names a trail path.
+    for (const s of j.steps.filter((x) => x.id !== 'audit-path')) {
+      const text = JSON.stringify({ env: s.env, with: s.with, if: s.if, run: s.run });
+      expect(text, s.name).not.toMatch(/\.promptctl\/envs|hashFiles/);
+    }
+    const uses = j.steps.filter((s) => JSON.stringify(s).includes(FILE)).map((s) => s.name);
+    expect(uses).toEqual([
+      'Put the restored audit trail where promptctl keeps it',
+      'Set aside an interrupted write at the end of the restored audit trail',
+      'Is the restored audit trail keyed',
+      'Verify the restored audit trail',
+      'Mark the audit trail',
+      'Tell a refusal from a failed apply',
+      'Is the audit trail keyed',
+      'Verify the audit trail',
+      'Upload the audit trail',
+      'Note where this run leaves the audit trail',
+    ]);
+  });
+
+  /** A prompts directory whose promptctl.yaml keeps the trail at `file` (none: the default), then the two steps. */
+  async function learn(name: string, file: string | null) {
+    const cwd = join(tmp, name);
+    mkdirSync(join(cwd, 'prompts'), { recursive: true });
+    const audit = file === null ? '' : `  audit: {file: ${JSON.stringify(file)}}\n`;
+    writeFileSync(join(cwd, 'prompts', 'promptctl.yaml'), `apiVersion: promptctl/v1\nkind: Config\nspec:\n${audit}  environments:\n    dev: {credentials: GENESYSCLOUD_DEV}\n`);
+    const { runCliInProcess } = await import('../helpers/cli.js');
+    const asked = await runCliInProcess(['audit', ...byId(job(), 'where').with!.args!.replace('${{ matrix.env }}', 'dev').split(/\s+/)], { cwd });
+    const out = join(cwd, 'where.out');
+    writeFileSync(out, asked.stdout);
+    return { asked, read: await runStep(byId(job(), 'audit-path').run!, { OUT: out, ENVIRONMENT: 'dev' }) };
+  }
+
+  it('the default: .promptctl/envs/<env>/audit.jsonl, said nowhere; audit.file: that file, said in a notice; outside the workspace: absolute', async () => {
+    const def = await learn('default', null);
+    expect(def.read.code, def.read.stderr).toBe(0);
+    expect(def.read.outputs).toEqual({ file: '.promptctl/envs/dev/audit.jsonl' });
+    expect(def.read.stdout).toBe('');
+    const moved = await learn('moved', 'trail.jsonl');
+    expect(moved.read.outputs).toEqual({ file: 'trail.jsonl' });
+    expect(moved.read.stdout).toMatch(/^::notice title=promptctl audit \(dev\)::the audit trail of dev is trail\.jsonl \(audit\.file of promptctl\.yaml\), not \.promptctl\/envs\/dev\/audit\.jsonl: restored, verified and uploaded from there\.$/m);
+    const outside = await learn('outside', '../elsewhere/trail.jsonl');
+    expect(outside.read.outputs).toEqual({ file: join(realpathSync(tmp), 'elsewhere', 'trail.jsonl') });
+  });
+
+  it('refuses a trail path the action cannot pass or upload-artifact would read as a pattern, and an answer that is not one path', async () => {
+    for (const bad of ['my trail.jsonl', 'trail-*.jsonl', '!trail.jsonl']) {
+      const r = (await learn(`bad-${bad.replace(/\W/g, '')}`, bad)).read;
+      expect(r.code, bad).toBe(1);
+      expect(r.stdout).toMatch(/^::error title=promptctl audit \(dev\)::the audit trail of dev is .* this workflow cannot carry a path holding whitespace, \*, \?, \[, \] or a backslash, or starting with !\. Name the trail without them\. Nothing was planned\.$/m);
+    }
+    const empty = join(tmp, 'empty.out');
+    writeFileSync(empty, '');
+    const none = await runStep(byId(job(), 'audit-path').run!, { OUT: empty, ENVIRONMENT: 'dev' });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/promptctl audit path --env dev did not print one path \(see its step\); nothing was planned\./);
+    expect(none.outputs).toEqual({});
+  });
+
+  /** What download-artifact put in RUNNER_TEMP (`files`: name → text), then the step that moves it to `audit`. */
+  async function put(name: string, files: Record<string, string>, audit: string) {
+    const from = join(tmp, name, 'promptctl-restored-trail');
+    mkdirSync(from, { recursive: true });
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(from, f), text);
+    const step = job().steps.find((s) => s.name === 'Put the restored audit trail where promptctl keeps it')!;
+    return runStep(step.run!, { FROM: from, AUDIT: audit, TRAIL_NAME: 'promptctl-audit-dev-98-1', ENVIRONMENT: 'dev' });
+  }
+
+  it('puts the restored trail, its .torn and its sink cursors where promptctl keeps it now, under another name too (audit.file set since)', async () => {
+    const audit = join(tmp, 'renamed', 'workspace', 'logs', 'trail.jsonl');
+    const r = await put('renamed', { 'audit.jsonl': 'records\n', 'audit.jsonl.torn': 'torn\n', 'audit.jsonl.sink-0123456789abcdef.json': '{}' }, audit);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(audit, 'utf8')).toBe('records\n');
+    expect(readFileSync(`${audit}.torn`, 'utf8')).toBe('torn\n');
+    expect(readFileSync(`${audit}.sink-0123456789abcdef.json`, 'utf8')).toBe('{}');
+    expect(r.stdout).toMatch(/^::notice title=promptctl audit \(dev\)::promptctl-audit-dev-98-1 keeps the trail as audit\.jsonl; promptctl keeps it at .*trail\.jsonl now \(audit\.file of promptctl\.yaml\): carried there, the same chain\.$/m);
+    const same = join(tmp, 'same', 'workspace', '.promptctl', 'envs', 'dev', 'audit.jsonl');
+    const s = await put('same', { 'audit.jsonl': 'records\n' }, same);
+    expect(s.code, s.stderr).toBe(0);
+    expect(readFileSync(same, 'utf8')).toBe('records\n');
+    expect(s.stdout).not.toMatch(/::notice/);
+  });
+
+  it('refuses an artifact that holds no trail, or two', async () => {
+    for (const [name, files] of [['none', { 'audit.jsonl.torn': 'x' }], ['two', { 'audit.jsonl': 'a\n', 'trail.jsonl': 'b\n' }]] as const) {
+      const r = await put(`refused-${name}`, files, join(tmp, `refused-${name}`, 'trail.jsonl'));
+      expect(r.code, name).toBe(1);
+      expect(r.stdout).toMatch(/^::error title=promptctl audit \(dev\)::promptctl-audit-dev-98-1 holds [02] audit trails, not one; nothing was planned\./m);
+    }
+  });
+
+  it('the keyed step after the run says whether there is a trail to verify', async () => {
+    const step = byId(job(), 'keyed-after');
+    const file = join(tmp, 'present.jsonl');
+    writeFileSync(file, '');
+    expect((await runStep(step.run!, { AUDIT: file, ENVIRONMENT: 'dev', HAS_AUDIT_KEY: 'false', WHEN: 'x' })).outputs).toEqual({ 'allow-unkeyed': '', present: 'true' });
+    expect((await runStep(step.run!, { AUDIT: join(tmp, 'absent.jsonl'), ENVIRONMENT: 'dev', HAS_AUDIT_KEY: 'false', WHEN: 'x' })).outputs).toEqual({ 'allow-unkeyed': '' });
   });
 });
