@@ -283,6 +283,22 @@ export function checkEnvironmentState(union: DesiredState, envState: DesiredStat
       ),
     );
   }
+  // A test pinned to a version kept to other environments, its template here: "not declared by any
+  // PromptVersion" (tests/unknown-version, on this environment's versions) would be untrue there.
+  for (const t of envState.tests) {
+    if (!('template' in t.target) || t.target.version === undefined || !templatesHere.has(t.target.template)) continue;
+    const pinned = `${t.target.template}@${t.target.version}`;
+    const doc = versionDocs.get(pinned);
+    if (!doc || versionsHere.has(pinned)) continue;
+    out.push(
+      diagnostic(
+        locate(t, 'spec.target.version'),
+        'error',
+        'environments/target-not-in-environment',
+        `in environment ${env}, this test targets version ${t.target.version} of template "${t.target.template}", which is not in ${env}: PromptVersion ${pinned} is ${limit(doc)}; give the test the same metadata.environments, or pin a version ${env} has`,
+      ),
+    );
+  }
   // A split sticky without a key in git itself is traffic/sticky-key's error, said once, not per environment.
   const unkeyed = new Set(union.splits.filter((s) => s.strategy === 'sticky' && s.stickyKey === undefined).map((s) => s.template));
   for (const s of envState.splits) {

@@ -97,3 +97,30 @@ it('quiet in prod, and once the test names the same environments', async () => {
   await dir?.remove();
   expect(await validate('\n  environments: [prod]')).toEqual({ code: 0, lines: [] });
 });
+
+// A test pinned to a version kept out of an environment by the version's metadata.environments
+// (its template there): said as the route rule says a split's route, not "not declared by any
+// PromptVersion (did you mean "1.0.0"?)", which git plainly declares.
+it('a test pinned to a version kept to prod: said at its version for dev, with the fix; quiet in prod', async () => {
+  dir = await tempDir('promptctl-test-version-env-');
+  await mkdir(join(dir.path, 'prompts'));
+  await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), CONFIG);
+  const version = (label: string, environments: string) => `apiVersion: promptctl/v1
+kind: PromptVersion
+${environments}spec:
+  template: billing
+  version: "${label}"
+  systemInstruction: Be brief.
+  userTemplate: "Hi"
+`;
+  const billing = `apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n---\n${version('1.0.0', '')}---\n${version('2.0.0', 'metadata: {environments: [prod]}\n')}`;
+  await writeFile(join(dir.path, 'prompts', 'billing.yaml'), billing);
+  await writeFile(join(dir.path, 'prompts', 'billing-test.yaml'), test('billing-test', '{template: billing, version: "2.0.0"}'));
+  const dev = await runCliInProcess(['validate', '--env', 'dev'], { cwd: dir.path });
+  expect(dev.code).toBe(1);
+  expect(dev.stdout.split('\n').filter((l) => l.includes('error:'))).toEqual([
+    'prompts/billing-test.yaml:6:40: error: in environment dev, this test targets version 2.0.0 of template "billing", which is not in dev: PromptVersion billing@2.0.0 is limited to prod by its metadata.environments at prompts/billing.yaml:18:26; give the test the same metadata.environments, or pin a version dev has [environments/target-not-in-environment]',
+  ]);
+  const prod = await runCliInProcess(['validate', '--env', 'prod'], { cwd: dir.path });
+  expect(prod.code, prod.stdout).toBe(0);
+});
