@@ -28,7 +28,7 @@ naming the first line that breaks it.`;
 const AFTER: Readonly<Record<string, string>> = {
   validate: `
 Every problem is reported with where it is, one per line:
-  prompts/billing/v1.yaml:12:7: error: placeholder {{acount}} in userTemplate is not a declared variable (did you mean "account"?); declare it under spec.variables [placeholders/undeclared]
+  prompts/billing/v1.yaml:12:26: error: placeholder {{acount}} in userTemplate is not a declared variable: did you mean {{account}}? ("account" is declared and not used) [placeholders/undeclared]
 
 Formats:
   text    path:line:col: error|warning: message [rule]   (summary on stderr)
