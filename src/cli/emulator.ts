@@ -51,7 +51,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'seed for the fault sequence (deterministic runs)')
     .option('--publish-delay-ms <n>', 'how long a publish job stays Running', '30')
     .option('--surfaces <list>', 'API surfaces to serve, comma-separated: llmgateway,guides,summarysettings, or aistudio for guides and summarysettings (default all; a real org today has only aistudio)')
-    .option('--responses <file>', 'canned model answers (YAML or JSON; format at the top of src/emulator/responses.ts): the first that matches answers a call')
+    .option('--responses <file>', 'canned model answers (YAML or JSON; the format is in README.md, "Running tests": "Canned answers on the emulator"): the first that matches answers a call')
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml `models:` are counted and priced as it says (read at start)', 'prompts')
     .action(async (flags: Flags, cmd: Command) => {
       const options = toOptions(flags, ctx.env);

@@ -62,6 +62,21 @@ describe('--help', () => {
     }
   });
 
+  // The npm package ships bin, dist and schemas (and README.md): a help text pointing into src/ sent
+  // its reader to a file they do not have. emulator --responses names README's section instead.
+  it('no --help points into src/, which the package does not ship; emulator --responses names the README section that has the format', async () => {
+    for (const name of commandsFor([])) expect((await help([name])).stdout, name).not.toMatch(/\bsrc\//);
+    const out = (await help(['emulator'])).stdout.replace(/\s+/g, ' ');
+    const named = /--responses <file> canned model answers \(YAML or JSON; the format is in README\.md, "([^"]+)": "([^"]+)"\)/.exec(out);
+    expect(named, out).not.toBeNull();
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf(`### ${named![1]}\n`));
+    expect(section.length).toBeLessThan(readme.length);
+    const para = section.slice(section.indexOf(`**${named![2]}.**`));
+    expect(para.length).toBeLessThan(section.length);
+    expect(para.slice(0, para.indexOf('\n\n**', 10))).toMatch(/promptctl emulator --responses answers\.yaml/);
+  });
+
   it('audit verify has its own exit status and examples', async () => {
     const out = (await help(['audit', 'verify'])).stdout;
     expect(out).toMatch(/^Exit status: 0 when every record's hash chains/m);
