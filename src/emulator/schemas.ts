@@ -99,6 +99,9 @@ function describe(e: ErrorObject): string {
       return 'is not a known field';
     case 'enum':
       return `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
+    // ajv says "must be equal to constant" without the constant: the one value a field takes is named.
+    case 'const':
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     default:
       return e.message ?? 'is invalid';
   }

@@ -157,6 +157,14 @@ describe('conventions on every response', () => {
 });
 
 describe('errors', () => {
+  it('names the one value a field takes: a publish job asked for another state (a review: "must be equal to constant")', async () => {
+    const id = await api.template('const-named');
+    expect((await api.version(id, '1.0.0')).status).toBe(201);
+    const r = await api.post<any>(paths.jobs(id, '1.0.0'), { state: 'Draft' });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('state must be "Published"');
+  });
+
   it('404 not.found for unknown routes and unknown ids, 405 method.not.allowed for wrong methods', async () => {
     const unknownRoute = await api.get(`${API_BASE}/widgets`);
     expect(unknownRoute.status).toBe(404);
