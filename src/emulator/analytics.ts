@@ -97,7 +97,8 @@ function parseInterval(interval: string): { start: number; end: number } {
   const end = Date.parse(b);
   // Date.parse rolls a day the month lacks into the next month (2025-02-30 is 2 March): refused too.
   if (Number.isNaN(start) || Number.isNaN(end) || !isCalendarDay(a) || !isCalendarDay(b)) bad('holds an invalid date');
-  if (end <= start) bad('ends before it starts');
+  if (end < start) bad('ends before it starts');
+  if (end === start) bad('is empty: it ends when it starts');
   return { start, end };
 }
 

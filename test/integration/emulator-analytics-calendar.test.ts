@@ -26,4 +26,9 @@ describe('analytics interval dates', () => {
       expect((err as ApiError).code, interval).toBe('invalid.value');
     }
   });
+  it('says an interval that ends when it starts is empty, not that it ends before it starts (a review)', async () => {
+    const said = async (interval: string) => ((await emu.api.queryAnalytics({ interval, metrics: ['nInvocations'] }).then(() => undefined, (e: unknown) => e)) as ApiError).message;
+    expect(await said('2025-03-01T00:00:00Z/2025-03-01T00:00:00Z')).toMatch(/is empty: it ends when it starts/);
+    expect(await said('2025-03-02T00:00:00Z/2025-03-01T00:00:00Z')).toMatch(/ends before it starts/);
+  });
 });
