@@ -26,11 +26,19 @@ export function otherManager(labels: WireLabels | undefined): string | undefined
 /**
  * An update of an object another tool manages takes it over: apply sets `managed-by: promptctl`,
  * and prune may then delete it. Owned labels are never diffed, so the update says it here, as a
- * change of its own that calls for a reviewer's attention.
+ * change of its own that calls for a reviewer's attention; of one that carries no `managed-by`,
+ * the label it gets.
  */
 export function withTakeover(a: PlanAction, liveLabels: WireLabels | undefined): PlanAction {
   const other = otherManager(liveLabels);
-  if (other === undefined || a.action !== 'update') return a;
+  if (a.action !== 'update') return a;
+  if (other === undefined) {
+    // One made by hand (no managed-by, never stamped) is adopted by its first change: said, since
+    // prune may delete it once it is promptctl's (a review: the plan showed only its `model`).
+    const path = `labels.${MANAGED_BY_LABEL}`;
+    if (!Object.hasOwn(liveLabels ?? {}, MANAGED_BY_LABEL) && !a.changes.some((c) => c.path === path)) a.changes.push({ path, after: MANAGED_BY_VALUE });
+    return a;
+  }
   a.changes.push({ path: `labels.${MANAGED_BY_LABEL}`, before: other, after: MANAGED_BY_VALUE });
   a.destructive = true;
   return a;

@@ -420,7 +420,8 @@ describe('adopting a guide whose variables have settings (validation, listValues
     // Only the values change: nothing else of the variable is dropped.
     expect(plan.stdout).toMatch(/variables\.items\.listValues\.values/);
     expect(plan.stdout).not.toMatch(/variables\.items\.(validation|listVariables|customConversationAttributes)/);
-    expect(plan.stdout).toContain(['    ~ variables.items.listValues.values:', '        - - a', '        - - b', '        + - a', '        + - b', '        + - c'].join('\n'));
+    // What both sides hold is context: c added, a and b kept.
+    expect(plan.stdout).toContain(['    ~ variables.items.listValues.values:', '          - a', '          - b', '        + - c'].join('\n'));
     const applied = await o.cli(['apply', '--dir', 'adopted', '--auto-approve']);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const g = await o.studio.getGuide(id);

@@ -442,6 +442,19 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(a.destructive).toBe(true);
   });
 
+  it('shows the managed-by label an update gives a template made by hand (no managed-by), which prune may then delete (a review: only its description showed)', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    live.templates[0]!.labels = { team: 'billing' };
+    d.templates[0] = { ...d.templates[0]!, labels: { team: 'billing' } };
+    expect(act(buildPlan(d, live, opts()), `PromptTemplate/${d.templates[0]!.name}`)!.action).toBe('noop');
+    d.templates[0] = { ...d.templates[0]!, description: 'changed by the team' };
+    const a = act(buildPlan(d, live, opts()), `PromptTemplate/${d.templates[0]!.name}`)!;
+    expect(a.changes).toContainEqual({ path: 'labels.managed-by', after: 'promptctl' });
+    expect(a.destructive).toBeUndefined();
+    expect(renderText(buildPlan(d, live, opts()))).toContain('+ labels.managed-by: "promptctl"');
+  });
+
   it('says that an update labelling an adopted template makes its live versions not in git prunable (a colleague\'s Draft)', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
