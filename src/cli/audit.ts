@@ -44,7 +44,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     // A CI job carries the trail from run to run: it must find it where apply wrote it, audit.file included.
     .description(`print where apply keeps the audit trail (${ENVIRONMENTS_DIR}/NAME/audit.jsonl with --env NAME, else ${DEFAULT_AUDIT_FILE}, unless audit.file of promptctl.yaml names another): relative to the working directory when inside it, else absolute`)
     .action(async (opts: { dir: string }) => {
-      const file = ctx.environment?.auditFile ?? (await configuredAudit(ctx, opts.dir)).file;
+      const file = ctx.environment?.auditFile ?? (await configuredAudit(ctx, opts.dir, 'path')).file;
       ctx.out(trailPath(ctx.cwd, file));
     });
   addEnvOption(path);
@@ -64,13 +64,16 @@ export function trailPath(cwd: string, file: string): string {
  * The same file apply writes: the config's audit.file when the prompts directory names one; and
  * the environments it configures (each keeps its own trail unless audit.file is set).
  */
-async function configuredAudit(ctx: CliContext, dir: string): Promise<{ file: string; environments: string[] }> {
+async function configuredAudit(ctx: CliContext, dir: string, use: 'verify' | 'path' = 'verify'): Promise<{ file: string; environments: string[] }> {
   const st = await stat(resolve(ctx.cwd, dir)).catch(() => null);
   if (!st?.isDirectory()) return { file: DEFAULT_AUDIT_FILE, environments: [] };
   const { loadConfigFile } = await import('../load/index.js');
   const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
   // Not "no config": the defaults would name another trail than the one the file means.
-  if (status === 'invalid') throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`), so the audit file it names is not known; nothing was verified (or name the file: promptctl audit verify FILE)`);
+  if (status === 'invalid') {
+    const done = use === 'verify' ? 'nothing was verified (or name the file: promptctl audit verify FILE)' : 'nothing was printed';
+    throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`), so the audit file it names is not known; ${done}`);
+  }
   return config.audit.file !== undefined ? { file: config.audit.file, environments: [] } : { file: DEFAULT_AUDIT_FILE, environments: Object.keys(config.environments) };
 }
 

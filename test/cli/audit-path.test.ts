@@ -51,4 +51,12 @@ describe('audit path', () => {
     expect([r.code, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toMatch(/unknown environment "prod"/);
   });
+
+  it('says an invalid promptctl.yaml leaves the trail unknown, in its own words (a review: it said "nothing was verified")', async () => {
+    await setUp('  bogus: 1\n');
+    const r = await cli(['audit', 'path', '--dir', 'p']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/p\/promptctl\.yaml is not valid \(run `promptctl validate --dir p`\), so the audit file it names is not known; nothing was printed/);
+    expect(r.stderr).not.toMatch(/verif/);
+  });
 });
