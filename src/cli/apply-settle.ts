@@ -63,11 +63,13 @@ export async function settleInterrupted(
   // the version it publishes is watched until it ends (or could no longer be running), so that its
   // end is that run's change on record, not "not applied" and then this run's publish.
   const now = ctx.io.now ?? Date.now;
-  const waiting = awaitingPublish(audit, liveSnapshots(read.live), { ...scope(read), publishing: publishingOf }).filter((i) => jobDeadline(i) > now());
+  const settling = now();
+  const deadline = (i: Pick<AuditRecord, 'address' | 'timestamp'>): number => jobDeadline(i, settling);
+  const waiting = awaitingPublish(audit, liveSnapshots(read.live), { ...scope(read), publishing: publishingOf }).filter((i) => deadline(i) > settling);
   let leftWaiting: readonly AuditRecord[] = [];
   if (waiting.length > 0) {
-    ctx.info(waitingNotice(waiting, now()));
-    ({ read, leftWaiting } = await untilPublished(audit, waiting, read, { reread: () => readOpen(target, need), scope, stopped, now }));
+    ctx.info(waitingNotice(waiting, settling));
+    ({ read, leftWaiting } = await untilPublished(audit, waiting, read, { reread: () => readOpen(target, need), scope, stopped, now, deadline }));
   }
   const r = read;
   const settled = await settleOpenIntents(audit, liveSnapshots(r.live), {
@@ -136,8 +138,10 @@ const JOB_TIMEOUT_MS: Readonly<Record<Surface, number>> = { llmgateway: DEFAULT_
  * was written before the job was started (so never later than the job's own deadline). An
  * unreadable timestamp: none.
  */
-export function jobDeadline(intent: Pick<AuditRecord, 'address' | 'timestamp'>): number {
-  const at = Date.parse(intent.timestamp);
+export function jobDeadline(intent: Pick<AuditRecord, 'address' | 'timestamp'>, settling: number): number {
+  // An intent stamped after settling began (another machine's clock ahead of this one's) counts
+  // from then: never a wait past the job's own timeout (a review).
+  const at = Math.min(Date.parse(intent.timestamp), settling);
   const surface = surfaceOfAddress(intent.address);
   return Number.isFinite(at) && surface !== undefined ? at + JOB_TIMEOUT_MS[surface] : Number.NEGATIVE_INFINITY;
 }
@@ -146,7 +150,7 @@ export function jobDeadline(intent: Pick<AuditRecord, 'address' | 'timestamp'>):
 export function waitingNotice(waiting: readonly Pick<AuditRecord, 'address' | 'timestamp'>[], now: number): string {
   const youngest = Math.max(...waiting.map((i) => Date.parse(i.timestamp)));
   const timeout = Math.max(...waiting.map((i) => JOB_TIMEOUT_MS[surfaceOfAddress(i.address)!]));
-  const longest = Math.max(...waiting.map(jobDeadline)) - now;
+  const longest = Math.max(...waiting.map((i) => jobDeadline(i, now))) - now;
   const one = waiting.length === 1;
   const what = one ? `${visibleName(waiting[0]!.address)} from an earlier run` : `${waiting.length} changes from an earlier run (${visibleName(waiting[0]!.address)} and ${waiting.length - 1} more)`;
   return (
@@ -165,18 +169,18 @@ async function untilPublished(
   audit: AuditLog,
   waiting: readonly AuditRecord[],
   first: OpenRead,
-  opts: { reread: () => Promise<OpenRead>; scope: (r: OpenRead) => SettleScope; stopped?: AbortSignal | undefined; now: () => number },
+  opts: { reread: () => Promise<OpenRead>; scope: (r: OpenRead) => SettleScope; stopped?: AbortSignal | undefined; now: () => number; deadline: (i: AuditRecord) => number },
 ): Promise<{ read: OpenRead; leftWaiting: readonly AuditRecord[] }> {
   let read = first;
   let pending = waiting;
   for (let round = 0; pending.length > 0; round++) {
-    const until = Math.max(...pending.map(jobDeadline));
+    const until = Math.max(...pending.map(opts.deadline));
     await sleep(Math.max(0, Math.min(retryDelayMs(round), until - opts.now())), opts.stopped);
     if (opts.stopped?.aborted) return { read, leftWaiting: pending };
     read = await opts.reread();
     const now = opts.now();
     const still = awaitingPublish(audit, liveSnapshots(read.live), { ...opts.scope(read), publishing: publishingOf });
-    pending = pending.filter((i) => still.includes(i) && jobDeadline(i) > now);
+    pending = pending.filter((i) => still.includes(i) && opts.deadline(i) > now);
   }
   return { read, leftWaiting: [] };
 }
