@@ -890,7 +890,7 @@ describe('validate --help', () => {
       await writeFile(
         path.join(dir, file!),
         'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n---\n' +
-          'apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: "Help with {{account}}."\n' +
+          'apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: "Help with billing."\n' +
           '  userTemplate: "{{acount}}"\n  variables:\n    - {name: account, type: string, maxLength: 20}\n',
       );
       const r = await run(['validate', '--dir', path.dirname(file!).split('/')[0]!], dir);
