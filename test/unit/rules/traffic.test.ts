@@ -54,3 +54,38 @@ describe('traffic', () => {
     expect(checkTraffic(state({ ...base(), splits: [split('t', [['1.0.0', 100]], { strategy: 'sticky', stickyKey: 'userId' })] }))).toEqual([]);
   });
 });
+
+// A review routed 30 % of a template's calls to a version that typed its variable q as a number
+// and required n, where the others took q as a string: 2 of 20 calls refused, validate silent.
+describe('traffic/variables-differ', () => {
+  const v = (label: string, variables: Array<Partial<import('../../../src/model/types.js').Variable> & { name: string }>) =>
+    version('t', label, { variables: variables.map((x) => ({ type: 'string' as const, required: true, ...x })) });
+  it('warns when routed versions type a variable apart', () => {
+    const s = split('t', [['1.0.0', 70], ['2.0.0', 30]]);
+    const d = checkTraffic(state({ templates: [template('t')], versions: [v('1.0.0', [{ name: 'q' }]), v('2.0.0', [{ name: 'q', type: 'number' }])], splits: [s] }));
+    expect(d).toEqual([
+      expect.objectContaining({
+        ...at(s, 'spec.routes'),
+        severity: 'warning',
+        rule: 'traffic/variables-differ',
+        message:
+          'routes of template "t" send calls to versions that type variable q apart (a string in 1.0.0 but a number in 2.0.0): no value suits every route, so calls routed to some of them are refused (400 invalid.variables); give the versions one type, or route to one',
+      }),
+    ]);
+  });
+  it('warns when one routed version requires a variable another does not declare', () => {
+    const s = split('t', [['1.0.0', 50], ['2.0.0', 50]]);
+    const d = checkTraffic(state({ templates: [template('t')], versions: [v('1.0.0', [{ name: 'q' }]), v('2.0.0', [{ name: 'q' }, { name: 'n', type: 'boolean' }])], splits: [s] }));
+    expect(d.map((x) => x.message)).toEqual([
+      'routes of template "t" send calls to versions that disagree on variable n: 2.0.0 requires it and 1.0.0 does not declare it, so a call with it is refused by 1.0.0 and one without it by 2.0.0 (400 invalid.variables); declare it alike, or route to one',
+    ]);
+  });
+  it('is quiet for an enum beside a string, an optional or defaulted variable, and a route of weight 0', () => {
+    const quiet = (versions: import('../../../src/model/types.js').PromptVersion[], routes: Array<[string, number]>) =>
+      checkTraffic(state({ templates: [template('t')], versions, splits: [split('t', routes)] })).filter((x) => x.rule === 'traffic/variables-differ');
+    expect(quiet([v('1.0.0', [{ name: 'q' }]), v('2.0.0', [{ name: 'q', type: 'enum', values: ['a'] }])], [['1.0.0', 50], ['2.0.0', 50]])).toEqual([]);
+    expect(quiet([v('1.0.0', [{ name: 'q' }]), v('2.0.0', [{ name: 'q' }, { name: 'n', required: false }])], [['1.0.0', 50], ['2.0.0', 50]])).toEqual([]);
+    expect(quiet([v('1.0.0', [{ name: 'q' }]), v('2.0.0', [{ name: 'q' }, { name: 'n', default: 'x' }])], [['1.0.0', 50], ['2.0.0', 50]])).toEqual([]);
+    expect(quiet([v('1.0.0', [{ name: 'q' }]), v('2.0.0', [{ name: 'q', type: 'number' }])], [['1.0.0', 100], ['2.0.0', 0]])).toEqual([]);
+  });
+});
