@@ -33,6 +33,9 @@ export function registerDrift(program: Command, ctx: CliContext): void {
   });
 }
 
+/** How many objects only on the target are noted on stderr beside a markdown or JSON report. */
+const NOTED = 20;
+
 export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<number> {
   const format = parseFormat(flags.format);
   // Only the JSON report carries the plan's git provenance with its actor; text and markdown show none.
@@ -47,8 +50,15 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   // The report is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
   ctx.out(renderDrift(plan, entries, format, rendered, { more: `run \`promptctl drift${targetFlags(ctx, flags.dir)} --format json\` for the full list` }));
-  // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
-  for (const u of plan.unmanaged) ctx.info(`note: ${visibleName(u.address)} exists only on the target${aside(visibleName(u.reason))}`);
+  // What exists only on the target, said on stderr beside a markdown or JSON report (the text
+  // report's "Left alone" lists it already: a review saw 300 hand-made templates listed twice),
+  // the first twenty; the report holds each. A live name is free text (AI Studio takes an ESC):
+  // shown as the plan text shows it.
+  if (format !== 'text') {
+    for (const u of plan.unmanaged.slice(0, NOTED)) ctx.info(`note: ${visibleName(u.address)} exists only on the target${aside(visibleName(u.reason))}`);
+    const more = plan.unmanaged.length - NOTED;
+    if (more > 0) ctx.info(`note: and ${groupThousands(more)} more ${more === 1 ? 'object' : 'objects'} only on the target (the report lists each)`);
+  }
   // Part of git could not be compared (a surface the target does not serve): no answer, an error.
   const failed = notCompared(plan);
   if (failed.length > 0) {

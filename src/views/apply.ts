@@ -80,10 +80,25 @@ function tallyOf(result: ApplyResult): string {
   return `${groupThousands(created)} created, ${groupThousands(updated)} updated, ${groupThousands(deleted)} deleted`;
 }
 
-/** What an apply that stopped early did, one line a change. */
+/**
+ * How many lines each list of a stopped apply shows before "… and N more": an interrupted apply of
+ * a large org listed every change done and not started after its summary, thousands of lines the
+ * progress had already shown (a review). The audit trail records each change done; the next plan
+ * shows what is left.
+ */
+export const LISTED_PER_PART = 20;
+
+/** The first LISTED_PER_PART of `items` as lines, then one saying how many more and where they are. */
+function listed<T>(items: readonly T[], line: (item: T) => string, where: string): string[] {
+  const shown = items.slice(0, LISTED_PER_PART).map(line);
+  const more = items.length - shown.length;
+  return more > 0 ? [...shown, `  … and ${groupThousands(more)} more (${where})`] : shown;
+}
+
+/** What an apply that stopped early did, one line a change (the first LISTED_PER_PART). */
 function doneLines(result: ApplyResult): string[] {
   if (result.succeeded.length === 0) return [];
-  return ['Done:', ...result.succeeded.map((s) => `  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}${confirmedNote(s)}`)];
+  return ['Done:', ...listed(result.succeeded, (s) => `  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}${confirmedNote(s)}`, 'the audit trail records each')];
 }
 
 /**
@@ -114,10 +129,11 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
   if (result.notStarted.length > 0) {
     const interim = new Set(result.partial.map((p) => p.action.address));
     lines.push('Not started:');
-    for (const a of result.notStarted) {
-      const note = interim.has(a.address) ? ' (left at its interim priority; a re-run finishes it)' : '';
-      lines.push(`  ${SYMBOL[a.action]} ${shownAddress(a)}${note}`);
-    }
+    // Those left at an interim priority first: each needs its re-run said.
+    const ordered = [...result.notStarted.filter((a) => interim.has(a.address)), ...result.notStarted.filter((a) => !interim.has(a.address))];
+    lines.push(
+      ...listed(ordered, (a) => `  ${SYMBOL[a.action]} ${shownAddress(a)}${interim.has(a.address) ? ' (left at its interim priority; a re-run finishes it)' : ''}`, 'the next plan shows what is left'),
+    );
   }
   lines.push(
     conflict

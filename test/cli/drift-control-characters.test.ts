@@ -34,10 +34,15 @@ describe('drift: control characters from the target', () => {
     const r = await s.cli(['drift']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(ESC);
-    expect(r.stderr).toContain('note: Guide/evil\\u001b[2J\\u001b[31mname exists only on the target');
-    // A CR or a line break would write over the note or forge a line of its own.
-    expect(r.stderr).not.toMatch(/\r|^error: forged/m);
-    expect(r.stderr).toContain('note: Guide/Evil\\u000derror: forged\\u000aX exists only on the target');
+    // Listed once, in the report's "Left alone" (stderr notes them only beside a markdown or JSON report).
+    expect(r.stdout).toContain('· Guide/evil\\u001b[2J\\u001b[31mname — ');
+    // A CR or a line break would write over the line or forge one of its own.
+    expect(r.stdout + r.stderr).not.toMatch(/\r|^error: forged/m);
+    expect(r.stdout).toContain('· Guide/Evil\\u000derror: forged\\u000aX — ');
+    expect(r.stderr).not.toContain('exists only on the target');
+    const md = await s.cli(['drift', '--format', 'markdown']);
+    expect(md.stderr).toContain('note: Guide/evil\\u001b[2J\\u001b[31mname exists only on the target');
+    expect(md.stderr).toContain('note: Guide/Evil\\u000derror: forged\\u000aX exists only on the target');
   });
 
   it('makes each difference visible in the text report', () => {

@@ -57,7 +57,9 @@ describe('promptctl drift', () => {
     const r = await s.cli(['drift']);
     // Not drift: promptctl leaves what it does not manage alone (DESIGN §5).
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stderr).toContain('note: SafetyFilter/hand-made exists only on the target');
+    expect(r.stdout).toContain('· SafetyFilter/hand-made — ');
+    // Said once: the text report lists it; stderr notes it only beside a markdown or JSON report.
+    expect(r.stderr).not.toContain('exists only on the target');
     expect(r.stderr).toContain('No drift in what promptctl manages; 1 object on the target that git does not define is left alone (noted above).');
     expect(r.stderr).not.toContain('matches git');
     const md = await s.cli(['drift', '--format', 'markdown']);

@@ -55,7 +55,7 @@ describe('a live split git keeps out of the environment', () => {
     expect(plan.stdout).not.toContain('not in git');
 
     const drift = await runCliInProcess(['drift', '--env', 'prod'], { cwd, env: {} });
-    expect(drift.stderr).toContain(`note: TrafficSplit/billing-assistant exists only on the target — live traffic split ${KEPT}; left as is`);
+    expect(drift.stdout).toContain(`TrafficSplit/billing-assistant — live traffic split ${KEPT}; left as is`);
     expect(drift.stdout + drift.stderr).not.toContain('not in git');
   });
 
