@@ -44,6 +44,8 @@ export class ChainWalker {
   keyed = 0;
   unkeyed = 0;
   legacy = 0;
+  /** Seq of the first keyed record, null while none is: every record before it is unkeyed, every one from it keyed. */
+  firstKeyed: number | null = null;
   private sawFormat2 = false;
   private sawKeyed = false;
 
@@ -61,6 +63,7 @@ export class ChainWalker {
     c.keyed = this.keyed;
     c.unkeyed = this.unkeyed;
     c.legacy = this.legacy;
+    c.firstKeyed = this.firstKeyed;
     c.sawFormat2 = this.sawFormat2;
     c.sawKeyed = this.sawKeyed;
     return c;
@@ -176,6 +179,7 @@ export class ChainWalker {
     if (r.alg === 'hmac-sha256') {
       this.keyed++;
       this.sawKeyed = true;
+      this.firstKeyed ??= r.seq;
     } else this.unkeyed++;
     return { ok: true, record: r, format: 2 };
   }
@@ -189,6 +193,18 @@ export class ChainWalker {
       this.writtenSince.set(seq, list);
     }
   }
+}
+
+/**
+ * What an unkeyed record cannot prove to a holder of the key (DESIGN §5: HMAC, so a forger
+ * without the key cannot re-chain): said alike by `audit verify` and by the writer, which with the
+ * key refuses to append to a trail none of whose records is keyed unless told it is the former.
+ */
+export const UNKEYED_CAUSES = 'written before the key was set, or re-chained by someone without it';
+
+/** A trail of RECORDS records, none keyed, as verify and the writer name it with the key set. */
+export function noneKeyed(records: number): string {
+  return `none of its ${records} record${records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${records === 1 ? 'it' : 'them'}`;
 }
 
 /** VALUE (parsed JSON) nests objects and arrays more than MAX levels deep; walked without recursion. */

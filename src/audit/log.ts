@@ -11,7 +11,7 @@ import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
 import type { NamedSecret } from '../util/secrets.js';
 import { acquire, enqueue, release, type Build } from './chain-file.js';
-import { ChainWalker, type LaterWrite } from './chain-walker.js';
+import { ChainWalker, noneKeyed, UNKEYED_CAUSES, type LaterWrite } from './chain-walker.js';
 import {
   AUDIT_FORMAT,
   AUDIT_FORMAT_UNKNOWN_OUTCOME,
@@ -88,7 +88,19 @@ export interface OpenAuditLogOptions {
   lock?: LockOptions;
   /** See DEFAULT_ABANDON_AFTER_MS. */
   abandonAfterMs?: number;
+  /**
+   * With PROMPTCTL_AUDIT_KEY set, append to a trail none of whose records is keyed: the user says
+   * they were written before the key was set. Without it such a trail is refused (UnkeyedTrailError).
+   */
+  allowUnkeyed?: boolean;
 }
+
+/**
+ * The key is set and the trail holds records, none keyed: written before the key was set, or
+ * re-chained by someone without it. Keyed records after them would vouch for them (their HMAC
+ * covers the last one's hash), so a forgery would verify once the next routine apply had run.
+ */
+export class UnkeyedTrailError extends UserError {}
 
 export interface AuditLog {
   /** Absolute path of the JSONL file. */
@@ -161,6 +173,15 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   };
 
   const shared = await acquire(resolve(file), key, warn, opts.lock ?? {});
+  const records = shared.walker.records;
+  if (key !== null && records > 0 && shared.walker.keyed === 0 && opts.allowUnkeyed !== true) {
+    await release(shared, warn);
+    throw new UnkeyedTrailError(
+      `${shared.path}: not keyed: ${noneKeyed(records)}: ${UNKEYED_CAUSES}; promptctl will not append keyed records after ${records === 1 ? 'it' : 'them'}, which would vouch for ${records === 1 ? 'it' : 'them'}. ` +
+        `If the key was set after ${records === 1 ? 'this record' : 'these records'}, run again with --allow-unkeyed (once: what it writes is keyed, and the trail must stay keyed from then on); ` +
+        `if not, keep the file as evidence and compare it with the HTTP sink or an older copy`,
+    );
+  }
   const started = processStart(process.pid);
   const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid, ...(started ? { started } : {}) };
   runOpened(run.id);

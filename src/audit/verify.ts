@@ -23,6 +23,8 @@ export type VerifyResult =
       /** Records chained with the key (hmac-sha256) and without (sha256, format 1 included). */
       keyed: number;
       unkeyed: number;
+      /** Seq of the first keyed record (null: none is): a keyed trail never goes back, so every record before it is unkeyed. */
+      firstKeyed: number | null;
       /** Format-1 records (older trails). */
       legacy: number;
       /** Seqs of intents without an outcome (a run in progress, or one the next apply recovers). */
@@ -108,6 +110,7 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
     head: walker.last,
     keyed: walker.keyed,
     unkeyed: walker.unkeyed,
+    firstKeyed: walker.firstKeyed,
     legacy: walker.legacy,
     pending: [...walker.open.keys()].filter((seq) => !walker.unknown.has(seq)).sort((a, b) => a - b),
     unknown: [...walker.unknown].sort((a, b) => a - b),

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
+import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, UnkeyedTrailError, type AuditLog } from '../audit/log.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, interruptedAfterAllLines, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -37,6 +37,7 @@ interface ApplyFlags {
   autoApprove?: boolean;
   prune?: boolean;
   allowMassDelete?: boolean;
+  allowUnkeyed?: boolean;
 }
 
 export function registerApply(program: Command, ctx: CliContext): void {
@@ -47,7 +48,8 @@ export function registerApply(program: Command, ctx: CliContext): void {
       .argument('[planfile]', 'a plan saved with `plan --out`, or - to read it from stdin (with --auto-approve; not in a protected environment); refused if anything moved since')
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
-      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)'),
+      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)')
+      .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, append keyed records to an audit trail none of whose records is keyed: they were written before the key was set (once; from then on the trail stays keyed)`),
   ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
     ctx.exitCode = await runApply(ctx, planFile, flags);
   });
@@ -140,13 +142,16 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         secrets: withEscapedForms(ctx.knownSecrets),
         // And each access token, learnt once the target's client signs in, in the same forms.
         learntSecrets: () => ctx.learntSecretForms(),
+        // With the key, a trail none of whose records is keyed is refused unless the user says
+        // the key was set after them: keyed records after a forgery would vouch for it.
+        allowUnkeyed: flags.allowUnkeyed === true,
         // A warning names the trail's file (audit.file, which anyone may have changed): made visible.
         onWarning: (m) => ctx.info(`warning: ${visibleName(m)}`),
         ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and
     // what an interrupted run left open is settled even when there is nothing else to do.
-    if (existsSync(auditFile)) audit = await openAudit();
+    if (existsSync(auditFile)) audit = await openAudit().catch(nothingApplied);
     return { state, union, git, openAudit };
   };
 
@@ -255,7 +260,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       // The output closed while the plan was made or confirmed: nothing is started.
       if (stop.outputClosed) return EXIT.closedPipe;
       if (stop.signalled) return interruptedBeforeChanges(ctx);
-      audit ??= await openAudit();
+      audit ??= await openAudit().catch(nothingApplied);
       return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile, expectedMs);
     }, { dir: flags.dir });
   } catch (err) {
@@ -293,6 +298,11 @@ async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
   const { loadConfigFile } = await import('../load/index.js');
   const { config } = await loadConfigFile({ dir, cwd: ctx.cwd });
   return config.audit.file ?? DEFAULT_AUDIT_FILE;
+}
+
+/** The trail refused as unkeyed (audit/log.ts) is refused before any change: said as apply says its other refusals. */
+function nothingApplied(err: unknown): never {
+  throw err instanceof UnkeyedTrailError ? new UserError(`${err.message}; nothing was applied`) : err;
 }
 
 const INTERRUPTED_BEFORE_CHANGES = 'Apply interrupted before any change was made; nothing was applied.';

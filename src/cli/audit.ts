@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
+import { noneKeyed, UNKEYED_CAUSES } from '../audit/chain-walker.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
@@ -107,6 +108,8 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   const res = await verifyAuditFile(path, { key, head });
   // A keyed trail never goes back to plain sha256 (the walk refuses that), so the one re-chaining
   // left to someone without the key is every record plain: with the key in hand, that is no proof.
+  // (Nor does apply key records after such a trail unless told to, `apply --allow-unkeyed`: keyed
+  // records appended by a routine apply would vouch for the forgery before them.)
   // A --head anchor found in it vouches for the records up to it as the key would have, not for
   // those after it (a forger keeps the records up to an old anchor and re-chains the rest).
   const vouchedTo = head && res.ok && res.anchored ? head.seq : 0;
@@ -115,16 +118,16 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
     const which =
       vouchedTo > 0
         ? `the head anchor vouches for records up to ${vouchedTo}, but ${after === 1 ? `record ${res.head!.seq} after it is` : `records ${vouchedTo + 1} to ${res.head!.seq} after it are`} not keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${after === 1 ? 'it' : 'them'}`
-        : `none of its ${res.records} record${res.records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${res.records === 1 ? 'it' : 'them'}`;
+        : noneKeyed(res.records);
     ctx.info(
-      `${named}: ${ctx.style('red', 'not keyed')}: ${which}: written before the key was set, or re-chained by someone without it. ` +
+      `${named}: ${ctx.style('red', 'not keyed')}: ${which}: ${UNKEYED_CAUSES}. ` +
         `If the key was set after these records, run again with --allow-unkeyed (or verify with --head an anchor kept elsewhere).`,
     );
     return EXIT.error;
   }
   if (res.ok) {
     let keyed = '';
-    if (res.keyed > 0) keyed = res.unkeyed === 0 ? ', keyed' : `, ${res.keyed} keyed and ${res.unkeyed} not (written without ${AUDIT_KEY_ENV})`;
+    if (res.keyed > 0) keyed = res.unkeyed === 0 ? ', keyed' : `; ${keyingBegan(res.firstKeyed!)}`;
     else if (key && res.records > 0) keyed = `, not keyed (written without ${AUDIT_KEY_ENV})`;
     const anchored = res.anchored && head ? `; head ${formatAnchor(head).slice(0, String(head.seq).length + 13)}… found` : '';
     // The file named: with --env (or a configured audit.file) the reader did not type it.
@@ -155,6 +158,15 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   else if (res.line === null) ctx.info(`${named}: ${ctx.style('red', 'error: audit trail does not match its head anchor')}: ${reason}`);
   else ctx.info(`${named}:${res.line}: ${ctx.style('red', 'error: broken audit chain')}: ${reason}`);
   return EXIT.error;
+}
+
+/**
+ * Where keying began in a trail that holds both (the key set after records were written: apply
+ * appends after unkeyed records only when told so, `--allow-unkeyed`), for a reader to see it.
+ */
+function keyingBegan(firstKeyed: number): string {
+  const before = firstKeyed === 2 ? 'record 1' : `records 1–${firstKeyed - 1}`;
+  return `${before} not keyed: written before the key was set, from record ${firstKeyed} keyed`;
 }
 
 /** Relative to the working directory when inside it, as the user most likely typed it. */

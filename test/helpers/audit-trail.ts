@@ -15,10 +15,11 @@ export async function auditRecords(dir: string, file = '.promptctl/audit.jsonl')
 
 /**
  * Appends `n` plain create records (PromptTemplate/t1 … tN) to the trail FILE (made when absent),
- * keyed when `env` holds PROMPTCTL_AUDIT_KEY; the head after them.
+ * keyed when `env` holds PROMPTCTL_AUDIT_KEY (after unkeyed records only with `allowUnkeyed`:
+ * the key set after them, as `apply --allow-unkeyed` says); the head after them.
  */
-export async function appendRecords(file: string, n: number, env: NodeJS.ProcessEnv = {}): Promise<AuditAnchor | null> {
-  const log = await openAuditLog(file, { env, onWarning: () => undefined });
+export async function appendRecords(file: string, n: number, env: NodeJS.ProcessEnv = {}, opts: { allowUnkeyed?: boolean } = {}): Promise<AuditAnchor | null> {
+  const log = await openAuditLog(file, { env, onWarning: () => undefined, ...opts });
   for (let i = 1; i <= n; i++) {
     await log.append({
       actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },

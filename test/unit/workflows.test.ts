@@ -334,8 +334,9 @@ describe('apply.yml', () => {
     expect(out).toBe('${{ runner.temp }}/promptctl-apply/plan.json');
     expect(planStep.with!.args).toMatch(/--detailed-exitcode/);
     expect(planStep.with!['fail-on-error']).toBe('false');
-    // apply exactly the saved plan file, only on the compare step's say-so
-    expect(job.steps[apply]!.with!.args).toBe(`--env \${{ matrix.env }} ${out}`);
+    // apply exactly the saved plan file, only on the compare step's say-so (and --allow-unkeyed
+    // when the keyed step says so: the rev28 tests below)
+    expect(job.steps[apply]!.with!.args).toBe(`--env \${{ matrix.env }} ${out} \${{ steps.keyed.outputs.allow-unkeyed }}`);
     expect(planStep.with!.args).toMatch(/^--env \$\{\{ matrix\.env \}\} /);
     expect(job.steps[apply]!.if).toBe("steps.compare.outputs.decision == 'apply'");
     expect(byId(job, 'compare').env!.PLAN_JSON).toBe(out);
@@ -2906,11 +2907,11 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
     }
   });
 
-  /** A trail as promptctl writes it: `unkeyed` records without the key, then `keyed` with it. */
+  /** A trail as promptctl writes it: `unkeyed` records without the key, then `keyed` with it (the key set after them: `apply --allow-unkeyed`). */
   async function trail(name: string, unkeyed: number, keyed: number): Promise<string> {
     const { appendRecords } = await import('../helpers/audit-trail.js');
     const file = join(tmp, name, '.promptctl', 'envs', 'dev', 'audit.jsonl');
-    for (const [n, env] of [[unkeyed, {}], [keyed, { PROMPTCTL_AUDIT_KEY: KEY }]] as const) if (n > 0) await appendRecords(file, n, env);
+    for (const [n, env] of [[unkeyed, {}], [keyed, { PROMPTCTL_AUDIT_KEY: KEY }]] as const) if (n > 0) await appendRecords(file, n, env, { allowUnkeyed: true });
     return file;
   }
   /** The decision step, then `promptctl audit <args>` as the composite action splits them. */
@@ -2946,7 +2947,7 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
     expect(r.decided.stdout + r.decided.summary).not.toMatch(/not keyed|warning/);
     expect(r.args).toEqual(['verify', file]);
     expect(r.verified.code, r.verified.stderr).toBe(0);
-    expect(r.verified.stdout).toMatch(/2 keyed and 3 not/);
+    expect(r.verified.stdout).toMatch(/; records 1–3 not keyed: written before the key was set, from record 4 keyed\n$/);
   });
 
   it('an unkeyed record after a keyed one, or the wrong key, still fails (no flag is passed, and promptctl refuses it)', async () => {
@@ -2984,7 +2985,56 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
 
   it("the README's audit-in-CI text says how the key is turned on later", () => {
     expect(ciSection).toMatch(/`PROMPTCTL_AUDIT_KEY` set later/);
-    expect(ciSection).toMatch(/`--allow-unkeyed` only when none of its records is keyed/);
+    expect(ciSection).toMatch(/`--allow-unkeyed` only when none of its records is keyed, passes it to that run's\s+apply then too/);
+  });
+
+  // From review: apply with the key appended keyed records after a trail none of whose records
+  // was keyed, so a trail re-chained without the key verified after the next routine apply. Apply
+  // now refuses such a trail unless told --allow-unkeyed: the workflow says so exactly when the
+  // step before verify found none keyed (and warned), so the transition is still made once.
+  it('passes --allow-unkeyed to apply exactly when the keyed step found none keyed; that apply keys the trail and the next run needs no flag', async () => {
+    const j = job();
+    const apply = j.steps.find((s) => s.with?.command === 'apply')!;
+    expect(apply.with!.args).toBe('--env ${{ matrix.env }} ${{ runner.temp }}/promptctl-apply/plan.json ${{ steps.keyed.outputs.allow-unkeyed }}');
+    expect(stepIndex(j, (s) => s.id === 'keyed')).toBeLessThan(stepIndex(j, (s) => s === apply));
+    // Nothing between the decision and the apply writes to the trail (plan reads it not at all).
+    const between = j.steps.slice(stepIndex(j, (s) => s.id === 'keyed') + 1, stepIndex(j, (s) => s === apply));
+    expect(between.filter((s) => s.with?.command !== undefined).map((s) => s.with!.command)).toEqual(['audit', 'plan']);
+
+    // The apply step's words, run on the embedded emulator (no --env: its own trail, the default).
+    const { cleanEnv, runCliInProcess } = await import('../helpers/cli.js');
+    const { copyExamplePrompts } = await import('../helpers/example-prompts.js');
+    const cwd = join(tmp, 'apply-transition');
+    mkdirSync(cwd, { recursive: true });
+    copyExamplePrompts(cwd);
+    const file = join(cwd, '.promptctl', 'audit.jsonl');
+    const applyWith = async (decided: string) => {
+      const args = apply.with!.args!.replace('--env ${{ matrix.env }} ${{ runner.temp }}/promptctl-apply/plan.json', 'apply --auto-approve').replace('${{ steps.keyed.outputs.allow-unkeyed }}', decided).split(/\s+/).filter(Boolean);
+      return runCliInProcess(args, { cwd, env: cleanEnv({ PROMPTCTL_AUDIT_KEY: KEY }) });
+    };
+    const editTemplate = (to: string) => {
+      const t = join(cwd, 'prompts/billing-assistant/template.yaml');
+      writeFileSync(t, readFileSync(t, 'utf8').replace(/^ {2}description: .*$/m, `  description: ${to}`));
+    };
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd, env: cleanEnv() })).code).toBe(0);
+    editTemplate('Answers invoice questions.');
+    const decide = async () => (await runStep(byId(j, 'keyed').run!, { AUDIT: file, ENVIRONMENT: 'dev', HAS_AUDIT_KEY: 'true', WHEN: 'restored from the previous run' })).outputs['allow-unkeyed'] ?? '';
+    const first = await decide();
+    expect(first).toBe('--allow-unkeyed');
+    // Without the flag that step now passes, promptctl refuses (what a routine apply does to a forged trail).
+    const refused = await applyWith('');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not keyed: none of its \d+ records are keyed, .* run again with --allow-unkeyed/);
+    const transition = await applyWith(first);
+    expect(transition.code, transition.stderr).toBe(0);
+    // The next run: a keyed record is there, no flag, and apply goes on.
+    const next = await decide();
+    expect(next).toBe('');
+    editTemplate('Answers invoice and payment questions.');
+    expect((await applyWith(next)).code).toBe(0);
+    const verified = await runCliInProcess(['audit', 'verify', file], { cwd, env: { PROMPTCTL_AUDIT_KEY: KEY } });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/; records 1–\d+ not keyed: written before the key was set, from record \d+ keyed\n$/);
   });
 });
 

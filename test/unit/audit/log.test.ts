@@ -3,7 +3,7 @@ import { mkdtemp, open, readFile, rm, writeFile, appendFile, truncate, stat } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
-import { AUDIT_KEY_ENV, openAuditLog, type AuditRecord } from '../../../src/audit/log.js';
+import { AUDIT_KEY_ENV, openAuditLog, UnkeyedTrailError, type AuditRecord } from '../../../src/audit/log.js';
 import { processStart } from '../../../src/util/process.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { GENESIS_HASH, chainHash } from '../../../src/audit/record.js';
@@ -356,13 +356,39 @@ describe('keyed chain (PROMPTCTL_AUDIT_KEY)', () => {
     );
   });
 
-  it('keys new records after an unkeyed history', async () => {
+  it('keys new records after an unkeyed history when told the key was set after it (allowUnkeyed)', async () => {
     await writeRecords(2);
     await writeRecords(0); // open and close: nothing changes
-    const log = await openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: KEY } });
+    const log = await openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: KEY }, allowUnkeyed: true });
     await log.append(input(3));
     await log.close();
-    expect(await verifyAuditFile(file, { key: KEY })).toMatchObject({ ok: true, records: 3, keyed: 1, unkeyed: 2 });
+    expect(await verifyAuditFile(file, { key: KEY })).toMatchObject({ ok: true, records: 3, keyed: 1, unkeyed: 2, firstKeyed: 3 });
+    // Keyed once: no word needed any more.
+    const again = await openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: KEY } });
+    await again.append(input(4));
+    await again.close();
+    expect(await verifyAuditFile(file, { key: KEY })).toMatchObject({ ok: true, records: 4, keyed: 2, unkeyed: 2, firstKeyed: 3 });
+  });
+
+  // Keyed records after a trail re-chained without the key would vouch for it (their HMAC covers
+  // the last unkeyed hash): with the key, such a trail is refused unless the caller says otherwise.
+  it('with the key, refuses to open a trail none of whose records is keyed, writing nothing, and lets the file go', async () => {
+    await writeRecords(2);
+    const before = await readFile(file, 'utf8');
+    const opening = openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: KEY } });
+    await expect(opening).rejects.toBeInstanceOf(UnkeyedTrailError);
+    await expect(opening).rejects.toThrow(
+      /audit\.jsonl: not keyed: none of its 2 records are keyed, so PROMPTCTL_AUDIT_KEY cannot vouch for them: written before the key was set, or re-chained by someone without it; .*run again with --allow-unkeyed/,
+    );
+    expect(await readFile(file, 'utf8')).toBe(before);
+    // Released: another handle without the key opens it (one open file per path in the process).
+    const plain = await openAuditLog(file, { ...quiet, env: {} });
+    await plain.close();
+    // An empty trail is no history to vouch for.
+    const empty = join(dir, 'empty.jsonl');
+    await writeFile(empty, '');
+    const keyed = await openAuditLog(empty, { ...quiet, env: { [AUDIT_KEY_ENV]: KEY } });
+    await keyed.close();
   });
 
   it('refuses a key too short to be safe', async () => {

@@ -64,7 +64,7 @@ describe('verifyAuditFile: the chain', () => {
   beforeEach(() => writeTrail());
 
   it('accepts an intact chain and an empty file', async () => {
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, legacy: 0, pending: [], unknown: [], settledUnknown: [], anchored: false });
+    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, firstKeyed: null, legacy: 0, pending: [], unknown: [], settledUnknown: [], anchored: false });
     await writeFile(file, '');
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 0, head: null });
   });
