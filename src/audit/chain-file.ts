@@ -212,6 +212,8 @@ function brokenChain(path: string, line: number, check: Extract<LineCheck, { ok:
   // A reason may quote the file's own fields (anyone may have written them): one line, made visible.
   const res = { ...check, reason: oneLine(check.reason) };
   if (res.missingKey) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append to a keyed trail without its key`);
+  // Bytes an editor added around the records: what to remove, not a trail to set aside.
+  if (res.fix !== undefined) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append after it: ${res.fix}, then run again (\`promptctl audit verify\` checks the rest)`);
   return new UserError(
     `${path}:${line}: the audit chain is broken (${res.reason}); promptctl will not append after it. ` +
       'See it with `promptctl audit verify`, keep the file as evidence and move it aside to start a new trail',

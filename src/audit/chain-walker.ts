@@ -14,7 +14,17 @@ const MAX_DEPTH = 256;
 
 export type LineCheck =
   | { ok: true; record: AuditRecord | AuditRecordV1; format: 1 | 2 }
-  | { ok: false; reason: string; missingKey?: true };
+  | {
+      ok: false;
+      reason: string;
+      missingKey?: true;
+      /**
+       * The precise fix, when the line is bytes an editor or a copy added around the records (an
+       * empty line, a byte-order mark) rather than a record that does not verify: no record is
+       * lost by it, and the trail need not be set aside.
+       */
+      fix?: string;
+    };
 
 /**
  * The state of a chain walked line by line: where it ends, which intents are open, which
@@ -74,6 +84,8 @@ export class ChainWalker {
   }
 
   check(text: string): LineCheck {
+    const stray = strayBytes(text);
+    if (stray) return { ok: false, ...stray };
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -207,6 +219,27 @@ export function noneKeyed(records: number): string {
   return `none of its ${records} record${records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${records === 1 ? 'it' : 'them'}`;
 }
 
+const BOM = '\uFEFF';
+
+/**
+ * What an editor or a copy adds to a JSON-lines file that promptctl never writes: an empty line
+ * (a final newline too many) or a byte-order mark (U+FEFF, saved "UTF-8 with BOM"), named with
+ * its fix. Neither is tolerated: no hash covers them, and an apply appending after an empty line
+ * would leave it between records; neither is removed unasked (DESIGN §5: a complete line is
+ * reported, never removed), so the reader is told exactly what to remove.
+ */
+function strayBytes(text: string): { reason: string; fix: string } | undefined {
+  if (text === '') return { reason: 'an empty line, which promptctl never writes (an editor or a copy added it)', fix: 'remove that line (it holds no record)' };
+  if (text.trim() === '') return { reason: 'a line of white space only, which promptctl never writes (an editor or a copy added it)', fix: 'remove that line (it holds no record)' };
+  if (text.startsWith(BOM)) {
+    return {
+      reason: 'a byte-order mark (U+FEFF, the bytes EF BB BF) before the record, which an editor adds when it saves a file as "UTF-8 with BOM" and promptctl never writes',
+      fix: 'remove those three bytes (save the file as UTF-8 without BOM); the record after them is left as it is',
+    };
+  }
+  return undefined;
+}
+
 /** VALUE (parsed JSON) nests objects and arrays more than MAX levels deep; walked without recursion. */
 function deeperThan(value: unknown, max: number): boolean {
   const todo: [unknown, number][] = [[value, 1]];
@@ -257,7 +290,8 @@ export interface SplitLines {
  */
 export function isTornTail(text: string): boolean {
   try {
-    JSON.parse(text);
+    // A whole record behind a byte-order mark is a record an editor saved, named as such (strayBytes).
+    JSON.parse(text.startsWith(BOM) ? text.slice(1) : text);
     return false;
   } catch {
     return true;

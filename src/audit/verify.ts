@@ -78,7 +78,7 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
       return {
         ok: false,
         line: i + 1,
-        reason: torn ? `incomplete last line (${res.reason}): a write was interrupted; the next apply repairs it` : res.reason,
+        reason: torn ? `incomplete last line (${res.reason}): a write was interrupted; the next apply repairs it` : res.fix !== undefined ? `${res.reason}: ${res.fix}` : res.reason,
         ...(res.missingKey ? { missingKey: true as const } : {}),
         ...(torn ? { torn: true as const } : {}),
       };

@@ -95,6 +95,34 @@ describe('verifyAuditFile: the chain', () => {
     expect(await verifyAuditFile(file)).toEqual({ ok: false, line: 4, reason: 'not valid JSON' });
   });
 
+  // One blank line at the end, or a BOM an editor saved, stopped every apply with "not valid JSON …
+  // move it aside to start a new trail" (a review): they are named, with what to remove, alike by
+  // verify and the writer, and nothing is removed unasked.
+  it('names an empty line and a byte-order mark as what they are, with what to remove, for verify and the writer alike', async () => {
+    const whole = await readFile(file);
+    for (const [bytes, line, reason, fix] of [
+      [Buffer.concat([whole, Buffer.from('\n')]), 6, 'an empty line, which promptctl never writes (an editor or a copy added it)', 'remove that line (it holds no record)'],
+      [Buffer.concat([whole.subarray(0, whole.indexOf(0x0a) + 1), Buffer.from('\n'), whole.subarray(whole.indexOf(0x0a) + 1)]), 2, 'an empty line', 'remove that line'],
+      [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), whole]), 1, 'a byte-order mark (U+FEFF, the bytes EF BB BF) before the record', 'remove those three bytes'],
+    ] as const) {
+      await writeFile(file, bytes);
+      const res = await verifyAuditFile(file);
+      expect(res).toMatchObject({ ok: false, line });
+      expect(res.ok === false && res.reason).toContain(reason);
+      expect(res.ok === false && res.reason).toContain(fix);
+      const opening = openAuditLog(file, { env: {}, onWarning: () => undefined });
+      await expect(opening).rejects.toThrow(`${file}:${line}: ${reason}`);
+      await expect(opening).rejects.toThrow(fix);
+      await expect(opening).rejects.not.toThrow(/not valid JSON|move it aside/);
+      expect(await readFile(file)).toEqual(bytes);
+    }
+    // A last record behind a BOM and without its newline is no torn write: it is not cut off.
+    const one = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), whole.subarray(0, whole.indexOf(0x0a))]);
+    await writeFile(file, one);
+    await expect(openAuditLog(file, { env: {}, onWarning: () => undefined })).rejects.toThrow('byte-order mark');
+    expect(await readFile(file)).toEqual(one);
+  });
+
   it('names a record with a missing field', async () => {
     await edit((rs, ls) => ls.map((l, i) => (i === 0 ? JSON.stringify({ ...rs[0], actor: undefined }) : l)));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: expect.stringMatching(/actor/) });
