@@ -32,7 +32,7 @@ import {
   type AuditState,
 } from './record.js';
 import { auditForms, knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
-import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions } from './sink.js';
+import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions, type SinkResume } from './sink.js';
 import { resumeSink } from './sink-cursor.js';
 import { processStart } from '../util/process.js';
 import { abandoned, runClosed, runOpened } from './abandoned.js';
@@ -197,7 +197,16 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   let finalHead: AuditAnchor | null = null;
   const inFlight = new Set<Promise<unknown>>();
   // Each sink resumes where the last record it took is: what earlier runs did not deliver goes first.
-  const resumes = await Promise.all(sinks.map((sink) => resumeSink(sink, shared.path, shared.size, shared.walker.last, warn)));
+  // A trail cut off before a record a sink took is refused (resumeSink), as a broken chain is: the
+  // file let go of, nothing written.
+  const resumed = await Promise.allSettled(sinks.map((sink) => resumeSink(sink, shared.path, shared.size, shared.walker.last, warn)));
+  const refused = resumed.find((r) => r.status === 'rejected');
+  if (refused) {
+    runClosed(run.id);
+    await release(shared, warn);
+    throw refused.reason;
+  }
+  const resumes = resumed.map((r) => (r as PromiseFulfilledResult<SinkResume>).value);
   const deliveries = sinks.map((sink, i) => sinkQueue(sink, env, opts.sinkOptions ?? {}, shared.path, warn, resumes[i]));
   const alg = key ? 'hmac-sha256' : 'sha256';
 

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { removeKilledTemps, tempPathFor } from '../util/atomic-file.js';
+import { UserError } from '../util/errors.js';
 import { splitLines } from './chain-walker.js';
 import { describeSinkUrl, type HttpAuditSink, type SinkResume } from './sink.js';
 import type { AuditAnchor } from './record.js';
@@ -101,11 +102,27 @@ export async function recordsAfter(trail: string, size: number, cursor: SinkCurs
 }
 
 /**
+ * Why a trail that ends before the last record a sink took is refused, and what to do: the
+ * records the sink holds and the trail lacks, where its copy of them is, and, for a cut made on
+ * purpose, how to begin a new trail (the cursor moved aside with it, as the trail's evidence).
+ */
+export function cutOff(trail: string, sink: string, cursor: string, end: number, took: number): string {
+  const lacks = took === end + 1 ? `record ${took}` : `records ${end + 1}–${took}`;
+  const state = end === 0 ? `holds no records (it was emptied, or removed and begun again)` : `ends at record ${end}, cut off before its end`;
+  return (
+    `${trail} ${state}: audit sink ${sink} took ${lacks} of it (its cursor ${cursor} says so), which the trail lacks; ` +
+    'promptctl will not append after the cut. Restore the trail from the sink\'s copy of those records, or, if the cut is known and meant, ' +
+    `move the trail and ${basename(cursor)} aside (keep them as evidence) to start a new trail; nothing was applied`
+  );
+}
+
+/**
  * Where `sink` resumes on the trail (its first `size` bytes, ending at `head`): the records after
  * its cursor, and the cursor moved on as it takes more. A sink without a cursor starts at the
  * trail's end, which is noted at once, so that a record this run fails to deliver is sent by the
- * next even after a crash; one whose cursor names a record this trail does not hold (the trail was
- * begun again) starts there too, with a warning.
+ * next even after a crash; one whose cursor names another record at a seq this trail holds (the
+ * trail was begun again) starts there too, with a warning. One whose cursor is past the trail's
+ * end is refused (`cutOff`): the trail lost records the sink holds.
  */
 export async function resumeSink(sink: HttpAuditSink, trail: string, size: number, head: AuditAnchor | null, warn: (m: string) => void): Promise<SinkResume> {
   const path = cursorPath(trail, sink.url);
@@ -115,7 +132,10 @@ export async function resumeSink(sink: HttpAuditSink, trail: string, size: numbe
   const end: SinkCursor = head ?? { seq: 0, hash: '' };
   const cursor = await readCursor(path);
   if (cursor !== undefined && cursor.seq === end.seq && cursor.hash === end.hash) return { backlog: [], delivered };
-  const backlog = cursor === undefined || cursor.seq > end.seq ? null : await recordsAfter(trail, size, cursor);
+  // The sink took a record the trail no longer holds: its tail was cut off, or it was emptied.
+  // The cursor is the evidence, kept as it is, and nothing is appended after the cut.
+  if (cursor !== undefined && cursor.seq > end.seq) throw new UserError(cutOff(trail, shown, path, end.seq, cursor.seq));
+  const backlog = cursor === undefined ? null : await recordsAfter(trail, size, cursor);
   if (backlog) return { backlog, delivered };
   if (cursor !== undefined) warn(`audit sink ${shown}: its deliveries were noted against another trail (no record ${cursor.seq} of that hash in ${trail}); it is sent this trail's records from now on`);
   try {

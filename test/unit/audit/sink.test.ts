@@ -178,16 +178,22 @@ describe('HTTP audit sinks', () => {
     await third.close();
     await (await open()).close();
     expect(seqs()).toEqual([5]);
-    // A trail moved aside and begun again: its cursor names another chain, so it starts afresh.
+    // A trail moved aside without its cursor: the sink holds records the trail lacks, so it is
+    // refused (sink-cut-off.test.ts); begun again past the cursor's seq without the sink, the
+    // cursor names another chain, so it starts afresh.
     await rm(file);
     received = [];
+    await expect(open()).rejects.toThrow(/holds no records .* took records 1–5 of it/);
+    const other = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    for (const n of [1, 2, 3, 4, 5]) await other.append(input(n));
+    await other.close();
     const warnings: string[] = [];
     const fresh = await open(warnings);
     await fresh.append(input(6));
     await fresh.close();
-    expect(seqs()).toEqual([1]);
+    expect(seqs()).toEqual([6]);
     expect(warnings).toEqual([expect.stringMatching(/its deliveries were noted against another trail \(no record 5 of that hash in .*audit\.jsonl\); it is sent this trail's records from now on$/)]);
-    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 6 });
   });
 
   it('an unreachable sink is a warning, not an error', async () => {
