@@ -2,11 +2,15 @@
 // A sink failure is a warning: the local record is already on disk, and the records a sink did not
 // take are sent again, in order, later in the run or by the next one (sink-cursor.ts). A delivery
 // that timed out may have been stored (a slow sink): it is not retried at once, is sent once more
-// at most in the run, and a second timeout gives the sink up for the run; so does a refusal (a 4xx
-// but 408 and 429: a wrong key or URL refuses every record alike). A sink that keeps failing is
+// at most in the run, and a second timeout gives the sink up for the run; so does any answer that is
+// not retried (a redirect, which is not followed; a 4xx but 408 and 429: a wrong key or URL refuses
+// every record alike; a 5xx but 500, 502, 503 and 504). A sink that keeps failing is
 // given up for the rest of the run once its failed deliveries have taken its budget, a delivery
 // cut off where it would overrun it; and a sink still behind when the run ends (a slow one,
-// answering each record after a second) is waited for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
+// answering each record after a second) is waited for at most the budget. Neither can hold an apply's end for minutes.
+// The run's interrupt (`stop`) starts no delivery after it, a retry included, and cuts off the one
+// on the wire after a short grace. A sink's failures are said once a run (the first, and at the end
+// how many, with the records left for the next run), not once a record. The HTTP library is loaded
 // with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
@@ -48,9 +52,26 @@ export interface SinkOptions {
   budgetMs?: number;
   /** Cuts off the delivery (deliverToSink): it then fails as cut off. */
   signal?: AbortSignal;
+  /**
+   * The run's interrupt: once aborted, no delivery starts (a retry included), the one on the wire
+   * is cut off `stopGraceMs` later, and what was not sent is left for the next run.
+   */
+  stop?: AbortSignal;
+  /** Default STOP_GRACE_MS. */
+  stopGraceMs?: number;
 }
 
 const DEFAULT_BUDGET_MS = 20_000;
+
+/**
+ * How long a delivery on the wire when the run is interrupted may still take: a sink answering
+ * within it is noted as having the record; a slower one gets it again from the next run (its
+ * idempotency key names the copy). Well inside the seconds CI gives between SIGINT and SIGTERM.
+ */
+export const STOP_GRACE_MS = 2000;
+
+/** Statuses a delivery is retried on (they say "later"); any other answer but a 2xx is a refusal. */
+const RETRIED_STATUSES = [408, 429, 500, 502, 503, 504];
 
 /** One sink's deliveries for a run: in seq order, never holding up a record, within its budget. */
 export interface SinkQueue {
@@ -89,6 +110,17 @@ export function sinkQueue(
   // wrong key or URL refuses every record alike, and was sent the first again with each new one).
   let timedOut: number | undefined;
   let gaveUp: { said: string; why: string } | undefined;
+  // Failed deliveries this run, and the last one's words: the first is said at once, the count at the end.
+  let failures = 0;
+  let unsaid = 0;
+  let lastFailure = '';
+  // The run's interrupt: no delivery starts after it; the one on the wire is cut off after the grace.
+  const stop = opts.stop;
+  const stopped = (): boolean => stop?.aborted === true;
+  const cut = new AbortController();
+  let grace: NodeJS.Timeout | undefined;
+  const onStop = (): void => void (grace = setTimeout(() => cut.abort(), opts.stopGraceMs ?? STOP_GRACE_MS));
+  stop?.addEventListener('abort', onStop, { once: true });
   const pending: SinkRecord[] = [...resume.backlog];
   // Aborted when the end of the run has waited its budget for the sink: the delivery in flight is
   // cut off and the records still queued are not sent.
@@ -96,12 +128,12 @@ export function sinkQueue(
   let queue: Promise<void> = Promise.resolve();
   /** Sends the pending records in order until one fails, the budget is spent or none is left. */
   const pump = async (): Promise<void> => {
-    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted && gaveUp === undefined) {
+    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted && gaveUp === undefined && !stopped()) {
       const record = pending[0]!;
       const started = Date.now();
       // What is left of the budget bounds this delivery too: its attempts end with the budget.
       const spent = AbortSignal.timeout(budgetMs - failedMs);
-      const failure = await deliverToSink(sink, record.body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent]) });
+      const failure = await deliverToSink(sink, record.body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent, cut.signal]) });
       if (!failure) {
         pending.shift();
         // A cursor not written costs a duplicate the idempotency key names, never a lost record.
@@ -109,12 +141,22 @@ export function sinkQueue(
         continue;
       }
       failedMs += Date.now() - started;
+      // Cut off by the interrupt, or by the end of the run's wait: not the sink's failure; the end
+      // of the run names what is left.
+      if (stopped() || late.signal.aborted) return;
+      failures += 1;
+      lastFailure = failure.warning.slice(`audit sink ${describeSinkUrl(sink.url)}: `.length);
       if (failure.timedOut) {
         if (timedOut === record.seq) gaveUp = { said: 'timed out twice', why: 'timed out twice (the sink may hold it)' };
         timedOut = record.seq;
       }
-      if (failure.refused !== undefined) gaveUp = { said: `was refused (HTTP ${failure.refused})`, why: `was refused (HTTP ${failure.refused})` };
-      if (!late.signal.aborted) {
+      if (failure.refused !== undefined) {
+        const said = refusedWords(failure.refused);
+        gaveUp = { said, why: said };
+      }
+      // Said once a run: the first failure, and the one that gives the sink up (the end counts the rest).
+      if (failures > 1 && gaveUp === undefined) unsaid += 1;
+      else {
         const spentNote = spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : '';
         const next = gaveUp !== undefined ? `, and not sent again in this run: it ${gaveUp.said}` : ' and sent again before any later one';
         warn(`${failure.warning}${spentNote}; record ${record.seq} is kept in ${file}${next}`);
@@ -135,7 +177,14 @@ export function sinkQueue(
       await Promise.race([queue, waited.then(() => late.abort())]);
       clearTimeout(timer);
       await queue;
-      if (pending.length === 0) return;
+      clearTimeout(grace);
+      stop?.removeEventListener('abort', onStop);
+      const where = describeSinkUrl(sink.url);
+      const count = unsaid > 0 ? ` (${failures} failed deliveries in this run; the last: ${lastFailure})` : '';
+      if (pending.length === 0) {
+        if (unsaid > 0) warn(`audit sink ${where}: ${failures} deliveries failed in this run (the last: ${lastFailure}); each record was sent again and taken`);
+        return;
+      }
       const seqs = pending.map((r) => r.seq);
       const first = seqs[0]!;
       const last = seqs.at(-1)!;
@@ -146,9 +195,11 @@ export function sinkQueue(
           ? `after record ${first} ${gaveUp.why}`
           : failedMs >= budgetMs
             ? `after ${seconds(failedMs)} s of failed deliveries`
-            : 'after its last delivery failed';
+            : stopped()
+              ? 'after the run was interrupted'
+              : 'after its last delivery failed';
       warn(
-        `audit sink ${describeSinkUrl(sink.url)}: ${seqs.length} record${seqs.length === 1 ? '' : 's'} (${which}) not sent in this run ${why}; ` +
+        `audit sink ${where}: ${seqs.length} record${seqs.length === 1 ? '' : 's'} (${which}) not sent in this run ${why}${count}; ` +
           `${seqs.length === 1 ? 'it is' : 'they are'} kept in ${file}, and the next run sends ${seqs.length === 1 ? 'it' : 'them'} first`,
       );
     },
@@ -162,9 +213,19 @@ function seconds(ms: number): string {
 /** The most of a sink's reply read: its status says whether the record was taken, its body nothing promptctl reads. */
 const MAX_REPLY_BYTES = 1024 * 1024;
 
-/** null when a reply of `status` took the record; a redirect is no delivery (the body would not be re-posted with its signature). */
-function delivered(sink: HttpAuditSink, status: number): string | null {
-  return status >= 300 ? `audit sink ${describeSinkUrl(sink.url)}: HTTP ${status} (redirects are not followed)` : null;
+/**
+ * null when a reply of `status` took the record; a redirect is no delivery (the body would not be
+ * re-posted with its signature), and is answered again to every record: a refusal.
+ */
+function delivered(sink: HttpAuditSink, status: number): FailedDelivery | null {
+  return status >= 300 ? { warning: `audit sink ${describeSinkUrl(sink.url)}: HTTP ${status} (redirects are not followed)`, timedOut: false, refused: status } : null;
+}
+
+/** Why a sink was given up, said of the record it answered so. */
+function refusedWords(status: number): string {
+  if (status < 400) return `was redirected (HTTP ${status})`;
+  if (status >= 500) return `was refused (HTTP ${status}, an answer not retried)`;
+  return `was refused (HTTP ${status})`;
 }
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes. */
@@ -196,8 +257,9 @@ export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string
 
 /**
  * A delivery that failed: its warning, whether its last attempt timed out (the sink may have
- * stored the record, and only answered too late), and the status of a refusal (a 4xx but 408 and
- * 429, which ask to be sent later): sent again, it would be refused again.
+ * stored the record, and only answered too late), and the status of a refusal (any answer not
+ * retried: a redirect, a 4xx but 408 and 429, a 5xx but 500, 502, 503 and 504): sent again, it
+ * would be answered so again.
  */
 export interface FailedDelivery {
   warning: string;
@@ -205,9 +267,9 @@ export interface FailedDelivery {
   refused?: number;
 }
 
-/** A 4xx the sink will answer again whenever the record is sent (408 and 429 ask for later). */
+/** An answer the sink will give again whenever the record is sent (RETRIED_STATUSES ask for later). */
 function refusal(status: number): number | undefined {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429 ? status : undefined;
+  return status >= 300 && !RETRIED_STATUSES.includes(status) ? status : undefined;
 }
 
 /** Sends BODY once (with retries, none after a timeout); resolves to the failure, or null when the sink took it. */
@@ -244,22 +306,31 @@ export async function deliverToSink(
       retry: {
         limit: retries,
         methods: ['POST'],
-        statusCodes: [408, 429, 500, 502, 503, 504],
+        statusCodes: RETRIED_STATUSES,
         // got's own list but for a timeout: a sink slower than the timeout has stored the record by
         // then, and a retry at once only stores another copy (the queue decides: sinkQueue).
         errorCodes: (got.defaults.options.retry.errorCodes ?? []).filter((code) => code !== 'ETIMEDOUT'),
         backoffLimit: opts.backoffLimitMs ?? 1000,
         maxRetryAfter: 5000,
+        // Interrupted: no retry is started (0 cancels it; the hook below stops one already waiting).
+        calculateDelay: ({ computedValue }) => (opts.stop?.aborted ? 0 : computedValue),
       },
       followRedirect: false,
       ...(opts.signal ? { signal: opts.signal } : {}),
-      hooks: { beforeRetry: [() => void attempted++] },
+      hooks: {
+        beforeRetry: [
+          () => {
+            if (opts.stop?.aborted) throw new Error('interrupted');
+            attempted++;
+          },
+        ],
+      },
     });
     capped = capAnswer(call, MAX_REPLY_BYTES);
-    return failed(delivered(sink, (await call).statusCode));
+    return delivered(sink, (await call).statusCode);
   } catch (err) {
     const head = capped?.tooLarge ? capped.head?.status : undefined;
-    if (head !== undefined && head < 300) return failed(delivered(sink, head));
+    if (head !== undefined && head < 400) return delivered(sink, head);
     const where = describeSinkUrl(sink.url);
     const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
     const status = err instanceof HTTPError ? err.response.statusCode : head;
@@ -269,6 +340,7 @@ export async function deliverToSink(
       return refused === undefined ? f : { ...f, refused };
     }
     if (opts.signal?.aborted) return failed(`audit sink ${where}: cut off ${attempts}`);
+    if (opts.stop?.aborted) return failed(`audit sink ${where}: not sent again ${attempts}: the run was interrupted`);
     // got's message and options can carry headers (the signature); print only the code, or the
     // command's own words for it.
     if (err instanceof RequestError) {

@@ -147,7 +147,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         allowUnkeyed: flags.allowUnkeyed === true,
         // A warning names the trail's file (audit.file, which anyone may have changed): made visible.
         onWarning: (m) => ctx.info(`warning: ${visibleName(m)}`),
-        ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
+        // The first interrupt stops the sinks' deliveries too: none starts after it, and what is
+        // not sent waits for the next run (the sink cursor), so the run ends in order, its head said.
+        sinkOptions: { ...sinkProxy, stop: stop.signal },
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and
     // what an interrupted run left open is settled even when there is nothing else to do.
