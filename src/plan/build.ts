@@ -1,5 +1,6 @@
 // The plan engine: desired state vs live state → ordered, guarded actions, through the kinds
 // registry (each kind plans its family; this file knows no kind). Pure: no I/O.
+import { groupThousands } from '../util/numbers.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { kindOf, PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
@@ -148,8 +149,8 @@ function massDeleteWhat(
   return empty
     ? 'the desired state is empty'
     : over
-      ? `it deletes ${deletes.length} of the ${managed} objects promptctl manages`
-      : `it deletes ${deleted} of the ${managedWithParts} objects promptctl manages, counting each template's versions and split`;
+      ? `it deletes ${groupThousands(deletes.length)} of the ${groupThousands(managed)} objects promptctl manages`
+      : `it deletes ${groupThousands(deleted)} of the ${groupThousands(managedWithParts)} objects promptctl manages, counting each template's versions and split`;
 }
 
 /**
