@@ -66,6 +66,11 @@ export interface Io {
    * so whether a publish job of that run may still be running (apply-settle.ts).
    */
   now?: () => number;
+  /**
+   * The most of one API answer taken in, as sent and decoded (default 64 MiB): a listing page past
+   * it is asked for again in fewer entities. Tests set a small one rather than send 64 MiB.
+   */
+  maxAnswerBytes?: number;
 }
 
 /**

@@ -15,7 +15,7 @@ import { requiredRight } from '../targets/aistudio/rights.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import { ANSWERS_HEADER, type WireTemplate } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
-import { TOKEN_PATH } from '../genesys/conventions.js';
+import { MAX_PAGE_SIZE, TOKEN_PATH } from '../genesys/conventions.js';
 import type { ModelCatalog } from '../tokens/registry.js';
 import type { ConfigResult } from '../load/index.js';
 import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
@@ -36,7 +36,11 @@ import type { SelectedEnvironment } from './environments.js';
  * tokens every target it opens is issued are masked in what it prints (learnSecret is optional
  * only for a caller outside a command: a test's own target).
  */
-export type TargetContext = Pick<CliContext, 'cwd' | 'env' | 'track'> & Partial<Pick<CliContext, 'info' | 'environment' | 'learnSecret'>>;
+export type TargetContext = Pick<CliContext, 'cwd' | 'env' | 'track'> &
+  Partial<Pick<CliContext, 'info' | 'environment' | 'learnSecret'>> & {
+    /** Io.maxAnswerBytes: the most of one answer the clients take in. */
+    maxAnswerBytes?: number;
+  };
 
 /**
  * The run's context for opening a target in `environment` (another than the run's own, for a
@@ -51,6 +55,7 @@ export function targetContext(ctx: CliContext, use: { environment: SelectedEnvir
     learnSecret: (name, value) => ctx.learnSecret(name, value),
     environment: use.environment,
     ...(use.info ? { info: use.info } : {}),
+    ...(ctx.io.maxAnswerBytes !== undefined ? { maxAnswerBytes: ctx.io.maxAnswerBytes } : {}),
   };
 }
 
@@ -213,6 +218,11 @@ export function retryNotice(info: RetryInfo): string {
   return `retry ${info.attempt}: ${info.method} ${info.path} ${what}; waiting ${(info.delayMs / 1000).toFixed(1)} s${why}`;
 }
 
+/** `listing: GET /api/v2/llmgateway/prompttemplates is read 25 at a time: its pages of 100 were too large to take in`. */
+export function smallerPagesNotice(info: { path: string; pageSize: number }): string {
+  return `listing: GET ${info.path} is read ${plural(info.pageSize, 'entity', 'entities')} a page: its pages of ${MAX_PAGE_SIZE} were too large to take in`;
+}
+
 /** `rate limit: the target allows 300 requests a window, all used; waiting 41.7 s for the next window`. */
 export function pacedNotice(hold: PacedHold): string {
   const budget = hold.allowed !== undefined ? ` allows ${plural(hold.allowed, 'request')} a window, all used` : "'s requests for this window are used up";
@@ -325,6 +335,9 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       maskCredentials: (text: string) => maskFound(text, credentialsIn),
       ...(opts.quick ? QUICK : {}),
       ...(proxy ? { proxy } : {}),
+      ...(ctx.maxAnswerBytes !== undefined ? { maxAnswerBytes: ctx.maxAnswerBytes } : {}),
+      // A listing read in smaller pages takes more requests and time than the plan's estimate: said once.
+      onSmallerPages: (info: { path: string; pageSize: number }) => ctx.info?.(smallerPagesNotice(info)),
     };
     // Genesys limits requests per token (DESIGN §3) and how fast tokens are made: the surfaces
     // share one token and its budget, as they share the credentials.

@@ -8,14 +8,19 @@ import type { Got } from 'got';
 import type { Pacer, Semaphore } from './ratelimit.js';
 import type { TransportStats } from './stats.js';
 import { transportFailure } from './failures.js';
-import { ACCEPT_ENCODING, BodyDecodeError, decodeBody } from './body-encoding.js';
+import { ACCEPT_ENCODING, BodyDecodeError, decodeBody, sizeText } from './body-encoding.js';
 import { CORRELATION_HEADER } from './conventions.js';
 import type { Attempt, CallSpec, HttpResult } from './exchange.js';
 import { capAnswer, type CappedAnswer } from '../util/capped-answer.js';
 
 /** The most of an answer's bytes read (as sent, before decoding): far past any page (a listing of 100 templates is about 0.4 MB). */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
-export const TOO_LARGE = `the answer's body is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; promptctl reads no more of it`;
+export const TOO_LARGE = tooLargeText(MAX_ANSWER_BYTES);
+
+/** Why a body past `bytes` was not read. */
+function tooLargeText(bytes: number): string {
+  return `the answer's body is larger than ${sizeText(bytes)}; promptctl reads no more of it`;
+}
 
 /** The sockets to one host: kept alive, through a proxy where the environment names one for it. */
 export interface HostAgents {
@@ -34,6 +39,8 @@ export interface Channel {
   apiUrl: string;
   loginUrl: string;
   timeoutMs: number;
+  /** The most of one answer taken in, as sent and decoded alike (default MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
   /** Aborted by the transport's close(): nothing more is sent. */
   closing: AbortSignal;
   /** What one attempt of `spec` waits through before it is sent (the transport's). */
@@ -106,6 +113,7 @@ async function sendOnce<T>(ch: Channel, spec: CallSpec<T>, host: 'api' | 'login'
   };
   // The answer's head, kept for a body given up as too large (its status still says what was done).
   let capped: CappedAnswer | undefined;
+  const maxBytes = ch.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   try {
     const request = ch.http(relativePath(spec.path), {
       prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,
@@ -122,7 +130,7 @@ async function sendOnce<T>(ch: Channel, spec: CallSpec<T>, host: 'api' | 'login'
       ...(spec.signal ? { signal: spec.signal } : {}),
     });
     // A body past MAX_ANSWER_BYTES is given up as it arrives (13.7 GB of memory for 6 GB sent, before).
-    capped = capAnswer(request, MAX_ANSWER_BYTES);
+    capped = capAnswer(request, maxBytes);
     const response = await request;
     answered();
     const res: HttpResult = {
@@ -132,12 +140,13 @@ async function sendOnce<T>(ch: Channel, spec: CallSpec<T>, host: 'api' | 'login'
       correlationId: answerCorrelationId(response.headers, correlationId),
     };
     try {
-      Object.assign(res, answerBody(await decodeBody(response.body, response.headers['content-encoding']), response.headers['content-type'], res.status));
+      Object.assign(res, answerBody(await decodeBody(response.body, response.headers['content-encoding'], maxBytes), response.headers['content-type'], res.status));
     } catch (err) {
       // The answer came whole; only its body is unreadable (a proxy that altered it): its status stands.
       if (!(err instanceof BodyDecodeError)) throw err;
       res.undecodable = err.message;
       if (err.damaged) res.damaged = true;
+      if (err.tooLarge) res.tooLarge = true;
     }
     return { kind: 'response', res };
   } catch (err) {
@@ -146,7 +155,7 @@ async function sendOnce<T>(ch: Channel, spec: CallSpec<T>, host: 'api' | 'login'
     // Answered, its body too large to read: judged by its status, as an unreadable body is.
     const head = capped?.tooLarge ? capped.head : undefined;
     if (head) {
-      return { kind: 'response', res: { status: head.status, headers: head.headers, body: undefined, correlationId: answerCorrelationId(head.headers, correlationId), undecodable: TOO_LARGE } };
+      return { kind: 'response', res: { status: head.status, headers: head.headers, body: undefined, correlationId: answerCorrelationId(head.headers, correlationId), undecodable: tooLargeText(maxBytes), tooLarge: true } };
     }
     return transportFailure(err);
   } finally {

@@ -16,6 +16,8 @@ export class ApiError extends Error {
   outputChars?: number;
   /** A refusal (403): the permission the call needs, where its API names one. */
   right?: string;
+  /** Answered, its body larger than the client takes in (a listing page asks again for fewer entities). */
+  tooLarge?: true;
   constructor(
     message: string,
     readonly status: number,
@@ -26,6 +28,11 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An answer whose body was too large to take in (ApiError.tooLarge). */
+export function isTooLarge(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.tooLarge === true;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface HttpResult {
    * has landed: transport.ts); any other status is judged as it is.
    */
   undecodable?: string;
+  /** The body was larger than the client takes in (ConnectionOptions.maxAnswerBytes): unread. */
+  tooLarge?: true;
   /**
    * The unreadable body was altered or cut short on the way (a coding that does not decode, JSON
    * cut short): another attempt may read it whole, so a read (GET) answered 2xx so is retried.

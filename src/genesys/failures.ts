@@ -133,6 +133,7 @@ export function apiErrorOf(
     spec.method,
     spec.path,
   );
+  if (res.tooLarge) error.tooLarge = true;
   if (res.status === 403) {
     const right = ctx.rightOf?.(spec.method, spec.path.split('?')[0]!);
     if (right !== undefined) error.right = right;
@@ -155,6 +156,7 @@ export function withNote(err: ApiError, note: string): ApiError {
   if (err.right) noted.right = err.right;
   if (err.outcomeUnknown) noted.outcomeUnknown = true;
   if (err.notResent) noted.notResent = true;
+  if (err.tooLarge) noted.tooLarge = true;
   return noted;
 }
 

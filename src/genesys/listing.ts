@@ -2,19 +2,71 @@
 // each page): page 1 first, then the rest concurrently when page 1 says how many there are, else
 // by each page's nextUri; a listing that cannot be read whole (a server that ignores the page it
 // is asked for, a walk that goes round) is refused, since a plan of part of an org would create
-// what exists and miss what it should delete. Entities that shifted pages meanwhile are kept once.
-import type { EntityListing } from './conventions.js';
-import { ApiError } from './errors.js';
+// what exists and miss what it should delete. A listing that changed while it was read (another
+// apply, a person: its pages' counts disagree, or what they hold does not come to their total)
+// is read again from page 1, a few times, then refused: a torn read loses a live object and can
+// keep a deleted one. A page too large to take in is asked again at half the page size, the
+// listing starting over at that size.
+import { MAX_PAGE_SIZE, type EntityListing } from './conventions.js';
+import { ApiError, isTooLarge } from './errors.js';
 
-/** How the walk asks for a page: by its number, or by the query a page's nextUri names. */
+/** How the walk asks for a page: by its number at a page size, or by the query a page's nextUri names. */
 export interface PageReader<T> {
-  page(pageNumber: number): Promise<EntityListing<T>>;
+  page(pageNumber: number, pageSize: number): Promise<EntityListing<T>>;
   pageAt(query: Record<string, string>): Promise<EntityListing<T>>;
 }
 
-/** Every entity of the listing at `path`. */
-export async function readListing<T>(path: string, reader: PageReader<T>): Promise<T[]> {
-  const page = (n: number): Promise<EntityListing<T>> => reader.page(n);
+export interface ListingOptions {
+  /** The page size asked for first (default MAX_PAGE_SIZE). */
+  pageSize?: number;
+  /** Hears each smaller page size a page too large to take in made the listing start over at. */
+  onSmallerPages?: (pageSize: number) => void;
+}
+
+/** How many times a listing is read from page 1 while it keeps changing under the reads, before it is refused. */
+export const MAX_LISTING_READS = 3;
+
+/** Every entity of the listing at `path`, from one read of it whole that its pages agree on. */
+export async function readListing<T>(path: string, reader: PageReader<T>, opts: ListingOptions = {}): Promise<T[]> {
+  let pageSize = opts.pageSize ?? MAX_PAGE_SIZE;
+  for (let torn = 0; ; ) {
+    let read: OneRead<T>;
+    try {
+      read = await readOnce(path, reader, pageSize);
+    } catch (err) {
+      // Page numbers mean other entities at another size: the listing starts over at the new one.
+      if (!isTooLarge(err) || pageSize <= 1) throw err;
+      pageSize = Math.max(1, Math.floor(pageSize / 2));
+      opts.onSmallerPages?.(pageSize);
+      continue;
+    }
+    if (read.consistent) return read.entities;
+    torn += 1;
+    if (torn >= MAX_LISTING_READS) throw changedWhileRead(path, torn);
+  }
+}
+
+/** The error of a listing that changed under each of `reads` reads of it. */
+export function changedWhileRead(path: string, reads: number): ApiError {
+  return new ApiError(
+    `GET ${path}: the org's listing changed while it was read, ${reads} times in a row (another apply or a person is changing it): nothing was planned from a part of it; run again`,
+    200,
+    'listing.changed',
+    undefined,
+    'GET',
+    path,
+  );
+}
+
+interface OneRead<T> {
+  entities: T[];
+  /** Its pages agree: the same counts on each, and as many entities as they say. */
+  consistent: boolean;
+}
+
+/** One read of the listing from page 1 at `pageSize`. */
+async function readOnce<T>(path: string, reader: PageReader<T>, pageSize: number): Promise<OneRead<T>> {
+  const page = (n: number): Promise<EntityListing<T>> => reader.page(n, pageSize);
   const first = await page(1);
   const known = pageCountOf(first);
   const rest: EntityListing<T>[] = [];
@@ -31,6 +83,8 @@ export async function readListing<T>(path: string, reader: PageReader<T>): Promi
   }
   if (known !== undefined) {
     rest.push(...(await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => page(i + 2)))));
+    // Pages that moved under the read are read again, before any is judged as a server's fault.
+    if (!countsAgree(first, rest)) return { entities: [], consistent: false };
     // A page that holds only entities of the pages before it is page 1 again (a server that
     // ignores pageNumber): the rest of the listing was never read, and a plan of its first page
     // would create what exists and miss what it should delete.
@@ -60,6 +114,7 @@ export async function readListing<T>(path: string, reader: PageReader<T>): Promi
       const next = nextQuery(last.nextUri!, path);
       last = next ? await reader.pageAt(next) : await page(n);
       rest.push(last);
+      if (!countsAgree(first, [last])) return { entities: [], consistent: false };
       const added = keysOf(last).filter((k) => !read.has(k));
       added.forEach((k) => read.add(k));
       if (added.length === 0 && hasNext(last)) {
@@ -74,7 +129,8 @@ export async function readListing<T>(path: string, reader: PageReader<T>): Promi
       }
     }
   }
-  // An entity can shift pages if something is created or deleted meanwhile: keep each once.
+  // Each entity once: one read on two pages (the listing shifted under the read) is kept once,
+  // and then the distinct ones no longer come to the total, which says that another was missed.
   const seen = new Set<string>();
   const out: T[] = [];
   for (const listing of [first, ...rest]) {
@@ -85,7 +141,14 @@ export async function readListing<T>(path: string, reader: PageReader<T>): Promi
       out.push(e);
     }
   }
-  return out;
+  const total = [first, ...rest].map((l) => l.total).findLast(isCount);
+  return { entities: out, consistent: total === undefined || out.length === total };
+}
+
+/** Whether every later page says what page 1 said of the listing (its total and page count, where both say one). */
+function countsAgree(first: Partial<EntityListing<unknown>>, later: ReadonlyArray<Partial<EntityListing<unknown>>>): boolean {
+  const same = (a: unknown, b: unknown): boolean => !isCount(a) || !isCount(b) || a === b;
+  return later.every((l) => same(first.total, l.total) && same(first.pageCount, l.pageCount));
 }
 
 /**

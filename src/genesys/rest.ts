@@ -70,6 +70,10 @@ export interface ConnectionOptions {
   maskCredentials?: (text: string) => string;
   /** Aborted when the run stops starting new calls (an apply's interrupt): see TransportOptions.stopped. */
   stopped?: AbortSignal;
+  /** The most of one answer taken in, as sent and decoded (default 64 MiB): a listing page past it is asked for again smaller. */
+  maxAnswerBytes?: number;
+  /** Hears a listing whose pages came down to a smaller size than the largest, a page being too large to take in: once per listing. */
+  onSmallerPages?: (info: { path: string; pageSize: number }) => void;
   /** The permission a call needs, where its API names one (AI Studio's): set on a refusal's ApiError (`right`). */
   rightOf?: RightOf;
 }
@@ -93,8 +97,13 @@ export class RestClient {
   /** ConnectionOptions.onFoundByRead: told of a create whose answer could not be read, found made by reading it back too. */
   private readonly onFoundByRead: ((info: FoundByReadInfo) => void) | undefined;
 
+  /** Listings whose pages came down to a smaller size (smallerPages), by listingKey. */
+  private readonly pageSizes = new Map<string, number>();
+  private readonly onSmallerPages: ConnectionOptions['onSmallerPages'];
+
   constructor(opts: ConnectionOptions) {
     this.stopped = opts.stopped;
+    this.onSmallerPages = opts.onSmallerPages;
     this.onFoundByRead = opts.onFoundByRead;
     for (const url of [opts.apiUrl, opts.loginUrl]) assertSafeUrl(url);
     const basic = basicCredential(opts.clientId, opts.clientSecret);
@@ -124,6 +133,7 @@ export class RestClient {
       ...(opts.rightOf ? { rightOf: opts.rightOf } : {}),
       ...(opts.tokenClock ? { tokenClock: opts.tokenClock } : {}),
       ...(opts.stopped ? { stopped: opts.stopped } : {}),
+      ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
     });
   }
 
@@ -249,9 +259,25 @@ export class RestClient {
     });
   }
 
-  /** One page of a listing, at the largest page size; each entity checked to have `shape`. */
-  page<T>(path: string, params: Record<string, string | undefined>, pageNumber: number, shape?: AnswerShape): Promise<EntityListing<T>> {
-    return this.pageAt<T>(path, { ...params, pageSize: MAX_PAGE_SIZE, pageNumber }, shape);
+  /** One page of a listing, at `pageSize` (default the largest); each entity checked to have `shape`. */
+  page<T>(path: string, params: Record<string, string | undefined>, pageNumber: number, shape?: AnswerShape, pageSize = MAX_PAGE_SIZE): Promise<EntityListing<T>> {
+    return this.pageAt<T>(path, { ...params, pageSize, pageNumber }, shape);
+  }
+
+  /**
+   * The page size a listing is read at: the largest, until one of its pages was too large to
+   * take in (then the size its read came down to, for the rest of the run).
+   */
+  pageSizeOf(path: string, params: Record<string, string | undefined>): number {
+    return this.pageSizes.get(listingKey(path, params)) ?? MAX_PAGE_SIZE;
+  }
+
+  /** A listing's pages came down to `pageSize` (too large to take in): said once, kept for its later reads. */
+  smallerPages(path: string, params: Record<string, string | undefined>, pageSize: number): void {
+    const key = listingKey(path, params);
+    if (pageSize >= (this.pageSizes.get(key) ?? MAX_PAGE_SIZE)) return;
+    this.pageSizes.set(key, pageSize);
+    this.onSmallerPages?.({ path, pageSize });
   }
 
   /** The listing page a query names, each entity checked to have `shape`. */
@@ -263,13 +289,30 @@ export class RestClient {
    * Every entity of a listing: page 1 first, then the remaining pages concurrently when page 1
    * says how many there are, else one after another while each names a next page (its nextUri).
    */
-  listAll<T>(path: string, params: Record<string, string | undefined>, shape?: AnswerShape): Promise<T[]> {
-    return readListing<T>(path, {
-      page: (pageNumber) => this.page<T>(path, params, pageNumber, shape),
-      // Our own parameters (a filter, expand) stand unless the nextUri says otherwise.
-      pageAt: (query) => this.pageAt<T>(path, { ...params, ...query }, shape),
-    });
+  async listAll<T>(path: string, params: Record<string, string | undefined>, shape?: AnswerShape): Promise<T[]> {
+    const start = this.pageSizeOf(path, params);
+    let pageSize = start;
+    try {
+      return await readListing<T>(
+        path,
+        {
+          page: (pageNumber, size) => this.page<T>(path, params, pageNumber, shape, size),
+          // Our own parameters (a filter, expand) stand unless the nextUri says otherwise.
+          pageAt: (query) => this.pageAt<T>(path, { ...params, ...query }, shape),
+        },
+        { pageSize: start, onSmallerPages: (size) => (pageSize = size) },
+      );
+    } finally {
+      // Said once, at the size the read came down to (not at each halving on the way).
+      if (pageSize < start) this.smallerPages(path, params, pageSize);
+    }
   }
+}
+
+/** A listing and the parameters it is read with (a filter, a view), as one key. */
+function listingKey(path: string, params: Record<string, string | undefined>): string {
+  const defined = Object.entries(params).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${path}?${new URLSearchParams(defined as [string, string][]).toString()}`;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface TransportOptions {
   /** Basic credential for the token request (base64 of id:secret). */
   basicCredential: string;
   timeoutMs: number;
+  /** The most of one answer taken in (attempt.ts Channel.maxAnswerBytes). */
+  maxAnswerBytes?: number;
   /** What a call may spend retrying, less the time its attempts wait for a slot or the pacer's turn (Attempt.queuedMs). */
   retryBudgetMs: number;
   concurrency: number;
@@ -110,6 +112,7 @@ export class Transport {
       apiUrl: opts.apiUrl,
       loginUrl: opts.loginUrl,
       timeoutMs: opts.timeoutMs,
+      ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
       closing: this.closing.signal,
       gate: (spec) => this.stop.gate(spec),
     };

@@ -20,8 +20,10 @@ describe('a listing answered with a body past 64 MiB', () => {
     p = await evalsProject();
     const upstream = new URL(p.emu.url);
     let sent = 0;
+    const sizes: string[] = [];
     server = await interceptor(upstream, (req, res) => {
       if (!(req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/prompttemplates'))) return false;
+      sizes.push(new URL(req.url!, 'http://x').searchParams.get('pageSize') ?? '');
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' });
       // 80 MiB, written as the reader takes it: what was sent when it stops is what it read.
@@ -32,8 +34,11 @@ describe('a listing answered with a body past 64 MiB', () => {
     const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/error: GET \/api\/v2\/llmgateway\/prompttemplates\S* failed: 200 http\.200: OK \(the answer's body is larger than 64 MiB; promptctl reads no more of it\)/);
-    // Not sent again (a 2xx answered is only read for), and given up before the whole 80 MiB.
-    expect(sent).toBeLessThan(80);
+    // Not sent again at one size (a 2xx answered is only read for), but asked for in fewer
+    // entities, halving down to 1, each given up before the whole 80 MiB.
+    expect(sizes).toEqual(['100', '50', '25', '12', '6', '3', '1']);
+    expect(sent).toBeLessThan(80 * sizes.length);
+    expect(r.stderr).toMatch(/^listing: GET \/api\/v2\/llmgateway\/prompttemplates is read 1 entity a page: its pages of 100 were too large to take in$/m);
   });
 });
 

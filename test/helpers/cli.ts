@@ -38,6 +38,8 @@ export interface InProcessOptions extends CliOptions {
   outputClosed?: AbortSignal;
   /** In-process only: the run's clock (Io.now). */
   now?: () => number;
+  /** In-process only: the most of one API answer the run takes in (Io.maxAnswerBytes). */
+  maxAnswerBytes?: number;
 }
 
 /** The environment a test command sees: the machine's, minus anything that picks a target or CI. */
@@ -102,6 +104,7 @@ export async function runCliInProcess(args: readonly string[], opts: InProcessOp
     color: false,
     startedAt: performance.now(),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
     ...(signal
       ? {
           onInterrupt(listener: () => void) {

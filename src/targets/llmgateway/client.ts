@@ -3,7 +3,8 @@
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
 import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { conflict, errorCode, heldAsSent, json, notCreated, patched, readSettling, RestClient, shaped, shapeError, type AnswerShape, type ConnectionOptions, type Landed, type WriteAnswered } from '../../genesys/rest.js';
-import { ApiError } from '../../genesys/errors.js';
+import { ApiError, isTooLarge } from '../../genesys/errors.js';
+import type { EntityListing } from '../../genesys/conventions.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
@@ -78,13 +79,14 @@ class GatewayClient implements GatewayApi {
     this.publishTimeoutMs = opts.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.publications = new PublishConfirmations(
       {
-        listPage: async (pageNumber) => {
-          const page = await this.r.page<WireTemplate>(paths.templates(), { expand: 'versions' }, pageNumber);
+        listPage: async (pageNumber, pageSize) => {
+          const page = await this.confirmationPage(pageNumber, pageSize);
           for (const t of page.entities ?? []) this.directory.set(t.id, t.name);
           return page;
         },
+        pageSize: () => this.r.pageSizeOf(paths.templates(), this.confirmationParams()),
         malformed: (t) => {
-          const problem = ANSWER_SHAPES.template.problem(t);
+          const problem = (this.confirmByDigest ? ANSWER_SHAPES.templateDigest : ANSWER_SHAPES.template).problem(t);
           return problem === undefined ? undefined : shapeError(paths.templates(), problem, 200, undefined);
         },
         getJob: (templateId, label, jobId) => this.r.getIfExists<WireJob>(paths.job(templateId, label, jobId)),
@@ -99,6 +101,40 @@ class GatewayClient implements GatewayApi {
 
   get stats() {
     return this.r.stats;
+  }
+
+  /**
+   * Whether publications are confirmed from the digest view (each version's state and content
+   * hash, no prompt text: a page of 100 templates with many long versions stays small), until the
+   * server refuses the view (400: it does not know it), as a plan's read falls back.
+   */
+  private confirmByDigest = true;
+
+  private confirmationParams(): Record<string, string> {
+    return this.confirmByDigest ? { expand: 'versions', view: DIGEST_VIEW } : { expand: 'versions' };
+  }
+
+  /**
+   * The templates page `pageNumber` of a `pageSize` listing holds (what a confirmation round
+   * planned), read at the size the listing is read at now: smaller once one of its pages was too
+   * large to take in, when the pages covering the same places are read and put together. A page
+   * too large halves the size (down to 1) and is read again.
+   */
+  private async confirmationPage(pageNumber: number, pageSize: number): Promise<EntityListing<WireTemplate>> {
+    for (;;) {
+      const params = this.confirmationParams();
+      const size = this.r.pageSizeOf(paths.templates(), params);
+      const from = Math.floor(((pageNumber - 1) * pageSize) / size) + 1;
+      const to = Math.max(from, Math.ceil((pageNumber * pageSize) / size));
+      try {
+        const pages = await Promise.all(Array.from({ length: to - from + 1 }, (_, i) => this.r.page<WireTemplate>(paths.templates(), params, from + i, undefined, size)));
+        return { ...pages[0]!, entities: pages.flatMap((p) => p.entities ?? []) };
+      } catch (err) {
+        if (this.confirmByDigest && err instanceof ApiError && err.status === 400) this.confirmByDigest = false;
+        else if (isTooLarge(err) && size > 1) this.r.smallerPages(paths.templates(), params, Math.floor(size / 2));
+        else throw err;
+      }
+    }
   }
 
   rateBudget() {
@@ -124,7 +160,11 @@ class GatewayClient implements GatewayApi {
   }
 
   async listTemplateDigests(): Promise<WireTemplateDigest[]> {
-    const all = await this.r.listAll<WireTemplateDigest>(paths.templates(), { expand: 'versions,traffic', view: DIGEST_VIEW }, ANSWER_SHAPES.templateDigest);
+    const all = await this.r.listAll<WireTemplateDigest>(paths.templates(), { expand: 'versions,traffic', view: DIGEST_VIEW }, ANSWER_SHAPES.templateDigest).catch((err: unknown) => {
+      // A server that does not know the view: publications are confirmed from the whole listing, without asking it again.
+      if (err instanceof ApiError && err.status === 400) this.confirmByDigest = false;
+      throw err;
+    });
     this.directory.replaceAll(all);
     return all;
   }

@@ -21,7 +21,7 @@ import {
 import { CONFIRM_AFTER_STOP_MS } from '../../genesys/gate.js';
 import type { TemplateDirectory } from './directory.js';
 import { paths } from './paths.js';
-import type { EntityListing, WireJob, WireTemplate, WireVersion } from './wire.js';
+import { MAX_PAGE_SIZE, type EntityListing, type WireJob, type WireTemplate, type WireVersion } from './wire.js';
 
 /** The reads a round makes (the client's REST calls). */
 export interface ConfirmationReads {
@@ -30,7 +30,9 @@ export interface ConfirmationReads {
    * unchecked: `malformed` checks only those a round waits on, so another one's answer never fails
    * the publications it holds no part in.
    */
-  listPage(pageNumber: number): Promise<EntityListing<WireTemplate>>;
+  listPage(pageNumber: number, pageSize: number): Promise<EntityListing<WireTemplate>>;
+  /** The page size the listing is read at now (smaller once a page was too large to take in): what a round plans its pages by. */
+  pageSize?(): number;
   /** The error a listed template of another shape than promptctl reads is, or undefined. */
   malformed(template: WireTemplate): Error | undefined;
   /** The job; undefined on 404. */
@@ -159,7 +161,8 @@ export class PublishConfirmations {
   }
 
   private async runRound(now: number): Promise<void> {
-    const plan = planRound([...this.pending] as Waiter[], (id) => this.directory.pageOf(id));
+    const pageSize = this.reads.pageSize?.() ?? MAX_PAGE_SIZE;
+    const plan = planRound([...this.pending] as Waiter[], (id) => this.directory.pageOf(id, pageSize));
     if (plan.pages.length === 0 && plan.polls.length === 0) return;
     let looked = 0;
     let confirmed = 0;
@@ -176,7 +179,7 @@ export class PublishConfirmations {
       ...plan.pages.map(async ({ page, pending }) => {
         let listing: EntityListing<WireTemplate>;
         try {
-          listing = await this.reads.listPage(page);
+          listing = await this.reads.listPage(page, pageSize);
         } catch (err) {
           for (const p of pending) if (p.due) this.settle(p as Waiter, undefined, err);
           return;
