@@ -45,6 +45,8 @@ export type VerifyResult =
       missingKey?: true;
       /** The last line is cut short (not JSON): a write interrupted, or one still under way. */
       torn?: true;
+      /** Bytes promptctl never writes, an editor's (an empty line, a byte-order mark): `reason` names them and their fix. */
+      stray?: true;
     };
 
 /** How long verify waits for a writer's lock (a writer holds it for one append: milliseconds). */
@@ -81,6 +83,8 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
         reason: torn ? `incomplete last line (${res.reason}): a write was interrupted; the next apply repairs it` : res.fix !== undefined ? `${res.reason}: ${res.fix}` : res.reason,
         ...(res.missingKey ? { missingKey: true as const } : {}),
         ...(torn ? { torn: true as const } : {}),
+        // Bytes an editor added (an empty line, a BOM): not a chain someone broke, said as such.
+        ...(!torn && res.fix !== undefined ? { stray: true as const } : {}),
       };
     }
     if (anchor && res.record.seq === anchor.seq) {

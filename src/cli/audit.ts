@@ -156,6 +156,7 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   // As every failure says it (`error:`), after where it is, as validate's diagnostics do.
   if (res.missingKey) ctx.info(`${named}:${res.line}: ${ctx.style('red', 'error: cannot verify')}: ${reason}`);
   else if (res.line === null) ctx.info(`${named}: ${ctx.style('red', 'error: audit trail does not match its head anchor')}: ${reason}`);
+  else if (res.stray) ctx.info(`${named}:${res.line}: ${ctx.style('red', 'error: not a record')}: ${reason}`);
   else ctx.info(`${named}:${res.line}: ${ctx.style('red', 'error: broken audit chain')}: ${reason}`);
   return EXIT.error;
 }

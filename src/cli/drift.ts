@@ -67,7 +67,8 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
     return EXIT.error;
   }
   if (entries.length === 0) {
-    ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? ' (noted above)' : ''}.`);
+    // The text report lists them (Left alone); beside markdown or JSON, the notes above name them.
+    ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? (format === 'text' ? ' (listed above)' : ' (noted above)') : ''}.`);
     return EXIT.ok;
   }
   ctx.info(`Drift: ${counted(entries.length, 'difference')} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);

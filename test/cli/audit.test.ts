@@ -64,6 +64,15 @@ describe('promptctl audit verify', () => {
     expect(r.stderr).toBe('trail.jsonl:3: error: broken audit chain: hash does not match the content of record 3\n');
   });
 
+  it("says an empty line an editor added is not a record, not that someone broke the chain (a review: \"broken audit chain\")", async () => {
+    const file = join(dir, 'trail.jsonl');
+    await writeLog(file, 3);
+    await writeFile(file, (await readFile(file, 'utf8')) + '\n');
+    const r = await run(dir, ['audit', 'verify', 'trail.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('trail.jsonl:4: error: not a record: an empty line, which promptctl never writes (an editor or a copy added it): remove that line (it holds no record)\n');
+  });
+
   it('checks a named file whatever PROMPTCTL_ENV is exported for other commands (there is no project here)', async () => {
     await writeLog(join(dir, 'trail.jsonl'), 2);
     const r = await runCliInProcess(['audit', 'verify', 'trail.jsonl'], { cwd: dir, env: { PROMPTCTL_ENV: 'prod' } });

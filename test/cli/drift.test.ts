@@ -60,7 +60,7 @@ describe('promptctl drift', () => {
     expect(r.stdout).toContain('· SafetyFilter/hand-made — ');
     // Said once: the text report lists it; stderr notes it only beside a markdown or JSON report.
     expect(r.stderr).not.toContain('exists only on the target');
-    expect(r.stderr).toContain('No drift in what promptctl manages; 1 object on the target that git does not define is left alone (noted above).');
+    expect(r.stderr).toContain('No drift in what promptctl manages; 1 object on the target that git does not define is left alone (listed above).');
     expect(r.stderr).not.toContain('matches git');
     const md = await s.cli(['drift', '--format', 'markdown']);
     expect(md.stdout.split('\n')[0]).toBe('### No drift in what promptctl manages; 1 object on the target that git does not define is left alone');

@@ -107,7 +107,7 @@ describe('verifyAuditFile: the chain', () => {
     ] as const) {
       await writeFile(file, bytes);
       const res = await verifyAuditFile(file);
-      expect(res).toMatchObject({ ok: false, line });
+      expect(res).toMatchObject({ ok: false, line, stray: true });
       expect(res.ok === false && res.reason).toContain(reason);
       expect(res.ok === false && res.reason).toContain(fix);
       const opening = openAuditLog(file, { env: {}, onWarning: () => undefined });
