@@ -100,6 +100,12 @@ export function routedVariablesDisagree(routes: readonly { version: string; weig
     return `send calls to versions that type variable ${typing.name} apart (${types}): no value suits every route, so calls routed to some of them are refused (400 invalid.variables); give the versions one type, or route to one`;
   }
   for (const name of names) {
+    // Enums of the variable whose values no value shares: every value is refused by some route.
+    const enums = versions.map((v) => ({ version: v.version, x: v.variables.find((x) => x.name === name) })).filter((e) => e.x?.type === 'enum');
+    if (enums.length >= 2 && !enums[0]!.x!.values?.some((value) => enums.every((e) => e.x!.values?.includes(value)))) {
+      const each = enums.map((e) => `${e.version} takes ${(e.x!.values ?? []).join(', ')}`).join('; ');
+      return `send calls to versions whose enum variable ${name} shares no value (${each}): every value is refused by some route (400 invalid.variables); give them a value in common, or route to one`;
+    }
     const requiring = versions.filter((v) => v.variables.some((x) => x.name === name && x.required && x.default === undefined));
     const lacking = versions.filter((v) => !v.variables.some((x) => x.name === name));
     if (requiring.length === 0 || lacking.length === 0) continue;

@@ -80,6 +80,17 @@ describe('traffic/variables-differ', () => {
       'routes of template "t" send calls to versions that disagree on variable n: 2.0.0 requires it and 1.0.0 does not declare it, so a call with it is refused by 1.0.0 and one without it by 2.0.0 (400 invalid.variables); declare it alike, or route to one',
     ]);
   });
+  it('warns when routed versions take an enum variable with no value in common (a review: validate silent)', () => {
+    const s = split('t', [['1.0.0', 50], ['2.0.0', 50]]);
+    const d = checkTraffic(state({ templates: [template('t')], versions: [v('1.0.0', [{ name: 'tier', type: 'enum', values: ['gold', 'silver'] }]), v('2.0.0', [{ name: 'tier', type: 'enum', values: ['premium', 'basic'] }])], splits: [s] }));
+    expect(d.map((x) => x.message)).toEqual([
+      'routes of template "t" send calls to versions whose enum variable tier shares no value (1.0.0 takes gold, silver; 2.0.0 takes premium, basic): every value is refused by some route (400 invalid.variables); give them a value in common, or route to one',
+    ]);
+    // One value in common: calls that send it land well anywhere.
+    const shared = checkTraffic(state({ templates: [template('t')], versions: [v('1.0.0', [{ name: 'tier', type: 'enum', values: ['gold', 'silver'] }]), v('2.0.0', [{ name: 'tier', type: 'enum', values: ['gold', 'basic'] }])], splits: [s] }));
+    expect(shared.filter((x) => x.rule === 'traffic/variables-differ')).toEqual([]);
+  });
+
   it('is quiet for an enum beside a string, an optional or defaulted variable, and a route of weight 0', () => {
     const quiet = (versions: import('../../../src/model/types.js').PromptVersion[], routes: Array<[string, number]>) =>
       checkTraffic(state({ templates: [template('t')], versions, splits: [split('t', routes)] })).filter((x) => x.rule === 'traffic/variables-differ');
