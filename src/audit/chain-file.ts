@@ -214,10 +214,38 @@ function brokenChain(path: string, line: number, check: Extract<LineCheck, { ok:
   if (res.missingKey) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append to a keyed trail without its key`);
   // Bytes an editor added around the records: what to remove, not a trail to set aside.
   if (res.fix !== undefined) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append after it: ${res.fix}, then run again (\`promptctl audit verify\` checks the rest)`);
-  return new UserError(
-    `${path}:${line}: the audit chain is broken (${res.reason}); promptctl will not append after it. ` +
-      'See it with `promptctl audit verify`, keep the file as evidence and move it aside to start a new trail',
-  );
+  return new BrokenChainError(path, line, res.reason, []);
+}
+
+/**
+ * A chain broken at a line, whose advice is to set the trail aside and begin a new one. What else
+ * must go aside with it (the sinks' cursors, which would refuse a new trail beside them) is known
+ * to the writer, not here: `besides` says it again naming them, in one message.
+ */
+export class BrokenChainError extends UserError {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly reason: string,
+    cursors: readonly string[],
+  ) {
+    super(
+      `${path}:${line}: the audit chain is broken (${reason}); promptctl will not append after it. ` +
+        `See it with \`promptctl audit verify\`, keep the file as evidence and move it${andCursors(cursors)} aside to start a new trail`,
+    );
+  }
+
+  /** The same refusal, naming the sink cursor files that go aside with the trail. */
+  besides(cursors: readonly string[]): BrokenChainError {
+    return cursors.length === 0 ? this : new BrokenChainError(this.path, this.line, this.reason, cursors);
+  }
+}
+
+/** " and its sink cursor(s) …" after "move it": nothing without any. */
+export function andCursors(cursors: readonly string[]): string {
+  if (cursors.length === 0) return '';
+  if (cursors.length === 1) return ` and its sink cursor ${cursors[0]!}`;
+  return ` and its sink cursors ${cursors.slice(0, -1).join(', ')} and ${cursors[cursors.length - 1]!}`;
 }
 
 /** The shared handle on `path`, opened (and its chain verified) by the first caller. */

@@ -6,11 +6,12 @@
 // abandoned, abandoned.ts's; where each sink resumes, sink-cursor.ts's.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
 import type { NamedSecret } from '../util/secrets.js';
-import { acquire, enqueue, release, type Build } from './chain-file.js';
+import { acquire, BrokenChainError, enqueue, release, type Build } from './chain-file.js';
 import { ChainWalker, noneKeyed, UNKEYED_CAUSES, type LaterWrite } from './chain-walker.js';
 import {
   AUDIT_FORMAT,
@@ -33,7 +34,7 @@ import {
 } from './record.js';
 import { auditForms, knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
 import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions, type SinkResume } from './sink.js';
-import { resumeSink } from './sink-cursor.js';
+import { cursorsBeside, refuseCutOff, resumeSink } from './sink-cursor.js';
 import { processStart } from '../util/process.js';
 import { abandoned, runClosed, runOpened } from './abandoned.js';
 
@@ -158,6 +159,13 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     if (problem) warn(`audit sink ${describeSinkUrl(sink.url)} disabled: ${problem}`);
     else sinks.push(sink);
   }
+  const path = resolve(file);
+  // Every sink's cursor goes aside with a trail set aside: one left behind refuses the new trail.
+  const setAside = async (err: unknown): Promise<never> => {
+    throw err instanceof BrokenChainError ? err.besides(await cursorsBeside(path, opts.sinks ?? [])) : err;
+  };
+  // No trail where a sink's cursor says it took records of one: refused before a file is begun.
+  if (!existsSync(path)) await refuseAbsent(path, sinks, opts.sinks ?? []);
   // The environment's values in every form output masks them in, beside the caller's forms.
   const fixedValues = knownSecrets(env, [...(opts.secretEnvs ?? []), ...(opts.sinks ?? []).flatMap((s) => (s.secretEnv ? [s.secretEnv] : []))], key ? [key] : []);
   const fixedSecrets = auditForms(fixedValues, opts.secrets ?? []);
@@ -172,7 +180,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     secrets = now.length === 0 ? fixedSecrets : auditForms(fixedValues, [...(opts.secrets ?? []), ...now]);
   };
 
-  const shared = await acquire(resolve(file), key, warn, opts.lock ?? {});
+  const shared = await acquire(path, key, warn, opts.lock ?? {}).catch(setAside);
   const records = shared.walker.records;
   if (key !== null && records > 0 && shared.walker.keyed === 0 && opts.allowUnkeyed !== true) {
     await release(shared, warn);
@@ -181,6 +189,14 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
         `If the key was set after ${records === 1 ? 'this record' : 'these records'}, run again with --allow-unkeyed (once: what it writes is keyed, and the trail must stay keyed from then on); ` +
         `if not, keep the file as evidence and compare it with the HTTP sink or an older copy`,
     );
+  }
+  // A trail cut off or emptied before the last record a sink took is refused, every sink's cursor
+  // asked before any is moved on (a sink without one is given one at the trail's end).
+  try {
+    await refuseCutOff(shared.path, sinks, shared.walker.last, true, await cursorsBeside(shared.path, opts.sinks ?? []));
+  } catch (err) {
+    await release(shared, warn);
+    throw err;
   }
   const started = processStart(process.pid);
   const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid, ...(started ? { started } : {}) };
@@ -241,7 +257,8 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   const submit = (build: Build): Promise<AuditRecord | null> => {
     if (closed) return Promise.reject(new Error('audit log is closed'));
     refreshSecrets();
-    const p = new Promise<AuditRecord | null>((ok, fail) => enqueue(shared, { build, resolve: ok, reject: fail }));
+    // A chain another writer broke meanwhile is refused as at open: its cursors named too.
+    const p = new Promise<AuditRecord | null>((ok, fail) => enqueue(shared, { build, resolve: ok, reject: fail })).catch(setAside);
     const tracked = p.then((rec) => {
       if (rec) {
         written += 1;
@@ -392,6 +409,25 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     written: () => written,
     close,
   };
+}
+
+/**
+ * Refuses an absent trail (`file` does not exist) beside which a configured sink's cursor says it
+ * took records: the trail was removed or moved aside without its cursors. apply asks this before
+ * it plans, where it would open an existing trail, so that nothing is asked that would be refused
+ * (the trail itself is begun only once there is a change to record). Sinks disabled for this run
+ * are not asked, as openAuditLog does not resume them.
+ */
+export async function refuseAbsentTrail(file: string, opts: { sinks?: HttpAuditSink[]; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  const env = opts.env ?? process.env;
+  const path = resolve(file);
+  if (existsSync(path)) return;
+  const all = opts.sinks ?? [];
+  await refuseAbsent(path, all.filter((s) => sinkProblem(s, env) === null), all);
+}
+
+function refuseAbsent(path: string, sinks: readonly HttpAuditSink[], all: readonly HttpAuditSink[]): Promise<void> {
+  return sinks.length === 0 ? Promise.resolve() : cursorsBeside(path, all).then((beside) => refuseCutOff(path, sinks, null, false, beside));
 }
 
 /** PROMPTCTL_AUDIT_KEY, or null when unset or empty; a key too short to be safe is refused. */

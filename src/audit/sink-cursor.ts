@@ -6,9 +6,10 @@
 // behind, and the records after it are sent again with the same idempotency key (their hash), which
 // the receiver drops as duplicates; it is never ahead of what the sink took. Where a sink resumes
 // when a run opens the trail, its backlog and its cursor moved on: `resumeSink`, which also removes
-// the temp files of cursor writes a kill cut short.
+// the temp files of cursor writes a kill cut short. A trail that ends before a record a sink took
+// (cut off, emptied, or absent) is refused before that: `refuseCutOff`.
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { removeKilledTemps, tempPathFor } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
@@ -101,19 +102,63 @@ export async function recordsAfter(trail: string, size: number, cursor: SinkCurs
   return found ? out : null;
 }
 
+/** The cursor files of `sinks` that exist beside `trail`: what goes aside with the trail to begin a new one. */
+export async function cursorsBeside(trail: string, sinks: readonly HttpAuditSink[]): Promise<string[]> {
+  const paths = [...new Set(sinks.map((s) => cursorPath(trail, s.url)))];
+  const there = await Promise.all(paths.map((p) => stat(p).then(() => true, () => false)));
+  return paths.filter((_, i) => there[i]);
+}
+
+/** The cursor files named as what moves aside (their base names: they sit beside the trail), `cursor` among them. */
+function asideNames(cursor: string, beside: readonly string[]): string {
+  const names = [...new Set([cursor, ...beside].map((p) => basename(p)))];
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+}
+
+const recordsFrom = (first: number, last: number): string => (first === last ? `record ${last}` : `records ${first}–${last}`);
+
 /**
  * Why a trail that ends before the last record a sink took is refused, and what to do: the
  * records the sink holds and the trail lacks, where its copy of them is, and, for a cut made on
- * purpose, how to begin a new trail (the cursor moved aside with it, as the trail's evidence).
+ * purpose, how to begin a new trail (the cursors beside it, `beside`, moved aside with it, as the
+ * trail's evidence: one left behind would refuse the new trail).
  */
-export function cutOff(trail: string, sink: string, cursor: string, end: number, took: number): string {
-  const lacks = took === end + 1 ? `record ${took}` : `records ${end + 1}–${took}`;
+export function cutOff(trail: string, sink: string, cursor: string, end: number, took: number, beside: readonly string[] = []): string {
   const state = end === 0 ? `holds no records (it was emptied, or removed and begun again)` : `ends at record ${end}, cut off before its end`;
   return (
-    `${trail} ${state}: audit sink ${sink} took ${lacks} of it (its cursor ${cursor} says so), which the trail lacks; ` +
+    `${trail} ${state}: audit sink ${sink} took ${recordsFrom(end + 1, took)} of it (its cursor ${cursor} says so), which the trail lacks; ` +
     'promptctl will not append after the cut. Restore the trail from the sink\'s copy of those records, or, if the cut is known and meant, ' +
-    `move the trail and ${basename(cursor)} aside (keep them as evidence) to start a new trail; nothing was applied`
+    `move the trail and ${asideNames(cursor, beside)} aside (keep them as evidence) to start a new trail; nothing was applied`
   );
+}
+
+/**
+ * Why no trail is begun where none is while a sink's cursor says it took records of one there
+ * (the trail removed, or moved aside without its cursor), and what to do.
+ */
+export function absentTrail(trail: string, sink: string, cursor: string, took: number, beside: readonly string[] = []): string {
+  return (
+    `${trail} does not exist (it was removed or moved aside), and audit sink ${sink} took ${recordsFrom(1, took)} of the trail that was there (its cursor ${cursor} says so); ` +
+    'promptctl will not begin a new trail beside that cursor. Put the trail back (or restore it from the sink\'s copy of those records), or, if it was moved aside to start a new trail, ' +
+    `move ${asideNames(cursor, beside)} aside with it (keep ${new Set([cursor, ...beside]).size === 1 ? 'it' : 'them'} with the trail, as evidence); nothing was applied`
+  );
+}
+
+/**
+ * Refuses, before anything is written, a trail that ends before the last record one of `sinks`
+ * took (`head`: its last record; `present` false: there is no trail file): cut off, emptied, or
+ * absent. The cursors are the evidence, kept as they are. `beside`: every sink cursor file beside
+ * the trail, named as what moves aside with it.
+ */
+export async function refuseCutOff(trail: string, sinks: readonly HttpAuditSink[], head: AuditAnchor | null, present: boolean, beside: readonly string[]): Promise<void> {
+  const end = head?.seq ?? 0;
+  for (const sink of sinks) {
+    const path = cursorPath(trail, sink.url);
+    const cursor = await readCursor(path);
+    if (cursor === undefined || cursor.seq <= end) continue;
+    const shown = describeSinkUrl(sink.url);
+    throw new UserError(present ? cutOff(trail, shown, path, end, cursor.seq, beside) : absentTrail(trail, shown, path, cursor.seq, beside));
+  }
 }
 
 /**
@@ -122,7 +167,8 @@ export function cutOff(trail: string, sink: string, cursor: string, end: number,
  * trail's end, which is noted at once, so that a record this run fails to deliver is sent by the
  * next even after a crash; one whose cursor names another record at a seq this trail holds (the
  * trail was begun again) starts there too, with a warning. One whose cursor is past the trail's
- * end is refused (`cutOff`): the trail lost records the sink holds.
+ * end is refused (`cutOff`): the trail lost records the sink holds (the writer asks
+ * `refuseCutOff` of every sink first, naming every cursor; this guard names its own).
  */
 export async function resumeSink(sink: HttpAuditSink, trail: string, size: number, head: AuditAnchor | null, warn: (m: string) => void): Promise<SinkResume> {
   const path = cursorPath(trail, sink.url);

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, UnkeyedTrailError, type AuditLog } from '../audit/log.js';
+import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, refuseAbsentTrail, UnkeyedTrailError, type AuditLog } from '../audit/log.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, interruptedAfterAllLines, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -152,8 +152,11 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         sinkOptions: { ...sinkProxy, stop: stop.signal },
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and
-    // what an interrupted run left open is settled even when there is nothing else to do.
+    // what an interrupted run left open is settled even when there is nothing else to do. One
+    // that does not exist is begun only for a change, but a sink's cursor beside it (the trail
+    // moved aside without it) is refused now, before a plan is shown and a question asked.
     if (existsSync(auditFile)) audit = await openAudit().catch(nothingApplied);
+    else await refuseAbsentTrail(auditFile, { sinks: state.config.audit.http, env: ctx.env });
     return { state, union, git, openAudit };
   };
 

@@ -59,6 +59,27 @@ describe('a trail that ends before the last record a sink took', () => {
     expect(received).toEqual([1]);
   });
 
+  it('names every sink cursor beside the trail as what goes aside with it, and moves none on', async () => {
+    const second = await stubSink((_b, _req, res) => res.writeHead(204).end());
+    try {
+      const sinks = [{ url: sink.url }, { url: second.url }];
+      const log = await openAuditLog(file, { sinks, env: {}, onWarning: () => undefined, sinkOptions: { backoffLimitMs: 5 } });
+      for (const n of [1, 2, 3]) await log.append(plainRecord(n));
+      await log.close();
+      const cursors = sinks.map((s) => cursorPath(file, s.url));
+      const before = await Promise.all(cursors.map((c) => readFile(c, 'utf8')));
+      const names = cursors.map((c) => c.slice(dir.length + 1));
+      await writeFile(file, (await readFile(file, 'utf8')).split('\n').slice(0, 1).join('\n') + '\n');
+      await expect(openAuditLog(file, { sinks, env: {}, onWarning: () => undefined })).rejects.toThrow(`move the trail and ${names[0]} and ${names[1]} aside`);
+      // A broken chain names them too, in its one message.
+      await writeFile(file, (await readFile(file, 'utf8')).replace('"actor":"a"', '"actor":"b"'));
+      await expect(openAuditLog(file, { sinks, env: {}, onWarning: () => undefined })).rejects.toThrow(`move it and its sink cursors ${cursors[0]} and ${cursors[1]} aside to start a new trail`);
+      expect(await Promise.all(cursors.map((c) => readFile(c, 'utf8')))).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('still starts afresh, warned, when the cursor names another record at a seq the trail holds (a trail begun again)', async () => {
     await run([1, 2, 3]);
     await truncate(file, 0);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -184,7 +184,8 @@ describe('HTTP audit sinks', () => {
     // cursor names another chain, so it starts afresh.
     await rm(file);
     received = [];
-    await expect(open()).rejects.toThrow(/holds no records .* took records 1–5 of it/);
+    await expect(open()).rejects.toThrow(/audit\.jsonl does not exist \(it was removed or moved aside\), and audit sink .* took records 1–5 of the trail that was there/);
+    await expect(stat(file)).rejects.toThrow(/ENOENT/);
     const other = await openAuditLog(file, { env: {}, onWarning: () => undefined });
     for (const n of [1, 2, 3, 4, 5]) await other.append(input(n));
     await other.close();
