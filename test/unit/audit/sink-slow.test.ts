@@ -4,7 +4,7 @@
 // delivery is now an unknown outcome: not retried at once, sent once more at most in the run
 // (before any later record), and a second timeout gives the sink up for the run; the next run
 // resumes from the cursor. The sink drops the copies by the record's hash (idempotency-key).
-// The timeout is injected (40 ms, the sink answering after 60 ms): nothing waits real seconds.
+// The timeout is injected (100 ms, the sink answering after 300 ms: a margin a busy machine keeps): nothing waits real seconds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { openAuditLog } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { plainRecord as input, runWithSink, stubSink, type StubSink } from '../../helpers/audit-sink.js';
 
-const TIMEOUT_MS = 40;
+const TIMEOUT_MS = 100;
 
 interface Stored {
   seq: number;
@@ -32,7 +32,7 @@ let answerAfterMs: number;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-slow-'));
   stored = [];
-  answerAfterMs = TIMEOUT_MS * 1.5;
+  answerAfterMs = TIMEOUT_MS * 3;
   sink = await stubSink(({ seq, hash }, req, res) => {
     stored.push({ seq, hash, key: String(req.headers['idempotency-key']) });
     setTimeout(() => res.writeHead(204).end(), answerAfterMs).unref();
