@@ -17,7 +17,8 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
-import { readLiveParts, SURFACES, type Surface } from '../targets/live.js';
+import { readLiveParts, SURFACES, type Surface, type SurfaceFailure, type Targets } from '../targets/live.js';
+import { LISTING_NOUNS, listedIn, listingsApart, listingsHeld, readListed } from '../targets/listed.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -345,7 +346,7 @@ async function checkExport(
  */
 /** The live state, and the surfaces that refused to be listed (said as warnings). */
 async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<{ live: LiveState; refused: Surface[] }> {
-  const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio });
+  const { live, failed } = await readSettled({ gateway: target.api, aistudio: target.aistudio });
   await noteUnavailable(ctx, live);
   // The surfaces the target serves (answered anything but 404): export fails only when all refused.
   const served = SURFACES.length - (live.unavailable?.length ?? 0);
@@ -366,6 +367,30 @@ async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 
     );
   }
   return { live, refused: failed.map((f) => f.surface) };
+}
+
+/** How many times export reads the org whole while it changes under each read, before it gives up. */
+export const MAX_EXPORT_READS = 3;
+
+/**
+ * The org read whole, kept once a read of its listings made right after it holds the same objects
+ * under the same names (targets/listed.ts): a read torn by a delete and a create between two pages
+ * passes every check of one read, and its files would hold the deleted object and lack a live one,
+ * which plan --dir --prune then deletes. Plan, apply and drift read once: a torn read there fails
+ * at apply, safely, and their reads are the hot path.
+ */
+async function readSettled(t: Targets): Promise<{ live: LiveState; failed: SurfaceFailure[] }> {
+  for (let read = 1; ; read++) {
+    const parts = await readLiveParts(t);
+    const held = listingsHeld(parts.live, parts.failed.map((f) => f.surface));
+    const apart = listingsApart(listedIn(parts.live, held), await readListed(t, held));
+    if (apart.length === 0) return parts;
+    if (read >= MAX_EXPORT_READS) {
+      throw new UserError(
+        `the org changed while it was exported: its ${apart.map((n) => LISTING_NOUNS[n]).join(' and ')} listed other objects right after each of ${read} reads of it (another apply or a person is changing it); nothing was written; run again`,
+      );
+    }
+  }
 }
 
 /**

@@ -5,7 +5,10 @@
 // what exists and miss what it should delete. A listing that changed while it was read (another
 // apply, a person: its pages' counts disagree, or what they hold does not come to their total)
 // is read again from page 1, a few times, then refused: a torn read loses a live object and can
-// keep a deleted one. A page too large to take in is asked again at half the page size, the
+// keep a deleted one. A delete before the read point and a create after it, between two pages,
+// keep the total and the distinct count, and sort order cannot show the entity that moved unseen
+// across the pages' edge (nothing says one lies between page k's last and page k+1's first): no
+// one read can tell, so export reads the listings again (targets/listed.ts). A page too large to take in is asked again at half the page size, the
 // listing starting over at that size.
 import { MAX_PAGE_SIZE, type EntityListing } from './conventions.js';
 import { ApiError, isTooLarge } from './errors.js';

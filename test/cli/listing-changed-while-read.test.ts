@@ -2,6 +2,8 @@
 // person creating a template between two page reads): promptctl reads it again from page 1 and
 // plans from a read its pages agree on, or refuses after a few reads; never from a torn read,
 // which lost a live template (planned as a create, exported as missing) and kept a deleted one.
+// A delete and a create between two pages cancel out in every count one read has: export reads
+// the listings again after its read and writes only when both agree; plan still reads each once.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +83,58 @@ describe('a listing that changes while it is read', () => {
     const prune = await runCliInProcess(['plan', '--dir', 'ex', '--prune'], { cwd: dir.path, env: emu.env });
     expect(prune.code, prune.stderr).toBe(0);
     expect(plannedChanges(prune.stdout).filter((c) => c.startsWith('delete'))).toEqual([]);
+  }, 60_000);
+
+  it('export reads the org again: a delete and a create between two pages, which cancel out in the counts, write the live templates', async () => {
+    const { emu, dir } = await appliedOrg(150);
+    const victim = await idOf(emu, name(0));
+    // The listing's total and its distinct entities still agree: only a second read shows the first was torn.
+    const p = await changingBeforePage2(emu, async () => {
+      await emu.api.deleteTemplate(victim);
+      await emu.api.createTemplate({ name: 'zzz-colleague', model: 'gpt-4o' });
+    });
+    const env = { ...emu.env, GENESYSCLOUD_API_URL: p.url };
+    const exported = await runCliInProcess(['export', '--out', 'ex'], { cwd: dir.path, env });
+    expect(exported.code, exported.stderr).toBe(0);
+    const files = (await readdir(join(dir.path, 'ex'), { recursive: true })).join('\n');
+    expect(files).toContain(name(100));
+    expect(files).toContain('zzz-colleague');
+    expect(files).not.toContain(name(0));
+    const prune = await runCliInProcess(['plan', '--dir', 'ex', '--prune'], { cwd: dir.path, env: emu.env });
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(plannedChanges(prune.stdout)).toEqual([]);
+  }, 60_000);
+
+  it('export fails before writing anything when the org changes between each of its reads', async () => {
+    const { emu, dir } = await appliedOrg(150);
+    let n = 0;
+    // Each read's pages agree, each read holds other templates than the one before.
+    const p = await changingBeforePage2(
+      emu,
+      async () => {
+        const first = (await emu.api.listTemplates()).map((t) => t.name).sort()[0]!;
+        await emu.api.deleteTemplate(await idOf(emu, first));
+        await emu.api.createTemplate({ name: `zzz-busy-${n++}`, model: 'gpt-4o' });
+      },
+      true,
+    );
+    const exported = await runCliInProcess(['export', '--out', 'ex'], { cwd: dir.path, env: { ...emu.env, GENESYSCLOUD_API_URL: p.url } });
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toMatch(/error: the org changed while it was exported: its prompt templates listed other objects right after each of 3 reads of it \(another apply or a person is changing it\); nothing was written; run again/);
+    expect(await readdir(join(dir.path, 'ex')).catch(() => [])).toEqual([]);
+  }, 60_000);
+
+  it('plan reads each listing once when nothing changes', async () => {
+    const { emu, dir } = await appliedOrg(150);
+    const p = await scriptedProxy(emu.url, () => 'forward' as const);
+    open.push(p);
+    const plan = await runCliInProcess(['plan'], { cwd: dir.path, env: { ...emu.env, GENESYSCLOUD_API_URL: p.url } });
+    expect(plan.code, plan.stderr).toBe(0);
+    const listings = p.seen.filter((r) => r.method === 'GET' && r.query.has('pageNumber'));
+    const asked = listings.map((r) => `${r.path}?${r.query.get('pageNumber')}`);
+    expect(asked.filter((a) => a.endsWith('/prompttemplates?1'))).toHaveLength(1);
+    expect(asked.filter((a) => a.endsWith('/prompttemplates?2'))).toHaveLength(1);
+    expect(new Set(asked).size).toBe(asked.length);
   }, 60_000);
 
   it('plan refuses a listing that changes under every read, after three, saying so', async () => {
