@@ -12,7 +12,8 @@ import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
 import type { NamedSecret } from '../util/secrets.js';
 import { acquire, BrokenChainError, enqueue, release, type Build } from './chain-file.js';
-import { ChainWalker, noneKeyed, UNKEYED_CAUSES, type LaterWrite } from './chain-walker.js';
+import { ChainWalker, type LaterWrite } from './chain-walker.js';
+import { refuseAbsent, unkeyedTrail } from './trail-refusals.js';
 import {
   AUDIT_FORMAT,
   AUDIT_FORMAT_UNKNOWN_OUTCOME,
@@ -59,6 +60,7 @@ export type {
   RecoveredOutcome,
 } from './record.js';
 export { AUDIT_KEY_ENV, formatAnchor, parseAnchor } from './record.js';
+export { refuseAbsentTrail, UnkeyedTrailError } from './trail-refusals.js';
 
 /** Where apply writes and `audit verify` looks, relative to the working directory, unless the config names another file. */
 export const DEFAULT_AUDIT_FILE = '.promptctl/audit.jsonl';
@@ -101,7 +103,6 @@ export interface OpenAuditLogOptions {
  * re-chained by someone without it. Keyed records after them would vouch for them (their HMAC
  * covers the last one's hash), so a forgery would verify once the next routine apply had run.
  */
-export class UnkeyedTrailError extends UserError {}
 
 export interface AuditLog {
   /** Absolute path of the JSONL file. */
@@ -184,11 +185,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   const records = shared.walker.records;
   if (key !== null && records > 0 && shared.walker.keyed === 0 && opts.allowUnkeyed !== true) {
     await release(shared, warn);
-    throw new UnkeyedTrailError(
-      `${shared.path}: not keyed: ${noneKeyed(records)}: ${UNKEYED_CAUSES}; promptctl will not append keyed records after ${records === 1 ? 'it' : 'them'}, which would vouch for ${records === 1 ? 'it' : 'them'}. ` +
-        `If the key was set after ${records === 1 ? 'this record' : 'these records'}, run again with --allow-unkeyed (once: what it writes is keyed, and the trail must stay keyed from then on); ` +
-        `if not, keep the file as evidence and compare it with the HTTP sink or an older copy`,
-    );
+    throw unkeyedTrail(shared.path, records);
   }
   // A trail cut off or emptied before the last record a sink took is refused, every sink's cursor
   // asked before any is moved on (a sink without one is given one at the trail's end).
@@ -409,25 +406,6 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     written: () => written,
     close,
   };
-}
-
-/**
- * Refuses an absent trail (`file` does not exist) beside which a configured sink's cursor says it
- * took records: the trail was removed or moved aside without its cursors. apply asks this before
- * it plans, where it would open an existing trail, so that nothing is asked that would be refused
- * (the trail itself is begun only once there is a change to record). Sinks disabled for this run
- * are not asked, as openAuditLog does not resume them.
- */
-export async function refuseAbsentTrail(file: string, opts: { sinks?: HttpAuditSink[]; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
-  const env = opts.env ?? process.env;
-  const path = resolve(file);
-  if (existsSync(path)) return;
-  const all = opts.sinks ?? [];
-  await refuseAbsent(path, all.filter((s) => sinkProblem(s, env) === null), all);
-}
-
-function refuseAbsent(path: string, sinks: readonly HttpAuditSink[], all: readonly HttpAuditSink[]): Promise<void> {
-  return sinks.length === 0 ? Promise.resolve() : cursorsBeside(path, all).then((beside) => refuseCutOff(path, sinks, null, false, beside));
 }
 
 /** PROMPTCTL_AUDIT_KEY, or null when unset or empty; a key too short to be safe is refused. */
