@@ -177,18 +177,24 @@ export class RestClient {
     path: string,
     body: { name: string },
     what: string,
-    findByName: () => Promise<{ live: T; same: boolean } | undefined>,
+    /** The live object of the body's name, if any (a listing read by that name). */
+    findByName: () => Promise<T | undefined>,
     check: {
       shape: AnswerShape;
-      /** Whether an object (the answer, or the one read back) holds what was sent: what `findByName`'s `same` says. */
+      /** Whether an object (the answer, or the one found by name) holds what was sent. */
       holds: (live: T) => boolean;
       /** Whether a final error says the name is taken (its code differs between APIs). */
       isDuplicate?: (err: ApiError) => boolean;
     },
   ): Promise<T> {
     const isDuplicate = check.isDuplicate ?? ((err: ApiError) => err.code === 'duplicate.name');
+    // The object of that name, and whether it holds what was sent.
+    const find = async (): Promise<{ live: T; same: boolean } | undefined> => {
+      const live = await findByName();
+      return live && { live, same: check.holds(live) };
+    };
     const reconcile = async (): Promise<Found<T> | undefined> => {
-      const found = await findByName();
+      const found = await find();
       if (!found) return undefined;
       if (found.same) return { value: found.live };
       throw conflict(`${what} ${body.name} already exists with different content`, 'duplicate.name', 'POST', path);
@@ -206,7 +212,7 @@ export class RestClient {
     if (answered === undefined) return answer as T;
     const where = { method: 'POST' as const, path, what, status: answered.status, ...(answered.correlationId ? { correlationId: answered.correlationId } : {}), shape: check.shape };
     const readBack = async (problem: string): Promise<T> => {
-      const found = await readSettling(findByName, where, problem, `${what} ${body.name}`);
+      const found = await readSettling(find, where, problem, `${what} ${body.name}`);
       if (!found) throw notCreated(where, problem, `${what} ${body.name}`);
       // The org's word, not the answer's, says it landed: the audit records it as confirmed by a read.
       if (found.same && where.correlationId) this.onFoundByRead?.({ method: 'POST', path, correlationId: where.correlationId });

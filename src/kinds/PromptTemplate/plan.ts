@@ -5,7 +5,7 @@ import { splitAddress, templateAddress, versionAddress } from '../../model/addre
 import { routedVersions } from '../../model/routing.js';
 import type { DesiredState, PromptTemplate, PromptVersion, TrafficSplit } from '../../model/types.js';
 import type { WireTemplate } from '../../targets/llmgateway/wire.js';
-import { compareVersionLabels } from '../../util/semver.js';
+import { compareVersionLabels, parseSemver } from '../../util/semver.js';
 import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
@@ -150,10 +150,12 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   // (a review: a pre-release took every call, the plan showing only its create).
   if (!input.split && !liveTraffic && lT) {
     const newest = publishedOnceApplied().at(-1)?.version;
-    const answering = (lT.versions ?? []).filter((v) => v.state === 'Published').sort((a, b) => compareVersionLabels(a.version, b.version)).at(-1)?.version;
+    // As the gateway picks it without a split (model/routing.ts): the newest published.
+    const now = routedVersions(lT.versions ?? [], { split: null });
+    const answering = now.kind === 'routed' ? now.versions[0]?.version : undefined;
     const a = newest !== undefined && newest !== answering ? versionActions.get(newest) : undefined;
     if (a && (a.action === 'create' || a.action === 'update')) {
-      const pre = /^\d+\.\d+\.\d+-/.test(newest!) ? ', a pre-release,' : '';
+      const pre = parseSemver(newest!)?.pre ? ', a pre-release,' : '';
       const note = `once published, ${newest}${pre} answers every call${answering ? ` in place of ${answering}` : ''}: the template has no traffic split, so its newest published version answers them (route them in a TrafficSplit document to choose)`;
       a.reason = a.reason ? `${a.reason}; ${note}` : note;
     }

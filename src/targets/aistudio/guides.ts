@@ -43,10 +43,7 @@ export class Guides {
         paths.guides(),
         body,
         'guide',
-        async () => {
-          const live = (await this.listGuides({ name: body.name }))[0];
-          return live && { live, same: holds(live) };
-        },
+        async () => (await this.listGuides({ name: body.name }))[0],
         { shape: ANSWER_SHAPES.guide, holds, isDuplicate: isDuplicateName },
       ),
     );

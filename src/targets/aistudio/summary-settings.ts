@@ -35,10 +35,7 @@ export class SummarySettings {
         paths.summarySettings(),
         body,
         'summary setting',
-        async () => {
-          const live = (await this.listSummarySettings({ name: body.name }))[0];
-          return live && { live, same: holds(live) };
-        },
+        async () => (await this.listSummarySettings({ name: body.name }))[0],
         { shape: ANSWER_SHAPES.summarySetting, holds, isDuplicate: isDuplicateName },
       ),
     );

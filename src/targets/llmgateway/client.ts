@@ -188,10 +188,7 @@ class GatewayClient implements GatewayApi {
       paths.templates(),
       body,
       'prompt template',
-      async () => {
-        const live = (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name);
-        return live && { live, same: holds(live) };
-      },
+      async () => (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name),
       { shape: ANSWER_SHAPES.template, holds },
     );
     return this.known(created);
@@ -377,10 +374,7 @@ class GatewayClient implements GatewayApi {
       paths.filters(),
       body,
       'safety filter',
-      async () => {
-        const live = (await this.listFilters()).find((f) => f.name === body.name);
-        return live && { live, same: holds(live) };
-      },
+      async () => (await this.listFilters()).find((f) => f.name === body.name),
       { shape: FILTER_ANSWER, holds },
     );
   }
