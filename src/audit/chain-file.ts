@@ -13,6 +13,7 @@ import { oneLine } from '../util/escapes.js';
 import { withFileLock, type LockOptions } from '../util/lock.js';
 import { ChainWalker, isTornTail, splitLines, type LineCheck } from './chain-walker.js';
 import { AUDIT_KEY_ENV, GENESIS_HASH, chainHashV2, recordLine, type AuditRecord } from './record.js';
+import { andList } from '../util/plural.js';
 
 /** At most this many records go into one write. */
 const MAX_BATCH = 1024;
@@ -244,8 +245,7 @@ export class BrokenChainError extends UserError {
 /** " and its sink cursor(s) …" after "move it": nothing without any. */
 export function andCursors(cursors: readonly string[]): string {
   if (cursors.length === 0) return '';
-  if (cursors.length === 1) return ` and its sink cursor ${cursors[0]!}`;
-  return ` and its sink cursors ${cursors.slice(0, -1).join(', ')} and ${cursors[cursors.length - 1]!}`;
+  return ` and its sink cursor${cursors.length === 1 ? '' : 's'} ${andList(cursors)}`;
 }
 
 /** The shared handle on `path`, opened (and its chain verified) by the first caller. */

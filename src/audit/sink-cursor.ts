@@ -16,6 +16,7 @@ import { UserError } from '../util/errors.js';
 import { splitLines } from './chain-walker.js';
 import { describeSinkUrl, type HttpAuditSink, type SinkResume } from './sink.js';
 import type { AuditAnchor } from './record.js';
+import { andList } from '../util/plural.js';
 
 /** The last record a sink took. */
 export interface SinkCursor {
@@ -112,7 +113,7 @@ export async function cursorsBeside(trail: string, sinks: readonly HttpAuditSink
 /** The cursor files named as what moves aside (their base names: they sit beside the trail), `cursor` among them. */
 function asideNames(cursor: string, beside: readonly string[]): string {
   const names = [...new Set([cursor, ...beside].map((p) => basename(p)))];
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+  return andList(names);
 }
 
 const recordsFrom = (first: number, last: number): string => (first === last ? `record ${last}` : `records ${first}–${last}`);

@@ -12,7 +12,7 @@ import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, readEar
 import { configFindings, configModels, configNote, readSourceConfig, type ConfigFindings } from './export-config.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
-import { plural } from '../util/plural.js';
+import { andList, plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
@@ -189,7 +189,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const { clash, findings, models } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config, ctx.environment === undefined, testsFrom);
 
   const kinds = exportedKinds(result.counts, !unread.has('llmgateway'));
-  ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
+  ctx.info(`exported ${andList(kinds)} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
   // An org holding nothing at all is more often the wrong one (an --env, a region) than an empty
   // one. Not when a surface refused its listing, or objects were there and skipped (said above).
   const held = live.templates.length + live.filters.length + (live.guides?.length ?? 0) + (live.summarySettings?.length ?? 0);

@@ -29,6 +29,7 @@ import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire
 import { compareVersionLabels } from '../util/semver.js';
 import { percentText } from '../util/numbers.js';
 import type { Interval95, RateDifference, SplitComparison, VersionStatus } from './types.js';
+import { andList } from '../util/plural.js';
 
 export const Z95 = 1.959963984540054;
 /** Buckets per version before batch means are trusted for the spread of tokens per call. */
@@ -59,8 +60,8 @@ export function compareSplit(
   const candidates = [...new Set(ranked.slice(1).map((r) => r.version))].filter((v) => v !== top.version).sort(compareVersionLabels);
   const notes: string[] = [];
   const tied = ranked.filter((r) => r.weight === top.weight).map((r) => r.version);
-  const others = `${words(candidates)} ${candidates.length === 1 ? 'is' : 'are each'} compared with it`;
-  if (tied.length > 1) notes.push(`${words(tied)} share the largest weight (${top.weight} %): the lower version, ${top.version}, is the baseline; ${others}`);
+  const others = `${andList(candidates)} ${candidates.length === 1 ? 'is' : 'are each'} compared with it`;
+  if (tied.length > 1) notes.push(`${andList(tied)} share the largest weight (${top.weight} %): the lower version, ${top.version}, is the baseline; ${others}`);
   else if (candidates.length > 1) notes.push(`${top.version} is the baseline, the route with the largest weight (${top.weight} %); ${others}`);
   const a = versions.find((v) => v.version === top.version)!;
   const comparisons = candidates.map((candidate): SplitComparison => {
@@ -78,10 +79,6 @@ export function compareSplit(
   return { comparisons, notes };
 }
 
-/** "a", "a and b", "a, b and c". */
-function words(list: readonly string[]): string {
-  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
-}
 
 /** "1 for 1.1.0, 3 for 1.0.0": each count named by its version, the candidate's first, as in "candidate vs baseline". */
 function callsOf(candidate: VersionStatus, baseline: VersionStatus, count: (v: VersionStatus) => number): string {

@@ -7,6 +7,7 @@ import type { Guide, GuideVariable, PromptTemplate, PromptTest, PromptVersion, S
 import { isCalendarDay } from '../util/calendar.js';
 import { didYouMean } from '../util/suggest.js';
 import { locate } from './util.js';
+import { andList } from '../util/plural.js';
 
 /** The versions a template test runs on, and how they were chosen (for messages). */
 export interface VersionTarget {
@@ -134,8 +135,7 @@ function sharedVars(t: PromptTest, i: number): { by: number; others: number[]; a
 
 /** Cases' names for a message: `"two"`, `"two" and "three"`, `"two", "three" and "four"`. */
 function caseNames(t: PromptTest, cases: readonly number[]): string {
-  const names = cases.map((k) => `"${t.cases[k]!.name}"`);
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return andList(cases.map((k) => `"${t.cases[k]!.name}"`));
 }
 
 const describe = (v: TestVarValue): string =>

@@ -1,7 +1,7 @@
 // Counted nouns in messages group their thousands as every other count does: export said
 // "exported 2000 templates" beside "1,999 pending deletes" (a review of a large org).
 import { describe, expect, it } from 'vitest';
-import { plural } from '../../../src/util/plural.js';
+import { andList, plural } from '../../../src/util/plural.js';
 
 describe('plural', () => {
   it('says one, many, and thousands grouped', () => {
@@ -9,5 +9,14 @@ describe('plural', () => {
     expect(plural(0, 'template')).toBe('0 templates');
     expect(plural(2000, 'template')).toBe('2,000 templates');
     expect(plural(1204, 'address', 'addresses')).toBe('1,204 addresses');
+  });
+});
+
+describe('andList', () => {
+  it('joins a list as a message says it', () => {
+    expect(andList([])).toBe('');
+    expect(andList(['a'])).toBe('a');
+    expect(andList(['a', 'b'])).toBe('a and b');
+    expect(andList(['a', 'b', 'c'])).toBe('a, b and c');
   });
 });
