@@ -9,12 +9,11 @@ import stringWidth from 'string-width';
  */
 export function alignColumns(header: readonly string[], rows: readonly string[][], right: ReadonlySet<number> = new Set()): string[] {
   const all = [header, ...rows];
-  const width = (s: string): number => stringWidth(s);
-  const widths = header.map((_, i) => Math.max(...all.map((row) => width(row[i] ?? ''))));
+  const widths = header.map((_, i) => Math.max(...all.map((row) => stringWidth(row[i] ?? ''))));
   return all.map((row) =>
     row
       .map((cell, i) => {
-        const pad = ' '.repeat(widths[i]! - width(cell));
+        const pad = ' '.repeat(widths[i]! - stringWidth(cell));
         return right.has(i) ? pad + cell : cell + pad;
       })
       .join('  ')
