@@ -17,7 +17,7 @@ export function unkeyedTrail(path: string, records: number): UnkeyedTrailError {
   const them = records === 1 ? 'it' : 'them';
   return new UnkeyedTrailError(
     `${path}: not keyed: ${noneKeyed(records)}: ${UNKEYED_CAUSES}; promptctl will not append keyed records after ${them}, which would vouch for ${them}. ` +
-      `If the key was set after ${records === 1 ? 'this record' : 'these records'}, run again with --allow-unkeyed (once: what it writes is keyed, and the trail must stay keyed from then on); ` +
+      `If the key was set after ${records === 1 ? 'this record' : 'these records'}, run again with --allow-unkeyed (until an apply has written the first keyed record: an apply with nothing to change writes none; from then on the trail must stay keyed); ` +
       `if not, keep the file as evidence and compare it with the HTTP sink or an older copy`,
   );
 }

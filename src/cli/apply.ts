@@ -49,7 +49,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)')
-      .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, append keyed records to an audit trail none of whose records is keyed: they were written before the key was set (once; from then on the trail stays keyed)`),
+      .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, append keyed records to an audit trail none of whose records is keyed: they were written before the key was set (until an apply writes the first keyed record; from then on the trail stays keyed)`),
   ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
     ctx.exitCode = await runApply(ctx, planFile, flags);
   });

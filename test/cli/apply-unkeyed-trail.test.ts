@@ -54,6 +54,8 @@ describe('apply with PROMPTCTL_AUDIT_KEY on a trail none of whose records is key
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`none of its ${n} records are keyed, so ${AUDIT_KEY_ENV} cannot vouch for them: written before the key was set, or re-chained by someone without it`);
     expect(refused.stderr).toContain('run again with --allow-unkeyed');
+    // "once" is until a keyed record is written: an apply with nothing to change writes none (a review read it as one use).
+    expect(refused.stderr).toContain('until an apply has written the first keyed record: an apply with nothing to change writes none');
     expect(refused.stderr).toContain('nothing was applied');
     expect(refused.stdout + refused.stderr).not.toContain(KEY);
     // Nothing written, nothing changed live: the plan is not even shown.
