@@ -3,7 +3,7 @@
 // take are sent again, in order, later in the run or by the next one (sink-cursor.ts). A delivery
 // that timed out may have been stored (a slow sink): it is not retried at once, is sent once more
 // at most in the run, and a second timeout gives the sink up for the run; so does any answer that is
-// not retried (a redirect, which is not followed; a 4xx but 408 and 429: a wrong key or URL refuses
+// not retried (a redirect, which is not followed; a 4xx but 408, 409 and 429: a wrong key or URL refuses
 // every record alike; a 5xx but 500, 502, 503 and 504). A sink that keeps failing is
 // given up for the rest of the run once its failed deliveries have taken its budget, a delivery
 // cut off where it would overrun it; and a sink still behind when the run ends (a slow one,
@@ -70,8 +70,12 @@ const DEFAULT_BUDGET_MS = 20_000;
  */
 export const STOP_GRACE_MS = 2000;
 
-/** Statuses a delivery is retried on (they say "later"); any other answer but a 2xx is a refusal. */
-const RETRIED_STATUSES = [408, 429, 500, 502, 503, 504];
+/**
+ * Statuses a delivery is retried on (they say "later"); any other answer but a 2xx is a refusal.
+ * 409 is the Idempotency-Key draft's answer to a key whose first request is still being processed
+ * (a copy sent again after a timeout or a crash): later, not no.
+ */
+const RETRIED_STATUSES = [408, 409, 429, 500, 502, 503, 504];
 
 /** One sink's deliveries for a run: in seq order, never holding up a record, within its budget. */
 export interface SinkQueue {
@@ -106,7 +110,7 @@ export function sinkQueue(
   // The record whose delivery timed out in this run (the sink may hold it), and why the sink is
   // sent nothing more in the run, if it is: that record timed out again (so a sink always slower
   // than the timeout gets each record twice a run at most; it was four times: three attempts, and
-  // a fourth when the next record came), or the sink refused a record (a 4xx but 408 and 429: a
+  // a fourth when the next record came), or the sink refused a record (a 4xx but 408, 409 and 429: a
   // wrong key or URL refuses every record alike, and was sent the first again with each new one).
   let timedOut: number | undefined;
   let gaveUp: { said: string; why: string } | undefined;
@@ -258,7 +262,7 @@ export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string
 /**
  * A delivery that failed: its warning, whether its last attempt timed out (the sink may have
  * stored the record, and only answered too late), and the status of a refusal (any answer not
- * retried: a redirect, a 4xx but 408 and 429, a 5xx but 500, 502, 503 and 504): sent again, it
+ * retried: a redirect, a 4xx but 408, 409 and 429, a 5xx but 500, 502, 503 and 504): sent again, it
  * would be answered so again.
  */
 export interface FailedDelivery {

@@ -1,7 +1,7 @@
 // An HTTP audit sink that refuses records (a 401 for a wrong signing key, a 404 for a wrong URL, a
 // 400) was sent the first record again with every new record of the run: a refusal is not retried,
 // so each attempt failed fast and the 20 s budget hardly moved (an apply of 1,000 changes made
-// 1,000 requests for record 1, each refused). A refusal (4xx other than 408 and 429, which say
+// 1,000 requests for record 1, each refused). A refusal (4xx other than 408, 409 and 429, which say
 // "later") now gives the sink up for the run at once, saying why; the records stay in the trail
 // and the next run sends them first (the cursor is untouched).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,22 @@ describe('an audit sink that refuses records', () => {
     status = 429;
     await run(file, [1, 2, 3]);
     expect(received.filter((s) => s === 1).length).toBeGreaterThan(1);
+  });
+
+  // A sink that keeps to the Idempotency-Key draft answers 409 to a record whose first delivery it
+  // is still storing (a copy sent again after a timeout, or by the next run after a crash). It was
+  // taken for a refusal: the sink given up and its cursor held at that record, run after run.
+  it('tries a record again after a 409 (the same idempotency key still being stored), and delivers it', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const answers = [409, 204];
+    await sink.close();
+    received = [];
+    sink = await stubSink(({ seq }, _req, res) => {
+      received.push(seq);
+      res.writeHead(answers.shift() ?? 204).end();
+    });
+    expect(await run(file, [1, 2])).toEqual([]);
+    expect(received).toEqual([1, 1, 2]);
   });
 });
 
