@@ -85,6 +85,9 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
  * (without a default) that another does not declare. The gateway checks each call's variables
  * against the version it lands on, so such a split refuses some of its calls whatever they send
  * (400 invalid.variables), by the luck of the draw (a review: 2 of 20 calls refused, validate silent).
+ * Unless every route lets the variable be left out (a default, or required: false, or not declared):
+ * then only callers that set it are refused, and the message says so (a review: the old wording
+ * claimed every call refused, yet calls without the variable ran on each version).
  */
 export function routedVariablesDisagree(routes: readonly { version: string; weight: number }[], variablesOf: (version: string) => readonly Variable[] | undefined): string | undefined {
   const versions = [...new Set(routes.filter((r) => r.weight > 0).map((r) => r.version))]
@@ -97,16 +100,22 @@ export function routedVariablesDisagree(routes: readonly { version: string; weig
     const byType = new Map<string, string[]>();
     for (const d of typing.declared) byType.set(d.type, [...(byType.get(d.type) ?? []), d.version]);
     const types = [...byType].map(([type, vs]) => `a ${type} in ${vs.join(', ')}`).join(' but ');
-    return `send calls to versions that type variable ${typing.name} apart (${types}): no value suits every route, so calls routed to some of them are refused (400 invalid.variables); give the versions one type, or route to one`;
+    const refused = optionalEverywhere(versions, typing.name)
+      ? `any value a caller sets is refused by some route (400 invalid.variables), and only calls that leave ${typing.name} out (optional on every route) suit every route`
+      : 'no value suits every route, so calls routed to some of them are refused (400 invalid.variables)';
+    return `send calls to versions that type variable ${typing.name} apart (${types}): ${refused}; give the versions one type, or route to one`;
   }
   for (const name of names) {
     // Enums of the variable whose values no value shares: every value is refused by some route.
     const enums = versions.map((v) => ({ version: v.version, x: v.variables.find((x) => x.name === name) })).filter((e) => e.x?.type === 'enum');
     if (enums.length >= 2 && !enums[0]!.x!.values?.some((value) => enums.every((e) => e.x!.values?.includes(value)))) {
       const each = enums.map((e) => `${e.version} takes ${(e.x!.values ?? []).join(', ')}`).join('; ');
-      return `send calls to versions whose enum variable ${name} shares no value (${each}): every value is refused by some route (400 invalid.variables); give them a value in common, or route to one`;
+      const refused = optionalEverywhere(versions, name)
+        ? `any value a caller sets is refused by some route (400 invalid.variables), and only calls that leave ${name} out (optional on every route) suit every route`
+        : 'every value is refused by some route (400 invalid.variables)';
+      return `send calls to versions whose enum variable ${name} shares no value (${each}): ${refused}; give them a value in common, or route to one`;
     }
-    const requiring = versions.filter((v) => v.variables.some((x) => x.name === name && x.required && x.default === undefined));
+    const requiring = versions.filter((v) => requires(v.variables, name));
     const lacking = versions.filter((v) => !v.variables.some((x) => x.name === name));
     if (requiring.length === 0 || lacking.length === 0) continue;
     const req = requiring.map((v) => v.version).join(', ');
@@ -114,4 +123,14 @@ export function routedVariablesDisagree(routes: readonly { version: string; weig
     return `send calls to versions that disagree on variable ${name}: ${req} ${requiring.length === 1 ? 'requires' : 'require'} it and ${lack} ${lacking.length === 1 ? 'does' : 'do'} not declare it, so a call with it is refused by ${lack} and one without it by ${req} (400 invalid.variables); declare it alike, or route to one`;
   }
   return undefined;
+}
+
+/** Whether a call that leaves the variable out is refused: required and no default to stand in (as the gateway checks, targets/llmgateway/variables.ts). */
+function requires(variables: readonly Variable[], name: string): boolean {
+  return variables.some((x) => x.name === name && x.required && x.default === undefined);
+}
+
+/** Whether every version accepts a call that leaves the variable out (those not declaring it do too). */
+function optionalEverywhere(versions: ReadonlyArray<{ variables: readonly Variable[] }>, name: string): boolean {
+  return !versions.some((v) => requires(v.variables, name));
 }

@@ -91,6 +91,34 @@ describe('traffic/variables-differ', () => {
     expect(shared.filter((x) => x.rule === 'traffic/variables-differ')).toEqual([]);
   });
 
+  // A review: faq-bot's tone was optional (with a default) on both routed versions, so
+  // `run faq-bot@1.0.0 --var question=hi` and @2.0.0 both answered, yet the warning said every
+  // value, or every call, was refused. Only callers that set tone are.
+  it('says only calls that leave the variable out suit every route when every route has it optional', () => {
+    const messages = (a: Parameters<typeof v>[1], b: Parameters<typeof v>[1]) =>
+      checkTraffic(state({ templates: [template('t')], versions: [v('1.0.0', a), v('2.0.0', b)], splits: [split('t', [['1.0.0', 90], ['2.0.0', 10]])] }))
+        .filter((x) => x.rule === 'traffic/variables-differ')
+        .map((x) => `${x.severity}: ${x.message}`);
+    const formal = { name: 'tone', type: 'enum' as const, values: ['formal', 'casual'], required: false, default: 'formal' };
+    expect(messages([formal], [{ name: 'tone', type: 'enum', values: ['short', 'detailed'], required: false, default: 'short' }])).toEqual([
+      'warning: routes of template "t" send calls to versions whose enum variable tone shares no value (1.0.0 takes formal, casual; 2.0.0 takes short, detailed): any value a caller sets is refused by some route (400 invalid.variables), and only calls that leave tone out (optional on every route) suit every route; give them a value in common, or route to one',
+    ]);
+    // Optional without a default is left out as well (rendered empty).
+    expect(messages([{ name: 'tone', type: 'enum', values: ['formal', 'casual'], required: false }], [{ name: 'tone', type: 'enum', values: ['short', 'detailed'], required: false }])).toEqual([
+      expect.stringContaining('any value a caller sets is refused by some route (400 invalid.variables), and only calls that leave tone out (optional on every route) suit every route;'),
+    ]);
+    expect(messages([formal], [{ name: 'tone', type: 'number', required: false, default: 1 }])).toEqual([
+      'warning: routes of template "t" send calls to versions that type variable tone apart (a string in 1.0.0 but a number in 2.0.0): any value a caller sets is refused by some route (400 invalid.variables), and only calls that leave tone out (optional on every route) suit every route; give the versions one type, or route to one',
+    ]);
+    // Required (no default) on one route: a call without it is refused there, so every call is refused somewhere.
+    expect(messages([formal], [{ name: 'tone', type: 'enum', values: ['short', 'detailed'] }])).toEqual([
+      'warning: routes of template "t" send calls to versions whose enum variable tone shares no value (1.0.0 takes formal, casual; 2.0.0 takes short, detailed): every value is refused by some route (400 invalid.variables); give them a value in common, or route to one',
+    ]);
+    expect(messages([formal], [{ name: 'tone', type: 'number' }])).toEqual([
+      'warning: routes of template "t" send calls to versions that type variable tone apart (a string in 1.0.0 but a number in 2.0.0): no value suits every route, so calls routed to some of them are refused (400 invalid.variables); give the versions one type, or route to one',
+    ]);
+  });
+
   it('is quiet for an enum beside a string, an optional or defaulted variable, and a route of weight 0', () => {
     const quiet = (versions: import('../../../src/model/types.js').PromptVersion[], routes: Array<[string, number]>) =>
       checkTraffic(state({ templates: [template('t')], versions, splits: [split('t', routes)] })).filter((x) => x.rule === 'traffic/variables-differ');
