@@ -43,10 +43,11 @@ function jsonSteps(json: string): string[] {
   return [...actions.filter((a) => a.stagePriority !== undefined).map((a) => `stage ${a.address}`), ...actions.map((a) => `${a.action} ${a.address}`)];
 }
 
-/** The steps apply reports, as it runs them. */
+/** The steps apply reports, as it runs them (a staged filter's second step by its symbol: it "took priority N"). */
 function appliedSteps(out: string): string[] {
-  return [...out.matchAll(/^[+~-] (\S+) (created at interim priority|moved to interim priority|created|updated|deleted)/gm)].map((m) =>
-    m[2]!.includes('interim') ? `stage ${m[1]}` : `${m[2] === 'created' ? 'create' : m[2] === 'updated' ? 'update' : 'delete'} ${m[1]}`,
+  const VERB: Record<string, string> = { '+': 'create', '~': 'update', '-': 'delete' };
+  return [...out.matchAll(/^([+~-]) (\S+) (created at interim priority|moved to interim priority|took priority|created|updated|deleted)/gm)].map((m) =>
+    m[3]!.includes('interim') ? `stage ${m[2]}` : m[3] === 'took priority' ? `${VERB[m[1]!]} ${m[2]}` : `${m[3] === 'created' ? 'create' : m[3] === 'updated' ? 'update' : 'delete'} ${m[2]}`,
   );
 }
 
@@ -80,5 +81,8 @@ describe('a plan that stages a new safety filter', () => {
     const applied = await s.cli(['apply', '--prune', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
     expect(appliedSteps(applied.stdout + applied.stderr)).toEqual(expected);
+    // Created once: the second step says what it does, not "created" again (a review read it as two creates).
+    expect(applied.stdout + applied.stderr).toMatch(/^\+ SafetyFilter\/aaa-guard took priority 20 \(version \d+\)$/m);
+    expect((applied.stdout + applied.stderr).match(/SafetyFilter\/aaa-guard created/g)).toHaveLength(1);
   });
 });

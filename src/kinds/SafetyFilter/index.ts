@@ -103,7 +103,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   const id = staged?.id ?? (a.action === 'update' ? a.liveId : undefined);
   if (!id) throw new Error(`${a.address}: the plan carries no live id to update`);
   const version = staged?.version ?? (a.action === 'update' ? guardVersion(a) : 0);
-  const verb = a.action === 'create' ? `created (id ${id})` : 'updated';
+  // A staged filter's second step only moves it from its interim priority: "created" was said by the first.
+  const verb = staged ? `took priority ${body.priority}` : a.action === 'create' ? `created (id ${id})` : 'updated';
   const f = await api.updateFilter(id, { ...body, version });
   return { resourceId: id, after: snapshot(f), detail: `${verb} (version ${f.version})` };
 }
