@@ -59,6 +59,8 @@ export function settle(
   live: Snapshot | undefined,
   midway: readonly Midway[] = [],
   identity: LiveIdentity = {},
+  /** Whether the live object holds what was intended where the write left fields to the org (kinds' `holdsIntended`). */
+  holdsIntended: (own: Snapshot) => boolean = () => false,
 ): Settlement {
   const ours = intent.resourceId ?? null;
   // Another object holds the address: not the one this intent wrote to.
@@ -109,7 +111,7 @@ export function settle(
   // managed-by put back) leaves the hash as it was: only its version, counting writes, says it landed.
   const sameContent = intent.before?.hash !== undefined && intent.before.hash === intent.after?.hash;
   if (own && sameContent && typeof planned === 'number' && own.version === planned) return noted({ outcome: 'not applied', after: own });
-  if (own && intent.after?.hash && own.hash === intent.after.hash) return noted({ outcome: 'succeeded (recovered)', after: own });
+  if (own && intent.after?.hash && (own.hash === intent.after.hash || holdsIntended(own))) return noted({ outcome: 'succeeded (recovered)', after: own });
   const unchanged = own && intent.before?.hash && own.hash === intent.before.hash;
   const absentAsBefore = !own && intent.before === null;
   if (unchanged || absentAsBefore) return noted({ outcome: 'not applied', after: own ?? null });
@@ -203,7 +205,7 @@ export async function settleOpenIntents(
     const identity = identityOf(intent, live, opts);
     const atAddress = live.get(intent.address);
     const midway = opts.midway?.(intent) ?? [];
-    const s = settledByTrail(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity);
+    const s = settledByTrail(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity, (own) => opts.holdsIntended?.(intent, own) ?? false);
     const note = s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,
@@ -251,6 +253,8 @@ export interface SettleScope {
   org: AuditOrg | null;
   /** The half-done states of each intent's write (kinds/index.ts midwayOf). */
   midway?: (intent: AuditRecord) => readonly Midway[];
+  /** Whether the live object holds what the intent meant where its write left fields to the org (kinds/index.ts holdsIntendedOf). Default: the hashes decide. */
+  holdsIntended?: (intent: AuditRecord, own: Snapshot) => boolean;
   /**
    * Whether `live` can say how the intent ended: its address is of a kind on a surface that was
    * read. An intent it cannot (a surface refused or not served, a kind unknown) stays open, since

@@ -6,7 +6,7 @@
 import type { AuditCiRun, AuditLog, AuditOrg, AuditRecord } from '../audit/log.js';
 import { awaitingPublish, settleOpenIntents, type SettleScope } from '../apply/recovery.js';
 import type { GitProvenance } from '../git/index.js';
-import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots, midwayOf, publishingOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
+import { SURFACE_NAMES, addressOfId, holdsIntendedOf, idIsParents, liveResourceIds, liveSnapshots, midwayOf, publishingOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { readLiveParts, type LiveState, type Surface, type SurfaceFailure, type SurfaceNeed } from '../targets/live.js';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, retryDelayMs } from '../targets/llmgateway/confirm-round.js';
 import { DEFAULT_JOB_TIMEOUT_MS, seconds } from '../targets/aistudio/jobs.js';
@@ -57,7 +57,7 @@ export async function settleInterrupted(
   let read = await readOpen(target, need);
   const scope = (r: OpenRead): SettleScope => {
     const resourceIds = liveResourceIds(r.live);
-    return { resourceIds, addressOf: addressOfId(resourceIds), idIsParents, org: run.org, midway: midwayOf, readable: (i) => r.readable(i.address) };
+    return { resourceIds, addressOf: addressOfId(resourceIds), idIsParents, org: run.org, midway: midwayOf, holdsIntended: holdsIntendedOf, readable: (i) => r.readable(i.address) };
   };
   // A publish job the earlier run may have started is not listed, and its id was never recorded:
   // the version it publishes is watched until it ends (or could no longer be running), so that its

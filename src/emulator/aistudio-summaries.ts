@@ -1,6 +1,6 @@
 // /conversations/summaries/settings[/{id}]: summary settings. PUT replaces the whole setting
 // (what it leaves out is cleared); there is no integer version, only dateModified, which moves
-// on every change (strictly, so a guard on it never misses one). Choices: E3, E4, E9, E10 of
+// on every change (strictly, so a guard on it never misses one). Choices: E3, E4, E9, E10, E16 of
 // src/targets/aistudio/assumptions.ts.
 import { randomUUID } from 'node:crypto';
 import { paths } from '../targets/aistudio/paths.js';
@@ -29,6 +29,15 @@ const FIELDS = [
   'timeoutDuration',
 ] as const satisfies ReadonlyArray<keyof SummarySettingBody>;
 
+/** What the summary routes need from the server: the option of E16. */
+export interface SummaryRuntime {
+  /** E16: a setting written without summaryType or format gets the emulator's defaults. */
+  readonly summaryDefaults: boolean;
+}
+
+/** E16's defaults: what a real org might fill in, undocumented. */
+const SUMMARY_DEFAULTS = { summaryType: 'Concise', format: 'TextBlock' } as const;
+
 export function renderSummarySetting(s: SummarySettingRec): WireSummarySetting {
   return { ...s, selfUri: paths.summarySetting(s.id) };
 }
@@ -54,30 +63,34 @@ export function getSummarySetting(ctx: Ctx): Reply {
   return { status: 200, body: renderSummarySetting(requireSetting(ctx)), changed: false };
 }
 
-export function createSummarySetting(ctx: Ctx): Reply {
-  const body = settingBody(ctx);
-  assertNameFree(ctx.reading, body.name);
-  // interactionType is read-only (E9): a new setting is Live whatever is sent.
-  const s: SummarySettingRec = { id: randomUUID(), ...body, interactionType: 'Live', dateCreated: ctx.now, dateModified: ctx.now };
-  ctx.state.summarySettings[s.id] = s;
-  return { status: 200, body: renderSummarySetting(s), changed: true };
+export function createSummarySetting(rt: SummaryRuntime) {
+  return (ctx: Ctx): Reply => {
+    const body = settingBody(ctx, rt);
+    assertNameFree(ctx.reading, body.name);
+    // interactionType is read-only (E9): a new setting is Live whatever is sent.
+    const s: SummarySettingRec = { id: randomUUID(), ...body, interactionType: 'Live', dateCreated: ctx.now, dateModified: ctx.now };
+    ctx.state.summarySettings[s.id] = s;
+    return { status: 200, body: renderSummarySetting(s), changed: true };
+  };
 }
 
 /** PUT replaces the whole setting. */
-export function putSummarySetting(ctx: Ctx): Reply {
-  const body = settingBody(ctx);
-  const prev = requireSetting(ctx);
-  if (body.name !== prev.name) assertNameFree(ctx.reading, body.name, prev.id);
-  // interactionType is read-only (E9): a PUT keeps the setting's.
-  const next: SummarySettingRec = {
-    id: prev.id,
-    ...body,
-    interactionType: prev.interactionType ?? 'Live',
-    dateCreated: prev.dateCreated,
-    dateModified: after(prev.dateModified, ctx.now),
+export function putSummarySetting(rt: SummaryRuntime) {
+  return (ctx: Ctx): Reply => {
+    const body = settingBody(ctx, rt);
+    const prev = requireSetting(ctx);
+    if (body.name !== prev.name) assertNameFree(ctx.reading, body.name, prev.id);
+    // interactionType is read-only (E9): a PUT keeps the setting's.
+    const next: SummarySettingRec = {
+      id: prev.id,
+      ...body,
+      interactionType: prev.interactionType ?? 'Live',
+      dateCreated: prev.dateCreated,
+      dateModified: after(prev.dateModified, ctx.now),
+    };
+    ctx.state.summarySettings[prev.id] = next;
+    return { status: 200, body: renderSummarySetting(next), changed: true };
   };
-  ctx.state.summarySettings[prev.id] = next;
-  return { status: 200, body: renderSummarySetting(next), changed: true };
 }
 
 export function deleteSummarySetting(ctx: Ctx): Reply {
@@ -86,8 +99,8 @@ export function deleteSummarySetting(ctx: Ctx): Reply {
   return { status: 204, changed: true };
 }
 
-/** The validated body's known fields, with the defaults of E9 applied. */
-function settingBody(ctx: Ctx): SummarySettingBody {
+/** The validated body's known fields, with the defaults of E9 (and, when on, E16) applied. */
+function settingBody(ctx: Ctx, rt: SummaryRuntime): SummarySettingBody {
   validateAiStudio('SummarySetting', ctx.body);
   const raw = ctx.body as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -95,6 +108,10 @@ function settingBody(ctx: Ctx): SummarySettingBody {
   const body = out as unknown as SummarySettingBody;
   const hasPrompt = typeof body.prompt === 'string' && body.prompt.trim() !== '';
   body.settingType ??= hasPrompt ? 'Prompt' : 'Basic';
+  if (rt.summaryDefaults) {
+    body.summaryType ??= SUMMARY_DEFAULTS.summaryType;
+    body.format ??= SUMMARY_DEFAULTS.format;
+  }
   if (body.settingType === 'Prompt' && !hasPrompt) throw invalidValue('prompt', 'a summary setting of type Prompt needs a prompt');
   if (body.serviceType === 'External' && !body.integrationId) {
     throw invalidValue('integrationId', 'integrationId is required when serviceType is External');

@@ -1,8 +1,8 @@
 // The AI Studio surface of the emulator (DESIGN §3b): its route table, built from the shared
 // `paths` (registered in routes.ts), and its runtime: the timers that finish guide jobs once their
-// start is durable (InProgress jobs from a previous run resume), the options of E1 and E6, and
+// start is durable (InProgress jobs from a previous run resume), the options of E1, E6 and E16, and
 // what session turns need from the model simulator. Where the real platform is undocumented the
-// emulator's choices are E1–E11 of src/targets/aistudio/assumptions.ts.
+// emulator's choices are the E-numbers of src/targets/aistudio/assumptions.ts.
 import { paths } from '../targets/aistudio/paths.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { completeGuideJob, deleteGuide, getGuideJob, getPublishJob, startPublish } from './aistudio-guide-jobs.js';
@@ -24,6 +24,7 @@ import {
   getSummarySetting,
   listSummarySettings,
   putSummarySetting,
+  type SummaryRuntime,
 } from './aistudio-summaries.js';
 import type { Handler } from './context.js';
 import { JobTimers } from './job-timers.js';
@@ -43,12 +44,18 @@ export interface AiStudioOptions {
    * never catches up with what it did.
    */
   jobsNeverFinish?: boolean;
+  /**
+   * A summary setting created or PUT without summaryType or format gets Concise and TextBlock, as
+   * a real org may fill in defaults the Platform API does not document (default false; E16).
+   */
+  summaryDefaults?: boolean;
 }
 
-export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
+export class AiStudioRuntime implements GuideRuntime, SessionRuntime, SummaryRuntime {
   readonly newGuideDraft: boolean;
   readonly emptyPublishBody: boolean;
   readonly jobsNeverFinish: boolean;
+  readonly summaryDefaults: boolean;
   readonly memo: TokenMemo = createTokenMemo(20_000);
   /** The timers that finish guide jobs. */
   readonly timers: JobTimers;
@@ -63,6 +70,7 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
     this.newGuideDraft = options.newGuideDraft ?? true;
     this.emptyPublishBody = options.emptyPublishBody ?? false;
     this.jobsNeverFinish = options.jobsNeverFinish ?? false;
+    this.summaryDefaults = options.summaryDefaults ?? false;
     this.timers = new JobTimers(now);
   }
 
@@ -102,7 +110,7 @@ export function aiStudioRoutes(rt: AiStudioRuntime): Array<[string, Partial<Reco
     [paths.guideVersionJobs(G, V), { POST: startPublish(rt) }],
     [paths.guideVersionJob(G, V, J), { GET: getPublishJob(rt) }],
     [paths.sessionTurns(G, ':sessionId'), { POST: sessionTurn(rt) }],
-    [paths.summarySettings(), { GET: keptListing(listSummarySettings), POST: createSummarySetting }],
-    [paths.summarySetting(':summarySettingId'), { GET: getSummarySetting, PUT: putSummarySetting, DELETE: deleteSummarySetting }],
+    [paths.summarySettings(), { GET: keptListing(listSummarySettings), POST: createSummarySetting(rt) }],
+    [paths.summarySetting(':summarySettingId'), { GET: getSummarySetting, PUT: putSummarySetting(rt), DELETE: deleteSummarySetting }],
   ];
 }

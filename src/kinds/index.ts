@@ -8,6 +8,7 @@ import type { GatewayWriteChecks } from '../targets/llmgateway/client.js';
 import type { SurfaceFailure } from '../targets/live.js';
 import { GuideKind, guideLanded, landed as guideVersionLanded } from './Guide/index.js';
 import type { Kind, LiveState, Midway, Snapshot, Surface } from './kind.js';
+import type { Canonical } from './canonical.js';
 import { landed as templateLanded, PromptTemplateKind } from './PromptTemplate/index.js';
 import { landed as versionLanded, PromptVersionKind } from './PromptVersion/index.js';
 import { landed as filterLanded, SafetyFilterKind } from './SafetyFilter/index.js';
@@ -94,6 +95,21 @@ export function midwayOf(intent: { address: string; before: { content?: unknown 
   const address = parseAddress(intent.address);
   if (!address || !intent.after || !isKind(address.kind)) return [];
   return KINDS[address.kind].midway?.({ before: intent.before, after: intent.after }) ?? [];
+}
+
+/**
+ * Whether a live object holds what an intent's write meant, where that write left fields for the
+ * org to fill in (kinds' `holdsIntended`), to settle interrupted runs: false where the kind has none.
+ */
+export function holdsIntendedOf(intent: { address: string; after: { content?: unknown } | null }, live: Snapshot): boolean {
+  const address = parseAddress(intent.address);
+  const intended = intent.after?.content;
+  if (!address || !isKind(address.kind) || !isCanonical(intended) || !isCanonical(live.content)) return false;
+  return KINDS[address.kind].holdsIntended?.(intended, live.content) ?? false;
+}
+
+function isCanonical(v: unknown): v is Canonical {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** The states an intent's object holds while a publish job its write starts runs (kinds' `publishing`), which settling waits on. */

@@ -169,6 +169,13 @@ export interface Kind<Wire = never> {
    */
   midway?(intent: MidwayIntent): Midway[];
   /**
+   * Whether a live object's canonical form holds what an intent's write meant (`intended`, its
+   * `after` content) where that write left fields for the org to fill in (a summary setting's
+   * summaryType, format and maskPII git leaves out: A17), so settling reads it as landed though
+   * the hashes differ. Default: the hashes alone decide.
+   */
+  holdsIntended?(intended: Canonical, live: Canonical): boolean;
+  /**
    * The snapshot hashes the intent's object holds while a publish job its write starts has not
    * ended (the intended content in a state below the one asked for, a publish alone's included):
    * a job is not listed and its run, killed, recorded no id, so settling an intent left there

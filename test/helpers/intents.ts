@@ -2,7 +2,7 @@
 // right after the call is settled as having happened, never as someone else's change.
 import { expect } from 'vitest';
 import { settle } from '../../src/apply/recovery.js';
-import { midwayOf } from '../../src/kinds/index.js';
+import { holdsIntendedOf, midwayOf } from '../../src/kinds/index.js';
 import { auditRecords } from './audit-trail.js';
 
 /** Checks every successful outcome in the trail against its intent, as the next apply would settle it. */
@@ -13,6 +13,6 @@ export async function expectEachIntentSaysWhatItsCallMade(auditFile: string): Pr
   expect(outcomes.length).toBeGreaterThan(0);
   for (const o of outcomes) {
     const intent = intents.get(o.intent as number)!;
-    expect(settle(intent as never, o.after, midwayOf(intent as never)).outcome, `${intent.address} ${intent.action}`).toBe('succeeded (recovered)');
+    expect(settle(intent as never, o.after, midwayOf(intent as never), {}, (own) => holdsIntendedOf(intent as never, own)).outcome, `${intent.address} ${intent.action}`).toBe('succeeded (recovered)');
   }
 }

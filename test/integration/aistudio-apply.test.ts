@@ -272,6 +272,36 @@ describe('Guide and SummarySetting: plan → apply → plan', () => {
   });
 });
 
+describe('summary setting fields git leaves out (A17)', () => {
+  it('keeps what an org fills in by itself: the apply lands, the next plan is empty, and another change is held', { timeout: 30_000 }, async () => {
+    await world({ aiStudio: { summaryDefaults: true } });
+    const bare = (over: Partial<SummarySetting> = {}): SummarySetting => {
+      const s = setting('Voice', over);
+      delete s.summaryType;
+      delete s.format;
+      return s;
+    };
+    // The create sends neither; the org fills Concise and TextBlock, and the write still counts as landed.
+    await converge(desiredState({ summarySettings: [bare()] }));
+    const [s] = await w!.studio.listSummarySettings({ name: 'Voice' });
+    expect([s!.summaryType, s!.format]).toEqual(['Concise', 'TextBlock']);
+
+    // Another field changes: only it is planned, and the PUT carries the org's values, so its answer holds what was sent.
+    const next = desiredState({ summarySettings: [bare({ maskPII: false })] });
+    const p = await plan(next);
+    expect(p.actions.map((a) => [a.action, a.changes.map((c) => c.path)])).toEqual([['update', ['maskPII']]]);
+    const r = await apply(p);
+    expect(r.failed.map((f) => f.detail)).toEqual([]);
+    const held = await w!.studio.getSummarySetting(s!.id);
+    expect([held.summaryType, held.format, held.maskPII]).toEqual(['Concise', 'TextBlock', { all: false }]);
+    expect(changes(await plan(next))).toEqual([]);
+
+    // Set by hand in Genesys, a field git leaves out is the org's: no drift, no update.
+    await w!.studio.putSummarySetting(s!.id, { ...held, summaryType: 'Detailed' });
+    expect(changes(await plan(next))).toEqual([]);
+  });
+});
+
 describe('ownership and prune', () => {
   it('deletes only what git once defined, and only with prune', { timeout: 30_000 }, async () => {
     await world();

@@ -23,7 +23,8 @@ function settingTypeOf(s: SummarySettingBody): 'Basic' | 'Prompt' {
 /**
  * The whole setting but its name (the identity) with defaults applied: interactionType Live,
  * serviceType Native, settingType from the prompt; the language in BCP-47's conventional casing
- * (tags are case-insensitive); insights as a set; absent lists empty, absent labels null. A
+ * (tags are case-insensitive); insights as a set; absent lists empty, absent labels null (and an
+ * absent ORG_FILLED field null: a body's null there means "left to the org", see `heldWhereLeftOut`). A
  * Basic setting's prompt is kept too: git cannot hold one (a prompt in YAML makes the setting
  * Prompt-type, DESIGN §2), but the org may, and a PUT replaces the whole setting, so a plan must
  * show that it goes (and an audit record must hold it).
@@ -47,9 +48,44 @@ export function canonical(s: SummarySettingBody): Canonical {
   };
 }
 
-/** "Did my write land?": a setting of that name holding what was sent. */
+/**
+ * The fields a real org may fill in by itself when a write leaves them out (A17: the Platform API
+ * documents no defaults for them, and names none). Left out of git, each is the org's, as
+ * Terraform's "optional + computed": neither compared nor reset, and a PUT carries what the org
+ * holds. Lists, labels, the prompt and the External service's fields (integrationId, and
+ * timeoutDuration, which the SDK gives no default) are the user's content, which no server is
+ * seen to invent; serviceType is already read as Native when absent.
+ */
+const ORG_FILLED = ['summaryType', 'format', 'maskPII'] as const satisfies ReadonlyArray<keyof SummarySettingBody>;
+
+/** `body` with each ORG_FILLED field it leaves out as `live` holds it (absent where live has none). */
+function keepOrgFilled(body: SummarySettingBody, live: SummarySettingBody): SummarySettingBody {
+  const out: SummarySettingBody = { ...body };
+  for (const k of ORG_FILLED) if (out[k] === undefined || out[k] === null) takeLive(out, live, k);
+  return out;
+}
+
+/** `out[k]` as `live` holds it, or absent. */
+function takeLive<K extends keyof SummarySettingBody>(out: SummarySettingBody, live: SummarySettingBody, k: K): void {
+  const v = live[k];
+  if (v === undefined || v === null) delete out[k];
+  else out[k] = v;
+}
+
+/**
+ * A canonical form meant by a write (`intended`) with each ORG_FILLED field it left out (null) as
+ * the live setting's form holds it: what "the write landed" compares, so that whatever the org
+ * filled in is accepted (a create sends none of them; a PUT sends them only where the org held one).
+ */
+function heldWhereLeftOut(intended: Canonical, live: Canonical): Canonical {
+  const out: Canonical = { ...intended };
+  for (const k of ORG_FILLED) if (out[k] === null && Object.hasOwn(live, k)) out[k] = live[k]!;
+  return out;
+}
+
+/** "Did my write land?": a setting of that name holding what was sent, the fields it left out as the org filled them. */
 export function landed(sent: SummarySettingBody, live: SummarySettingBody): boolean {
-  return sent.name === live.name && canonicalEqual(canonical(sent), canonical(live));
+  return sent.name === live.name && holdsWritten(canonical(sent), canonical(live));
 }
 
 export function toWire(s: SummarySetting): SummarySettingBody {
@@ -167,7 +203,9 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       part.problems.push(readOnly);
       continue;
     }
-    const body = l ? emptyAsLive(toWire(d), l) : toWire(d);
+    // A17: a field the org fills in, left out of git, keeps the org's (the PUT replaces the whole
+    // setting, so it carries it); a create sends none, and takes what the org fills.
+    const body = l ? keepOrgFilled(emptyAsLive(toWire(d), l), l) : toWire(d);
     // interactionType is read-only on the platform: left out of git, the setting keeps the org's.
     if (body.interactionType === undefined && l?.interactionType !== undefined) body.interactionType = l.interactionType;
     const after = canonical(body);
@@ -204,7 +242,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       part.unmanaged.push({ address, reason: fate.reason });
       // Renamed by hand on the target? git's name is then a create with its content.
       const same = canonical(l);
-      for (const c of creates) if (canonicalEqual(c.after, same)) leftAlike.push({ create: c.action, left: { address, id: l.id } });
+      for (const c of creates) if (holdsWritten(c.after, same)) leftAlike.push({ create: c.action, left: { address, id: l.id } });
       continue;
     }
     const before = canonical(l);
@@ -227,11 +265,16 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     };
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);
-    const renamed = creates.find((c) => canonicalEqual(c.after, before));
+    const renamed = creates.find((c) => holdsWritten(c.after, before));
     if (renamed) renamed.action.reason = `${renamed.action.reason ? `${renamed.action.reason}; ` : ''}${renameNote('summary setting', a)}`;
   }
   noteRenamedOnTarget(part, 'summary setting', leftAlike);
   return part;
+}
+
+/** A live setting holding what a write means, the fields it left out as the org filled them in (A17): a create landed, or its content under another name. */
+function holdsWritten(after: Canonical, live: Canonical): boolean {
+  return canonicalEqual(heldWhereLeftOut(after, live), live);
 }
 
 /**
@@ -315,7 +358,7 @@ function sameInstant(a: string, b: string): boolean {
 /**
  * What an update weakens: PII masking turned off (summaries then carry the customer's personal
  * data), called out for a reviewer as a version's guardrail turned off is (plan/build.ts). Left
- * out of git, it takes the server's default, which promptctl does not know: not said.
+ * out of git, it keeps the org's (A17): no change to call out.
  */
 function summaryWeakening(a: PlanAction): string[] {
   if (a.action !== 'update') return [];
@@ -331,6 +374,7 @@ export const SummarySettingKind: Kind<SummarySettingBody> = {
   managed: (live, ctx) => countOwned(ctx.owned, 'SummarySetting', (live.summarySettings ?? []).map((s) => s.name)),
   plan: planSummarySettings,
   weakening: summaryWeakening,
+  holdsIntended: holdsWritten,
   apply,
   // Updates and deletes read the setting first (the dateModified and hash guard).
   expectedRequests: (a) => (a.action === 'create' ? 1 : 2),

@@ -76,6 +76,17 @@
 // A16 A guide variable of type Date takes an ISO 8601 date ("2025-06-30") or a date-time starting
 //     with one, as the Platform API writes dates everywhere; the SDKs say nothing of a Date
 //     variable's form. Another value in a PromptTest case is refused at validate (rules/test-vars.ts).
+// A17 A summary setting's summaryType, format and maskPII may be filled in by the org when a create
+//     or a PUT leaves them out: the SDK's SummarySetting model makes them optional and documents no
+//     default, so a server that sets one (summaryType Concise) is not ruled out. Left out of git,
+//     each is "optional + computed" (Terraform's word): the plan neither compares nor resets it, a
+//     PUT for another change carries what the org holds, a create sends none, and whatever the org
+//     fills in counts as the write landing, to the client (`landed`, heldAsSent), to settling an
+//     interrupted run (the kind's `holdsIntended`) and to a rename's check. The other optional fields
+//     (participantLabels, predefinedInsights, customEntities, integrationId, timeoutDuration) are
+//     the user's content, compared as written; serviceType is read as Native when absent
+//     (kinds/SummarySetting ORG_FILLED). Named in git, a field is compared and sent as ever; taken
+//     out of git, it keeps its last value rather than being cleared.
 //
 // Emulator choices
 // E1  A new guide starts with an empty Draft "1.0" (instruction ""), which the Terraform provider's
@@ -138,6 +149,9 @@
 //     (409 version.mismatch, the version left Draft); the platform's behaviour is undocumented.
 //     The client settles a publish by the version's state (A6, A7) and edits no version while it
 //     publishes one.
+// E16 A summary setting keeps what a create or PUT leaves out as absent (a PUT clears it); with
+//     EmulatorOptions.aiStudio.summaryDefaults=true, one created or PUT without summaryType or
+//     format gets Concise and TextBlock, as a real org may (A17).
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
 import { ApiError } from '../../genesys/errors.js';
 

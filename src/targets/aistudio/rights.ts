@@ -2,6 +2,8 @@
 // documents them ("Requires ALL permissions", docs/AIStudioApi.md), so a refused call (403) names
 // what to grant. PATCH of a guide and the summary settings' writes are read off the pattern of the
 // others and the platform's summaryConfig permission family (view, add, edit, delete): assumed.
+// DESIGN §3b's permission list omits aiStudio:guideJob:add/view and aiStudio:guideSessionTurn:add,
+// which the SDK's docs name and this table asks for (README's Credentials section lists them).
 import { GUIDES_BASE, SUMMARY_SETTINGS_BASE } from './paths.js';
 
 const SEGMENT = '[^/]+';

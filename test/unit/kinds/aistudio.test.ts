@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { canonical as guideCanonical, contentCanonical, fromWire as guideFromWire, landed, toWire as guideToWire, unexpressed } from '../../../src/kinds/Guide/index.js';
 import { canonicalHash } from '../../../src/kinds/canonical.js';
 import type { Ownership } from '../../../src/kinds/ownership.js';
-import { bcp47, canonical as summaryCanonical, fromWire as summaryFromWire, toWire as summaryToWire } from '../../../src/kinds/SummarySetting/index.js';
+import { bcp47, canonical as summaryCanonical, fromWire as summaryFromWire, landed as summaryLanded, toWire as summaryToWire } from '../../../src/kinds/SummarySetting/index.js';
 import type { Guide, SummarySetting } from '../../../src/model/types.js';
 import { settle } from '../../../src/apply/recovery.js';
-import { kindOf, liveSnapshots } from '../../../src/kinds/index.js';
+import { holdsIntendedOf, kindOf, liveSnapshots } from '../../../src/kinds/index.js';
+import { intendedSnapshot } from '../../../src/apply/audit-fields.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { changedScope } from '../../../src/plan/scope.js';
 import { checkPlanFile } from '../../../src/schema/plan-file.js';
@@ -433,12 +434,52 @@ describe('SummarySetting', () => {
     expect(a.destructive).toBe(true);
     expect(a.reason).toBe('weakens safety: maskPII off');
     expect(renderText(plan)).toContain('~ update SummarySetting/Voice wrap-up ⚠ destructive\n    weakens safety: maskPII off\n');
-    // Turned on, or left to the server's default (promptctl does not know it): nothing claimed.
+    // Turned on: nothing claimed. Left out of git, it keeps the org's (A17): no change at all.
     const on = liveSetting(setting('Voice wrap-up', { maskPII: false }));
     expect(one(buildPlan(desiredState({ summarySettings: [s] }), live([], [on]), opts()), 'SummarySetting/Voice wrap-up').destructive).toBeUndefined();
     const unsaid = one(buildPlan(desiredState({ summarySettings: [setting('Voice wrap-up', { maskPII: undefined })] }), live([], [l]), opts()), 'SummarySetting/Voice wrap-up');
-    expect(unsaid.action).toBe('update');
-    expect(unsaid.destructive).toBeUndefined();
+    expect(unsaid.action).toBe('noop');
+  });
+
+  it('keeps what the org holds of summaryType, format and maskPII when git leaves them out, and takes what it fills in on a create (A17)', () => {
+    const bare = (over: Partial<SummarySetting> = {}): SummarySetting => {
+      const d = setting('Voice', over);
+      delete d.summaryType;
+      delete d.format;
+      delete d.maskPII;
+      return d;
+    };
+    const l = liveSetting(setting('Voice'), { summaryType: 'Detailed', format: 'GroupedBulletPoints', maskPII: { all: false } });
+    expect(one(buildPlan(desiredState({ summarySettings: [bare()] }), live([], [l]), opts()), 'SummarySetting/Voice').action).toBe('noop');
+    // Another change: the PUT carries the org's values, so it changes only what the plan shows.
+    const a = one(buildPlan(desiredState({ summarySettings: [bare({ predefinedInsights: ['Resolution'] })] }), live([], [l]), opts()), 'SummarySetting/Voice');
+    expect(a.changes.map((c) => c.path)).toEqual(['predefinedInsights']);
+    if (a.action !== 'update' || a.desired.kind !== 'SummarySetting') throw new Error('expected an update');
+    expect([a.desired.body.summaryType, a.desired.body.format, a.desired.body.maskPII]).toEqual(['Detailed', 'GroupedBulletPoints', { all: false }]);
+    // Named in git, they are compared and sent as ever.
+    expect(one(buildPlan(desiredState({ summarySettings: [setting('Voice')] }), live([], [l]), opts()), 'SummarySetting/Voice').changes.map((c) => c.path)).toEqual([
+      'format',
+      'maskPII',
+      'summaryType',
+    ]);
+    // A create sends none; whatever the org then fills in is the write landing, to the client and to settling.
+    const created = buildPlan(desiredState({ summarySettings: [bare()] }), live(), opts()).actions[0]!;
+    if (created.action !== 'create' || created.desired.kind !== 'SummarySetting') throw new Error('expected a create');
+    expect(created.desired.body).not.toHaveProperty('summaryType');
+    const filled = liveSetting(bare(), { summaryType: 'Concise', format: 'TextBlock', maskPII: { all: true } });
+    expect(summaryLanded(created.desired.body, filled)).toBe(true);
+    expect(summaryLanded(created.desired.body, { ...filled, prompt: 'Other.' })).toBe(false);
+    const meant = intendedSnapshot(created)!;
+    const intent = { address: 'SummarySetting/Voice', action: 'create', before: null, after: { version: meant.version, hash: meant.hash, content: meant.content ?? null } };
+    const now = liveSnapshots(live([], [filled])).get('SummarySetting/Voice')!;
+    expect(intent.after.hash).not.toBe(now.hash);
+    expect(settle(intent, now, [], {}, (own) => holdsIntendedOf(intent, own)).outcome).toBe('succeeded (recovered)');
+    const other = liveSnapshots(live([], [{ ...filled, prompt: 'Other.' }])).get('SummarySetting/Voice')!;
+    expect(settle(intent, other, [], {}, (own) => holdsIntendedOf(intent, own)).outcome).toBe('not applied');
+    // Export writes what the org holds, and a plan of the export is still no change.
+    const exported = summaryFromWire(filled);
+    expect([exported.summaryType, exported.format, exported.maskPII]).toEqual(['Concise', 'TextBlock', true]);
+    expect(one(buildPlan(desiredState({ summarySettings: [exported] }), live([], [filled]), opts()), 'SummarySetting/Voice').action).toBe('noop');
   });
 
   it('refuses an interactionType the Platform API cannot set (read-only), and keeps the org\'s when git leaves it out', () => {
