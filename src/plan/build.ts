@@ -1,6 +1,8 @@
 // The plan engine: desired state vs live state → ordered, guarded actions, through the kinds
 // registry (each kind plans its family; this file knows no kind). Pure: no I/O.
 import { groupThousands } from '../util/numbers.js';
+import { plural } from '../util/plural.js';
+import { compareVersionLabels } from '../util/semver.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { kindOf, PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
@@ -84,7 +86,8 @@ export const SURFACE_UNAVAILABLE_RULE = 'surface-unavailable';
 
 /**
  * A wrong --dir must never prune an org: deleting while the desired state is empty, or deleting
- * more than half of the managed objects, is refused unless the user says it is meant.
+ * more than half of the managed objects, is refused unless the user says it is meant. Old versions
+ * retired below a newer one git defines are cleanup and not counted (massDeleteWhat).
  */
 function massDeleteProblem(
   desired: DesiredState,
@@ -133,24 +136,51 @@ function massDeleteWhat(
 ): string | undefined {
   const all = actions.filter((a): a is DeleteAction => a.action === 'delete' && !a.pending);
   if (all.length === 0) return undefined;
+  // Versions retired below a newer one git still defines of their template are cleanup, which a
+  // wrong --dir does not look like: left out, so that retiring old versions in a small repo is not
+  // refused (a review: 4 of 7 refused, making --allow-mass-delete routine).
+  const belowGit = retiredBelowGit(desired);
+  const counted = all.filter((a) => !belowGit(a));
+  if (counted.length === 0) return undefined;
   // Object by object: templates, filters, guides, settings (a version is a template's part).
-  const deletes = all.filter((a) => a.kind !== 'PromptVersion');
+  const deletes = counted.filter((a) => a.kind !== 'PromptVersion');
   const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
   const managed = PLANNING_ORDER.reduce((n, k) => n + (k.managed?.(live, ctx) ?? 0), 0);
   // Counted again with the parts: what each delete takes along (a template's versions and split)
-  // and the versions retired on their own. A --dir that holds only the filters drops few objects
-  // but every prompt; one that holds each template's file but not its versions' retires nearly
-  // every version and deletes no object (a review: 51 of 56 retired, unguarded). Either count over half refuses.
-  const deleted = all.reduce((n, a) => n + 1 + (a.cascade?.length ?? 0), 0);
+  // and the versions retired on their own that are not cleanup: of a template git defines no
+  // version of, or newer than every one it defines (a stale checkout). A --dir that holds only the
+  // filters drops few objects but every prompt; one that holds each template's file but not its
+  // versions' retires nearly every version and deletes no object (a review: 51 of 56 retired,
+  // unguarded). Either count over half refuses.
+  const deleted = counted.reduce((n, a) => n + 1 + (a.cascade?.length ?? 0), 0);
   const managedWithParts = PLANNING_ORDER.reduce((n, k) => n + (k.managedWithParts ? k.managedWithParts(live, ctx) : (k.managed?.(live, ctx) ?? 0)), 0);
   const over = deletes.length * 2 > managed;
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).
-  if (!empty && (all.length < 2 || (!over && deleted * 2 <= managedWithParts))) return undefined;
+  if (!empty && (counted.length < 2 || (!over && deleted * 2 <= managedWithParts))) return undefined;
+  const cleanup = all.length - counted.length;
+  const leftOut = cleanup > 0 ? `, but not the ${plural(cleanup, 'version')} it retires that ${cleanup === 1 ? 'is' : 'are'} older than one git still defines` : '';
   return empty
     ? 'the desired state is empty'
     : over
       ? `it deletes ${groupThousands(deletes.length)} of the ${groupThousands(managed)} objects promptctl manages`
-      : `it deletes ${groupThousands(deleted)} of the ${groupThousands(managedWithParts)} objects promptctl manages, counting each template's versions and split`;
+      : `it deletes ${groupThousands(deleted)} of the ${groupThousands(managedWithParts)} objects promptctl manages, counting each template's versions and split${leftOut}`;
+}
+
+/**
+ * Whether a delete retires a version older (by semver) than one git still defines of its
+ * template: the routine cleanup of old versions, which the mass-delete guard does not count.
+ */
+function retiredBelowGit(desired: DesiredState): (a: DeleteAction) => boolean {
+  const newest = new Map<string, string>();
+  for (const v of desired.versions) {
+    const top = newest.get(v.template);
+    if (top === undefined || compareVersionLabels(v.version, top) > 0) newest.set(v.template, v.version);
+  }
+  return (a) => {
+    if (a.kind !== 'PromptVersion' || a.version === undefined) return false;
+    const top = newest.get(a.name);
+    return top !== undefined && compareVersionLabels(a.version, top) < 0;
+  };
 }
 
 /**

@@ -402,14 +402,50 @@ describe('buildPlan: prune and unmanaged objects', () => {
     const labels = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '2.0.0'];
     const all = desiredState({ templates: [template('a')], versions: labels.map((l) => version('a', l)) });
     const live = liveAfterApply(all);
-    // Only the newest version left in git: four of the six objects (the template and its five versions) retired.
-    const wrong = desiredState({ templates: [template('a')], versions: [version('a', '2.0.0')] });
+    // The template's file without its versions': five of the six objects (the template and its five versions) retired.
+    const wrong = desiredState({ templates: [template('a')] });
     const plan = buildPlan(wrong, live, opts({ prune: true }));
-    expect(plan.actions.filter((a) => a.action === 'delete').map((a) => a.address)).toHaveLength(4);
-    expect(plan.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 4 of the 6 objects promptctl manages, counting each template's versions and split/)]);
+    expect(plan.actions.filter((a) => a.action === 'delete').map((a) => a.address)).toHaveLength(5);
+    expect(plan.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 5 of the 6 objects promptctl manages, counting each template's versions and split \(/)]);
     expect(buildPlan(wrong, live, opts({ prune: true, allowMassDelete: true })).problems).toEqual([]);
     // One retired of six is ordinary.
     expect(buildPlan(desiredState({ templates: [template('a')], versions: labels.slice(1).map((l) => version('a', l)) }), live, opts({ prune: true })).problems).toEqual([]);
+  });
+
+  it('does not count versions retired below a newer one git defines of their template: cleanup, not a wrong --dir', () => {
+    // faq-bot routed 100 % to 1.4.0, its four older versions' files removed: 4 of the 7 objects
+    // retired, which was refused (and warned of with prune off, pointing at --allow-mass-delete).
+    const labels = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'];
+    const live = liveAfterApply(desiredState({ templates: [template('faq-bot')], versions: labels.map((l) => version('faq-bot', l)), splits: [split('faq-bot', [['1.4.0', 100]])] }));
+    const tidied = desiredState({ templates: [template('faq-bot')], versions: [version('faq-bot', '1.4.0')], splits: [split('faq-bot', [['1.4.0', 100]])] });
+    const pruned = buildPlan(tidied, live, opts({ prune: true }));
+    expect(changed(pruned)).toEqual(labels.slice(0, 4).map((l) => `delete PromptVersion/faq-bot@${l}`));
+    expect(pruned.problems).toEqual([]);
+    const pending = buildPlan(tidied, live, opts());
+    expect(pending.problems).toEqual([]);
+    expect(pending.warnings ?? []).toEqual([]);
+    // A pre-release of the version git keeps is older than it too.
+    const rc = liveAfterApply(desiredState({ templates: [template('b')], versions: ['2.0.0-rc.1', '2.0.0-rc.2', '2.0.0'].map((l) => version('b', l)) }));
+    expect(buildPlan(desiredState({ templates: [template('b')], versions: [version('b', '2.0.0')] }), rc, opts({ prune: true })).problems).toEqual([]);
+    // Beside a template whose versions are all retired, the cleanup is left out of the count, and said so.
+    const gone = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0', '1.6.0', '1.7.0'];
+    const both = liveAfterApply(desiredState({ templates: [template('a'), template('b')], versions: [...labels.map((l) => version('a', l)), ...gone.map((l) => version('b', l))] }));
+    const plan = buildPlan(desiredState({ templates: [template('a'), template('b')], versions: [version('a', '1.4.0')] }), both, opts({ prune: true }));
+    expect(plan.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("it deletes 8 of the 15 objects promptctl manages, counting each template's versions and split, but not the 4 versions it retires that are older than one git still defines (a wrong --dir?)"),
+    ]);
+  });
+
+  it('counts versions retired newer than every one git defines of their template (a stale checkout)', () => {
+    // An old checkout that defines only 1.0.0, routed: the four newer versions retired, 4 of the 7 objects.
+    const labels = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'];
+    const live = liveAfterApply(desiredState({ templates: [template('faq-bot')], versions: labels.map((l) => version('faq-bot', l)), splits: [split('faq-bot', [['1.4.0', 100]])] }));
+    const stale = desiredState({ templates: [template('faq-bot')], versions: [version('faq-bot', '1.0.0')], splits: [split('faq-bot', [['1.0.0', 100]])] });
+    const plan = buildPlan(stale, live, opts({ prune: true }));
+    expect(changed(plan)).toEqual(['update TrafficSplit/faq-bot', ...labels.slice(1).map((l) => `delete PromptVersion/faq-bot@${l}`)]);
+    expect(plan.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 4 of the 7 objects promptctl manages, counting each template's versions and split \(a wrong --dir\?\)/)]);
+    // With prune off, warned of.
+    expect(buildPlan(stale, live, opts()).warnings?.map((w) => w.rule)).toEqual(['mass-delete']);
   });
 
   it('with prune deletes only what promptctl manages; a deleted filter, and a template with versions or a split, are destructive', () => {
