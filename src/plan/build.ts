@@ -152,7 +152,8 @@ function massDeleteWhat(
   // filters drops few objects but every prompt; one that holds each template's file but not its
   // versions' retires nearly every version and deletes no object (a review: 51 of 56 retired,
   // unguarded). Either count over half refuses.
-  const deleted = counted.reduce((n, a) => n + 1 + (a.cascade?.length ?? 0), 0);
+  // A pending delete names what it takes along (takesAlong) without its content (cascade).
+  const deleted = counted.reduce((n, a) => n + 1 + (a.cascade?.length ?? a.takesAlong?.length ?? 0), 0);
   const managedWithParts = PLANNING_ORDER.reduce((n, k) => n + (k.managedWithParts ? k.managedWithParts(live, ctx) : (k.managed?.(live, ctx) ?? 0)), 0);
   const over = deletes.length * 2 > managed;
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).

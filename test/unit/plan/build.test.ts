@@ -392,6 +392,12 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(filtersOnly.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/deletes 6 of the 9 objects promptctl manages, counting each template's versions and split/),
     ]);
+    // With prune off, the same deletes waiting for prune are warned of, counted alike (a pending
+    // template delete's versions and split were not counted: no warning, while --prune refused).
+    const filtersOnlyPending = buildPlan(desiredState({ filters: [...d.filters, filter('old-guard', 30)] }), live, opts());
+    expect(filtersOnlyPending.warnings?.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^the deletes waiting for prune are a mass delete: it deletes 6 of the 9 objects promptctl manages, counting each template's versions and split/),
+    ]);
     // And one missing only the filters' file drops the three filters: still 3 of the 5, refused,
     // though they are 3 of the 9 objects with the versions and splits counted.
     const noFilters = buildPlan({ ...d, templates: [...d.templates, template('old-managed')], versions: [...d.versions, version('old-managed', '1.0.0')], filters: [] }, live, opts({ prune: true }));
