@@ -42,6 +42,11 @@ export interface Ctx {
    * server answers it without running the handler.
    */
   bodyFailure?: ApiFailure;
+  /**
+   * The 5xx an injected fault answers this call with (the pipeline sends it), for a handler that
+   * records its refusals to record the call as answered so; any other is not run under a fault.
+   */
+  fault?: ApiFailure;
 }
 
 export interface Reply {
@@ -62,8 +67,9 @@ export interface Reply {
 
 /**
  * `recordsRefusals`: the handler keeps a record of every call it answers, a body it cannot read
- * included (invocations: DESIGN §3's analytics count every invocation the server answered), so
- * it is run with `Ctx.bodyFailure` and answers that refusal itself.
+ * and an injected 5xx fault included (invocations: DESIGN §3's analytics count every invocation
+ * the server answered), so it is run with `Ctx.bodyFailure` and answers that refusal itself, and
+ * with `Ctx.fault`, which it records (the pipeline answers it).
  */
 export type Handler = ((ctx: Ctx) => Reply) & { recordsRefusals?: boolean };
 

@@ -17,7 +17,10 @@
 // JSON answers, or with `Accept: text/event-stream` (or `stream: true`) Server-Sent Events:
 // `delta` events of a few words each, then `done` with everything but the text. Every answered
 // invocation, refusals and blocks included, is recorded in the store (durably, before the answer
-// is sent) for the analytics query.
+// is sent) for the analytics query; so is one an injected 5xx fault answers (Ctx.fault): an error
+// of the version it was routed to (recordFault). A 429 is not: the rate limit refuses the call
+// before the gateway takes it (promptctl sends it again), and a connection dropped before the
+// work was never answered.
 import { createHash, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
@@ -76,6 +79,11 @@ export interface GatewayRuntime {
   streamDelayMs: number;
   pingIntervalMs: number;
   random: () => number;
+  /**
+   * Routes the calls a fault answers (recordFault): a stream of their own, so turning faults on
+   * leaves the routes of the answered calls as the seed gives them.
+   */
+  faultRandom: () => number;
   isClosing: () => boolean;
 }
 
@@ -93,6 +101,7 @@ export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
     streamDelayMs: o.streamDelayMs ?? 10,
     pingIntervalMs: o.pingIntervalMs ?? 15_000,
     random: o.seed === undefined ? Math.random : prng((o.seed ^ 0x5f3759df) >>> 0),
+    faultRandom: o.seed === undefined ? Math.random : prng((o.seed ^ 0x2545f491) >>> 0),
     isClosing: o.isClosing ?? (() => false),
   };
 }
@@ -113,6 +122,7 @@ export function invoke(rt: GatewayRuntime): Handler {
   const handler = (ctx: Ctx): Reply => {
     const rec: InvocationRec = { id: randomUUID(), at: ctx.now, status: 200, outcome: 'ok', filters: [] };
     if (namedTest(ctx).test !== undefined) rec.test = true;
+    if (ctx.fault) return recordFault(rt, ctx, rec, ctx.fault);
     const streaming = wantsStream(ctx);
     let reply: Reply;
     try {
@@ -141,6 +151,28 @@ export function invoke(rt: GatewayRuntime): Handler {
   };
   // A body that is not JSON is an invocation answered (400) like any other: it is recorded too.
   return Object.assign(handler, { recordsRefusals: true });
+}
+
+/**
+ * Records a call an injected fault answers (the pipeline sends the fault itself): an error of the
+ * template and version the call names or its split routes it to, as far as they resolve. One that
+ * cannot be routed (no such template, a version not Published) counts as far as it got, as the
+ * gateway's own refusals before routing do; nothing else of the call is checked.
+ */
+function recordFault(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec, fault: ApiFailure): Reply {
+  note(rec, fault);
+  try {
+    if (ctx.bodyFailure) throw ctx.bodyFailure;
+    validateBody('Invocation', ctx.body);
+    const body = ctx.body as InvocationRequest;
+    const template = findTemplate(ctx.reading, body.template);
+    rec.templateId = template.id;
+    rec.version = chooseVersion({ random: rt.faultRandom }, ctx.reading, template, body, (body.variables ?? {}) as Record<string, unknown>).version;
+  } catch (err) {
+    if (!(err instanceof ApiFailure)) throw err;
+  }
+  ctx.state.invocations[rec.id] = rec;
+  return failureReply(ctx, fault);
 }
 
 /** `Accept: text/event-stream` (ranked above 0: `;q=0` refuses it) or `stream: true` in the body. */
@@ -251,7 +283,7 @@ function findTemplate(state: State, ref: string): TemplateRec {
   return t;
 }
 
-function chooseVersion(rt: GatewayRuntime, state: State, t: TemplateRec, body: InvocationRequest, given: Record<string, unknown>): VersionRec {
+function chooseVersion(rt: Pick<GatewayRuntime, 'random'>, state: State, t: TemplateRec, body: InvocationRequest, given: Record<string, unknown>): VersionRec {
   const own = Object.hasOwn(state.versions, t.id) ? state.versions[t.id] : undefined;
   if (body.version !== undefined) {
     const v = own && Object.hasOwn(own, body.version) ? own[body.version] : undefined;

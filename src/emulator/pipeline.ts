@@ -1,6 +1,7 @@
 // One request's way through the emulator (DESIGN §3 conventions): correlation id, login, the
 // bearer token, the rate limit (429 with Retry-After), latency, a surface refused, the route, an
-// injected fault, the body, then the handler in one store transaction and its answer or ErrorBody.
+// injected fault (a 5xx on a call its handler records, an invocation, recorded first), the body,
+// then the handler in one store transaction and its answer or ErrorBody.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CORRELATION_HEADER, TOKEN_PATH } from '../targets/llmgateway/wire.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
@@ -85,7 +86,13 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
     if (match.kind === 'method') throw methodNotAllowed(match.allowed, res);
 
     fault = p.faults.next();
-    if (fault && injectBefore(fault, res, (f) => fail(f, rate))) return;
+    // A fault answered with a 5xx is an answered call: a handler that records its calls (an
+    // invocation's, for the analytics) records it before it is sent. A 429 (above) never reaches a
+    // handler: the rate limit refuses a call before any work, and the client sends it again; nor
+    // does a connection dropped before the work, which was never answered.
+    const injected = fault ? injectedFailure(fault) : undefined;
+    if (fault === 'drop-before') return void res.destroy();
+    if (injected && !match.handler.recordsRefusals) return fail(injected, rate);
 
     const { body, bodyFailure } = BODY_METHODS.has(method) ? await bodyFor(req, match.handler) : {};
     const user = userFor(auth.rec.clientId);
@@ -105,11 +112,13 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
         correlationId,
         headers: req.headers,
         ...(bodyFailure ? { bodyFailure } : {}),
+        ...(injected ? { fault: injected } : {}),
       };
       const r = match.handler(ctx);
       return { value: r, changed: r.changed };
     });
     reply.afterCommit?.();
+    if (injected) return fail(injected, rate); // recorded; its headers (a 503's Retry-After) are the fault's
     if (fault === 'drop-after') {
       // The work is done and durable; the client never hears so.
       res.destroy();
@@ -175,23 +184,18 @@ function refuseSurface(refuse: Partial<Record<SurfaceName, number>> | undefined,
   throw new ApiFailure(status, status >= 500 ? 'internal.server.error' : 'bad.request', `the ${s} feature is not enabled for this organization`);
 }
 
-/** Applies a fault that happens before the work; true if the request is finished. */
-function injectBefore(fault: FaultKind, res: ServerResponse, fail: (f: ApiFailure) => void): boolean {
+/** The answer of a fault that answers with a status before the work (none for the dropped connections). */
+function injectedFailure(fault: FaultKind): ApiFailure | undefined {
   switch (fault) {
     case '500':
-      fail(new ApiFailure(500, 'internal.server.error', 'The server encountered an internal error (injected fault).'));
-      return true;
+      return new ApiFailure(500, 'internal.server.error', 'The server encountered an internal error (injected fault).');
     case '502':
-      fail(new ApiFailure(502, 'bad.gateway', 'Bad gateway (injected fault).'));
-      return true;
+      return new ApiFailure(502, 'bad.gateway', 'Bad gateway (injected fault).');
     case '503':
-      fail(new ApiFailure(503, 'service.unavailable', 'Service temporarily unavailable (injected fault).', [], undefined, { 'Retry-After': '1' }));
-      return true;
+      return new ApiFailure(503, 'service.unavailable', 'Service temporarily unavailable (injected fault).', [], undefined, { 'Retry-After': '1' });
     case 'drop-before':
-      res.destroy();
-      return true;
     case 'drop-after':
-      return false;
+      return undefined;
   }
 }
 

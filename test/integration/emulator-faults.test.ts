@@ -1,4 +1,5 @@
-// Rate limiting and seeded fault injection over real HTTP; dropped-after writes are checked on disk.
+// Rate limiting and seeded fault injection over real HTTP; dropped-after writes are checked on disk,
+// and invocations a fault answered are counted by the analytics, as errors of the version routed to.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paths } from '../../src/targets/llmgateway/paths.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { FAULT_KINDS, FaultInjector } from '../../src/emulator/limits.js';
+import { stickyPoint } from '../../src/emulator/invocations.js';
 import { Api, boot } from './emulator-fixture.js';
 
 let dir: string;
@@ -144,6 +146,77 @@ describe('faults', () => {
       await em.close();
     }
     expect(new Set(outcomes.map((o) => (o.kind === 'http' ? o.status : o.kind)))).toEqual(new Set([502, 'dropped']));
+  });
+
+  it('an invocation a 5xx fault answers counts in the analytics as an error of the version it was routed to', async () => {
+    // Set up without faults, invoke under nothing but 5xx faults, then count without faults again.
+    const stateFile = join(dir, 'invocations.json');
+    const ids: Record<string, string> = {};
+    const setup = await boot({ stateFile, publishDelayMs: 1 });
+    try {
+      for (const name of ['sticky-bot', 'coin-bot']) {
+        ids[name] = await setup.api.template(name);
+        for (const label of ['1.0.0', '1.1.0']) {
+          await setup.api.version(ids[name]!, label);
+          await setup.api.publish(ids[name]!, label);
+        }
+        const strategy = name === 'sticky-bot' ? 'sticky' : 'random';
+        const split = await setup.api.put(paths.traffic(ids[name]!), { strategy, ...(strategy === 'sticky' ? { stickyKey: 'conversationId' } : {}), routes: [{ version: '1.0.0', weight: 50 }, { version: '1.1.0', weight: 50 }], version: 0 });
+        expect(split.status).toBe(200);
+      }
+      await setup.api.version(ids['sticky-bot']!, '2.0.0'); // a Draft: a call pinned to it cannot be routed
+    } finally {
+      await setup.em.close();
+    }
+
+    const vars = { customer: 'Ada', question: 'Why?' };
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'];
+    const stickyVersion = (key: string): string => (stickyPoint(ids['sticky-bot']!, key) < 50 ? '1.0.0' : '1.1.0');
+    expect(new Set(keys.map(stickyVersion))).toEqual(new Set(['1.0.0', '1.1.0'])); // both routes are exercised
+    const calls = [
+      ...[1, 2, 3].map(() => ({ template: 'sticky-bot', version: '1.1.0', variables: vars })),
+      ...keys.map((routingKey) => ({ template: 'sticky-bot', routingKey, variables: vars })),
+      ...[1, 2, 3, 4, 5, 6].map(() => ({ template: 'coin-bot', variables: vars })),
+      { template: 'ghost-bot', variables: vars },
+      { template: 'sticky-bot', version: '2.0.0', variables: vars },
+    ];
+    const faulty = await boot({ stateFile, faultRate: 1, faultKinds: ['500', '502', '503'], seed: 11 });
+    try {
+      for (const body of calls) {
+        const r = await faulty.api.post(paths.invocations(), body);
+        expect([500, 502, 503]).toContain(r.status);
+        expect(r.headers.get('retry-after')).toBe(r.status === 503 ? '1' : null); // answered as the fault, not the handler's refusal
+      }
+      expect(Object.values(faulty.em.stats().faults).reduce((a, b) => a + b, 0)).toBe(calls.length);
+    } finally {
+      await faulty.em.close();
+    }
+
+    const counting = await boot({ stateFile });
+    try {
+      const interval = `${new Date(Date.now() - 3_600_000).toISOString()}/${new Date(Date.now() + 60_000).toISOString()}`;
+      const r = await counting.api.post(paths.analytics(), { interval, groupBy: ['templateId', 'version'], metrics: ['nInvocations', 'nErrors'] });
+      expect(r.status).toBe(200);
+      const counted: Record<string, { calls: number; errors: number }> = {};
+      for (const g of r.body.results as Array<{ group: { templateId?: string; version?: string }; data: Array<{ metrics: Array<{ metric: string; stats: { count: number } }> }> }>) {
+        const name = Object.keys(ids).find((n) => ids[n] === g.group.templateId) ?? '(none)';
+        const m = Object.fromEntries(g.data.flatMap((d) => d.metrics).map((x) => [x.metric, x.stats.count]));
+        counted[`${name}@${g.group.version ?? '(none)'}`] = { calls: m['nInvocations']!, errors: m['nErrors']! };
+      }
+      const sticky = (v: string): number => keys.filter((k) => stickyVersion(k) === v).length;
+      expect(counted['sticky-bot@1.0.0']).toEqual({ calls: sticky('1.0.0'), errors: sticky('1.0.0') });
+      expect(counted['sticky-bot@1.1.0']).toEqual({ calls: 3 + sticky('1.1.0'), errors: 3 + sticky('1.1.0') });
+      // The pinned Draft resolves the template, not a version; the unknown template neither.
+      expect(counted['sticky-bot@(none)']).toEqual({ calls: 1, errors: 1 });
+      expect(counted['(none)@(none)']).toEqual({ calls: 1, errors: 1 });
+      // The random split routes each faulted call to one of its versions.
+      const coin = ['1.0.0', '1.1.0'].map((v) => counted[`coin-bot@${v}`] ?? { calls: 0, errors: 0 });
+      expect(coin.reduce((a, c) => a + c.errors, 0)).toBe(6);
+      expect(coin.map((c) => c.calls)).toEqual(coin.map((c) => c.errors));
+      expect(Object.values(counted).reduce((a, c) => a + c.calls, 0)).toBe(calls.length); // each counted once
+    } finally {
+      await counting.em.close();
+    }
   });
 
   it('latency delays API calls but the answers are the same', async () => {
