@@ -8,7 +8,8 @@ import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import type { ConfigResult } from '../load/index.js';
-import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
+import type { AnalyticsQuery, AnalyticsResult, WireTemplate, WireVersion } from '../targets/llmgateway/wire.js';
+import { liveRoutes } from '../model/routing.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
@@ -101,12 +102,14 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     }
     const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
     const names = former ?? (await formerNames(ctx, configRead, gone));
+    const models = await routedModels(api, only, result);
     return buildStatus(
       result,
       only.map((t) => ({
         id: t.id,
         name: t.name,
         ...(t.traffic ? { split: { strategy: t.traffic.strategy, routes: t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) } } : {}),
+        ...(models.has(t.id) ? { models: models.get(t.id)! } : {}),
       })),
       { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls, ...(names.trail !== undefined ? { trail: names.trail } : {}) },
       percentiles,
@@ -146,6 +149,36 @@ function sameId(id: string, asked: string): boolean {
 /** The ids `names` gives the name `name`. */
 function idsNamed(names: ReadonlyMap<string, string>, name: string): Set<string> {
   return new Set([...names].filter(([, n]) => n === name).map(([id]) => id));
+}
+
+/**
+ * The model each routed version runs (its own `model`, else the template's), by template id: for
+ * the splits with calls on two routed versions or more, whose comparison judges cost rather than
+ * tokens when the models differ (DESIGN §2: a version may override the model). One read of the
+ * versions a split; a template whose versions cannot be read is left out (its verdict keeps to
+ * tokens, and its cost line is shown all the same).
+ */
+async function routedModels(api: GatewayApi, templates: readonly WireTemplate[], result: AnalyticsResult): Promise<Map<string, Map<string, string>>> {
+  const called = new Map<string, Set<string>>();
+  for (const r of result.results) {
+    if (r.group.templateId === undefined || r.group.version === undefined) continue;
+    called.set(r.group.templateId, (called.get(r.group.templateId) ?? new Set()).add(r.group.version));
+  }
+  const out = new Map<string, Map<string, string>>();
+  for (const t of templates) {
+    const routes = liveRoutes(t.traffic?.routes ?? []).filter((r) => called.get(t.id)?.has(r.version));
+    if (routes.length < 2) continue;
+    let versions: WireVersion[];
+    try {
+      versions = await api.listVersions(t.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) continue;
+      throw err;
+    }
+    const byLabel = new Map(versions.map((v) => [v.version, v.model ?? t.model]));
+    out.set(t.id, new Map(routes.filter((r) => byLabel.has(r.version)).map((r) => [r.version, byLabel.get(r.version)!])));
+  }
+  return out;
 }
 
 /**

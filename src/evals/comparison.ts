@@ -22,7 +22,11 @@
 //   version (the variance of per-bucket means, scaled by bucket size, estimates the per-call
 //   variance), capped by, and otherwise replaced with, the largest variance the observed range
 //   allows (Popoviciu: variance <= (max - min)^2 / 4), which makes the interval conservative
-//   (wider); a target that gives no min and max bounds nothing: then batch means alone, or none.
+//   (wider); a target that gives no min and max bounds nothing: then batch means alone, or none;
+// - the difference of mean cost per call (the calls with a cost: those the model ran for), by the
+//   same interval, spread and minimum of calls. Versions may run different models (a version's
+//   `model` overrides the template's, DESIGN §2), whose tokens are priced, and may be counted,
+//   differently: when the routes' models differ, the verdict leads with cost, not tokens.
 import { liveRoutes } from '../model/routing.js';
 import { fisherExact } from './fisher.js';
 import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire.js';
@@ -37,10 +41,12 @@ export const MIN_BATCHES = 20;
 /** Answered calls per version before a mean's normal interval is trusted (and the observed range says much about the spread). */
 export const MIN_CALLS = 30;
 
-/** One group's totals, and its per-bucket (count, sum) of tokens per call for batch means. */
+/** One group's totals, and its per-bucket (count, sum) of tokens per call, and of cost per call, for batch means. */
 export interface Totals {
   metrics: Map<AnalyticsMetric, AnalyticsStats>;
   batches: Array<{ n: number; tokens: number }>;
+  /** Micro-dollars; absent: none known (the cost then has no batch means). */
+  costs?: Array<{ n: number; micros: number }>;
 }
 
 /**
@@ -52,6 +58,8 @@ export function compareSplit(
   split: { routes: ReadonlyArray<{ version: string; weight: number }> } | undefined,
   versions: readonly VersionStatus[],
   groups: ReadonlyMap<string, Totals>,
+  /** The model each routed version runs (its own, else the template's), when status could read them. */
+  models?: ReadonlyMap<string, string>,
 ): { comparisons: SplitComparison[]; notes: string[] } {
   const routes = liveRoutes(split?.routes ?? []);
   if (routes.length < 2) return { comparisons: [], notes: [] };
@@ -70,11 +78,26 @@ export function compareSplit(
     const errors = both ? rateDifference(a.errors, a.invocations, b.errors, b.invocations) : null;
     const blocked = both ? rateDifference(a.blocked, a.invocations, b.blocked, b.invocations) : null;
     const tokens = tokenDifference(a, b, groups.get(top.version), groups.get(candidate));
-    const why = noVerdict(a, b);
+    const cost = costDifference(a, b, groups.get(top.version), groups.get(candidate));
+    const pair = modelsOf(models, top.version, candidate);
+    const byCost = pair !== undefined && pair.baseline !== pair.candidate;
+    if (byCost) {
+      notes.push(`${candidate} runs ${pair.candidate} and ${top.version} ${pair.baseline}: their tokens are priced (and may be counted) differently, so the verdict compares cost per call, not tokens`);
+    }
+    const why = noVerdict(a, b, byCost);
     if (why) notes.push(`no verdict for ${candidate} vs ${top.version}: ${why}`);
     // Too few calls for any verdict: said so, not "not different yet" beside a note saying there is none.
     const said = why && a.invocations > 0 && b.invocations > 0 ? `${candidate} vs ${top.version}: no verdict yet, too few calls (${callsOf(b, a, (v) => v.invocations)}): keep collecting` : undefined;
-    return { baseline: top.version, candidate, tokens, errors, blocked, verdict: said ?? verdict(top.version, candidate, a, b, { tokens, errors, blocked }, candidates.length > 1) };
+    return {
+      baseline: top.version,
+      candidate,
+      tokens,
+      cost,
+      ...(pair !== undefined ? { models: pair } : {}),
+      errors,
+      blocked,
+      verdict: said ?? verdict(top.version, candidate, a, b, { tokens, cost, errors, blocked }, candidates.length > 1, byCost, groups),
+    };
   });
   return { comparisons, notes };
 }
@@ -85,14 +108,20 @@ function callsOf(candidate: VersionStatus, baseline: VersionStatus, count: (v: V
   return `${count(candidate)} for ${candidate.version}, ${count(baseline)} for ${baseline.version}`;
 }
 
-/** Why a comparison cannot decide anything yet for want of calls; undefined when it can. */
-function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
+/** Both sides' models, when known for both. */
+function modelsOf(models: ReadonlyMap<string, string> | undefined, baseline: string, candidate: string): { baseline: string; candidate: string } | undefined {
+  const [a, b] = [models?.get(baseline), models?.get(candidate)];
+  return a !== undefined && b !== undefined ? { baseline: a, candidate: b } : undefined;
+}
+
+/** Why a comparison cannot decide anything yet for want of calls; undefined when it can. `byCost`: its verdict compares cost, not tokens. */
+function noVerdict(a: VersionStatus, b: VersionStatus, byCost: boolean): string | undefined {
   if (a.invocations === 0 && b.invocations === 0) return 'neither has had a call in the interval';
   if (a.invocations === 0 || b.invocations === 0) return `${(a.invocations === 0 ? a : b).version} has had no call in the interval`;
   // Even every call of one failing and none of the other would not stand out: the counts are too small.
   const [n1, n2] = [a.invocations, b.invocations];
   if (!rateDifference(0, n1, n2, n2).significant && !rateDifference(n1, n1, 0, n2).significant) {
-    return `too few calls (${callsOf(b, a, (v) => v.invocations)}): not even every call of one failing and none of the other would stand out at 95 %, and tokens need ${MIN_CALLS} calls the model ran for each`;
+    return `too few calls (${callsOf(b, a, (v) => v.invocations)}): not even every call of one failing and none of the other would stand out at 95 %, and ${byCost ? 'cost per call needs' : 'tokens need'} ${MIN_CALLS} calls the model ran for each`;
   }
   return undefined;
 }
@@ -108,24 +137,52 @@ function rateDifference(x1: number, n1: number, x2: number, n2: number): RateDif
   return { ...d, baselineRate: x1 / n1, candidateRate: x2 / n2, p, significant: (d.low > 0 || d.high < 0) && p < 0.05 };
 }
 
-/** A spread estimate of tokens per call for one version: its variance and how it was found. */
-export function tokenVariance(g: Totals | undefined, n: number): { variance: number; method: string } | undefined {
-  if (!g || n < Math.max(2, MIN_CALLS)) return undefined;
-  const p = g.metrics.get('nPromptTokens');
-  const c = g.metrics.get('nCompletionTokens');
-  // A measure without min and max (optional in the analytics shape) has no known range: it bounds nothing.
-  const range = (s: AnalyticsStats | undefined): number => (s && s.max !== undefined && s.min !== undefined ? s.max - s.min : s && s.count > 0 ? Number.POSITIVE_INFINITY : 0);
-  // Popoviciu on prompt and completion tokens, summed as standard deviations (the worst case of their correlation).
-  const sdBound = (range(p) + range(c)) / 2;
+/** A measure without min and max (optional in the analytics shape) has no known range: it bounds nothing. */
+function rangeOf(s: AnalyticsStats | undefined): number {
+  return s && s.max !== undefined && s.min !== undefined ? s.max - s.min : s && s.count > 0 ? Number.POSITIVE_INFINITY : 0;
+}
+
+/**
+ * The variance per call of a mean over `n` calls, from per-bucket (count, sum) batches and a bound
+ * on its standard deviation (Popoviciu: half the observed range): batch means capped by the bound
+ * from MIN_BATCHES buckets on, else the bound alone; undefined below MIN_CALLS or without either.
+ */
+function spreadOf(batches: ReadonlyArray<{ n: number; sum: number }>, sdBound: number, n: number): { variance: number; method: string } | undefined {
+  if (n < Math.max(2, MIN_CALLS)) return undefined;
   const bound = sdBound * sdBound * (n / (n - 1));
-  if (g.batches.length >= MIN_BATCHES) {
-    const mean = g.batches.reduce((s, b) => s + b.tokens, 0) / n;
-    const ss = g.batches.reduce((s, b) => s + b.n * (b.tokens / b.n - mean) ** 2, 0);
-    const batch = ss / (g.batches.length - 1);
-    return { variance: Math.min(batch, bound), method: `batch means over ${g.batches.length} buckets` };
+  if (batches.length >= MIN_BATCHES) {
+    const mean = batches.reduce((s, b) => s + b.sum, 0) / n;
+    const ss = batches.reduce((s, b) => s + b.n * (b.sum / b.n - mean) ** 2, 0);
+    const batch = ss / (batches.length - 1);
+    return { variance: Math.min(batch, bound), method: `batch means over ${batches.length} buckets` };
   }
   if (!Number.isFinite(bound)) return undefined;
   return { variance: bound, method: 'bounded by the observed range (conservative)' };
+}
+
+/** A spread estimate of tokens per call for one version: its variance and how it was found. */
+export function tokenVariance(g: Totals | undefined, n: number): { variance: number; method: string } | undefined {
+  if (!g) return undefined;
+  // Popoviciu on prompt and completion tokens, summed as standard deviations (the worst case of their correlation).
+  const sdBound = (rangeOf(g.metrics.get('nPromptTokens')) + rangeOf(g.metrics.get('nCompletionTokens'))) / 2;
+  return spreadOf(g.batches.map((b) => ({ n: b.n, sum: b.tokens })), sdBound, n);
+}
+
+/** A spread estimate of cost per call (micro-dollars) for one version, as tokenVariance's. */
+export function costVariance(g: Totals | undefined, n: number): { variance: number; method: string } | undefined {
+  if (!g) return undefined;
+  return spreadOf((g.costs ?? []).map((b) => ({ n: b.n, sum: b.micros })), rangeOf(g.metrics.get('nCostMicros')) / 2, n);
+}
+
+/** The difference of two means (b − a) with its interval relative to a's mean, and how the spread was found. */
+function differenceOf(
+  a: { version: string | null; mean: number; n: number; spread: { variance: number; method: string } },
+  b: { version: string | null; mean: number; n: number; spread: { variance: number; method: string } },
+): NonNullable<SplitComparison['tokens']> {
+  const d = meanDifference(a.mean, a.spread.variance, a.n, b.mean, b.spread.variance, b.n);
+  const relative: Interval95 = a.mean > 0 ? { estimate: d.estimate / a.mean, low: d.low / a.mean, high: d.high / a.mean } : { estimate: 0, low: 0, high: 0 };
+  const method = a.spread.method === b.spread.method ? a.spread.method : `${a.version}: ${a.spread.method}; ${b.version}: ${b.spread.method}`;
+  return { ...d, relative, method, significant: d.low > 0 || d.high < 0 };
 }
 
 function tokenDifference(a: VersionStatus, b: VersionStatus, ga: Totals | undefined, gb: Totals | undefined): SplitComparison['tokens'] {
@@ -133,11 +190,25 @@ function tokenDifference(a: VersionStatus, b: VersionStatus, ga: Totals | undefi
   const va = tokenVariance(ga, a.tokens.calls);
   const vb = tokenVariance(gb, b.tokens.calls);
   if (!va || !vb) return null;
-  const d = meanDifference(a.tokens.meanTotal, va.variance, a.tokens.calls, b.tokens.meanTotal, vb.variance, b.tokens.calls);
-  const base = a.tokens.meanTotal;
-  const relative: Interval95 = base > 0 ? { estimate: d.estimate / base, low: d.low / base, high: d.high / base } : { estimate: 0, low: 0, high: 0 };
-  const method = va.method === vb.method ? va.method : `${a.version}: ${va.method}; ${b.version}: ${vb.method}`;
-  return { ...d, relative, method, significant: d.low > 0 || d.high < 0 };
+  return differenceOf({ version: a.version, mean: a.tokens.meanTotal, n: a.tokens.calls, spread: va }, { version: b.version, mean: b.tokens.meanTotal, n: b.tokens.calls, spread: vb });
+}
+
+/** Calls with a cost, and their mean in micro-dollars. */
+function costOf(g: Totals | undefined): { n: number; mean: number } | undefined {
+  const c = g?.metrics.get('nCostMicros');
+  return c && c.count > 0 ? { n: c.count, mean: c.sum / c.count } : undefined;
+}
+
+/** Mean cost per call, candidate minus baseline, in US dollars (as `costUsd`); null when a side has too few calls or no known spread. */
+function costDifference(a: VersionStatus, b: VersionStatus, ga: Totals | undefined, gb: Totals | undefined): SplitComparison['cost'] {
+  const [ca, cb] = [costOf(ga), costOf(gb)];
+  if (!ca || !cb) return null;
+  const va = costVariance(ga, ca.n);
+  const vb = costVariance(gb, cb.n);
+  if (!va || !vb) return null;
+  const d = differenceOf({ version: a.version, mean: ca.mean, n: ca.n, spread: va }, { version: b.version, mean: cb.mean, n: cb.n, spread: vb });
+  const usd = (micros: number): number => Math.round(micros * 1e6) / 1e12;
+  return { ...d, estimate: usd(d.estimate), low: usd(d.low), high: usd(d.high) };
 }
 
 /** Difference of two means (b − a) with a normal 95 % interval from each side's variance. */
@@ -186,31 +257,58 @@ function verdict(
   candidate: string,
   a: VersionStatus,
   b: VersionStatus,
-  d: Pick<SplitComparison, 'tokens' | 'errors' | 'blocked'>,
+  d: Pick<SplitComparison, 'tokens' | 'errors' | 'blocked'> & { cost: SplitComparison['cost'] | undefined },
   several: boolean,
+  /** The routes run different models: the verdict leads with cost per call, as tokens are not comparable. */
+  byCost: boolean,
+  groups: ReadonlyMap<string, Totals>,
 ): string {
   if (a.invocations === 0 || b.invocations === 0) {
     const none = [a, b].filter((v) => v.invocations === 0).map((v) => v.version);
     return `no calls to ${none.join(' or ')} yet: nothing to compare`;
   }
-  const { tokens, errors, blocked } = d;
-  let tokenPart: string;
-  const [na, nb] = [a.tokens?.calls ?? 0, b.tokens?.calls ?? 0];
-  if (!tokens && na >= MIN_CALLS && nb >= MIN_CALLS) {
-    tokenPart = `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
-  } else if (!tokens) tokenPart = `too few calls the model ran for to compare tokens (${callsOf(b, a, (v) => v.tokens?.calls ?? 0)}; ${MIN_CALLS} each needed)`;
-  else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
-  else tokenPart = 'tokens not different yet';
+  const { tokens, cost, errors, blocked } = d;
+  // What the verdict leads with: tokens, or cost per call when the routes' models differ.
+  const lead = byCost ? cost : tokens;
+  const firstPart = byCost ? costPart(candidate, a, b, cost ?? null, groups) : tokenPart(candidate, a, b, tokens);
   const errorPart = ratePart(errors, 'errors not comparable', 'errors not different yet', (higher) => `errors ${higher ? 'higher' : 'lower'}`);
   const blocks = blocked !== null && (a.blocked > 0 || b.blocked > 0);
   const blockPart = blocks ? ratePart(blocked, '', 'blocks not different yet', (higher) => `blocked ${higher ? 'more' : 'less'} often by safety filters`) : undefined;
   // A candidate whose callers get no answer more often, by errors or by blocks, is the worse one.
   const worse = [errors, blocks ? blocked : null].some((r) => r?.significant && r.estimate > 0);
-  const undecided = !tokens?.significant || !errors?.significant || (blocks && !blocked!.significant);
+  const undecided = !lead?.significant || !errors?.significant || (blocks && !blocked!.significant);
   const back = several ? `${candidate}'s traffic` : 'traffic';
   const tail = worse ? `: consider routing ${back} back to ${baseline}` : undecided ? ': keep collecting' : '';
-  const subject = tokens?.significant ? '' : `${candidate} vs ${baseline}: `;
-  return `${subject}${[tokenPart, errorPart, ...(blockPart !== undefined ? [blockPart] : [])].join(', ')}${tail}`;
+  const subject = lead?.significant ? '' : `${candidate} vs ${baseline}: `;
+  return `${subject}${[firstPart, errorPart, ...(blockPart !== undefined ? [blockPart] : [])].join(', ')}${tail}`;
+}
+
+/** The verdict's words on tokens: "1.1.0 uses 18 % fewer tokens", "tokens not different yet", or why there is no interval. */
+function tokenPart(candidate: string, a: VersionStatus, b: VersionStatus, tokens: SplitComparison['tokens']): string {
+  const [na, nb] = [a.tokens?.calls ?? 0, b.tokens?.calls ?? 0];
+  if (!tokens && na >= MIN_CALLS && nb >= MIN_CALLS) {
+    return `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
+  }
+  if (!tokens) return `too few calls the model ran for to compare tokens (${callsOf(b, a, (v) => v.tokens?.calls ?? 0)}; ${MIN_CALLS} each needed)`;
+  if (tokens.significant) return `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
+  return 'tokens not different yet';
+}
+
+/**
+ * The verdict's words on cost per call: "1.1.0 costs 7.7× more per call" (twice the baseline's or
+ * more), "… 30 % more per call", "… 45 % less per call", "cost per call not different yet", or why
+ * there is no interval.
+ */
+function costPart(candidate: string, a: VersionStatus, b: VersionStatus, cost: SplitComparison['cost'], groups: ReadonlyMap<string, Totals>): string {
+  const calls = (v: VersionStatus): number => (v.version !== null ? (costOf(groups.get(v.version))?.n ?? 0) : 0);
+  if (!cost && calls(a) >= MIN_CALLS && calls(b) >= MIN_CALLS) {
+    return `cost not comparable yet (the target gives no min and max of cost per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
+  }
+  if (!cost) return `too few calls with a cost to compare cost per call (${callsOf(b, a, calls)}; ${MIN_CALLS} each needed)`;
+  if (!cost.significant) return 'cost per call not different yet';
+  const ratio = 1 + cost.relative.estimate;
+  if (ratio >= 2) return `${candidate} costs ${ratio.toFixed(1)}× more per call`;
+  return `${candidate} costs ${pct(Math.abs(cost.relative.estimate))} ${cost.estimate < 0 ? 'less' : 'more'} per call`;
 }
 
 /** A rate difference in the verdict's words: "errors higher (8.7 % vs 1.0 %)", "… not different yet", or `none` without one. */

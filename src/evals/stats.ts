@@ -8,7 +8,8 @@
 // which do not add up across buckets. So latency's p50 and p95 come from a second query, one
 // bucket over the whole interval, when the server answers it (the emulator does); otherwise
 // latency is its mean (with min and max). The buckets are kept per version as batches of tokens
-// per call, from which comparison.ts estimates the spread its token interval needs.
+// per call, and of cost per call, from which comparison.ts estimates the spread its intervals need.
+// Shares are of the calls that reached a version: those refused before one was chosen are apart.
 import type { AnalyticsMetric, AnalyticsPredicate, AnalyticsQuery, AnalyticsResult, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
 import type { StatusReport, TemplateStatus, TestCalls, VersionStatus } from './types.js';
@@ -16,7 +17,7 @@ import { compareSplit, pct, type Totals } from './comparison.js';
 import { byCodeUnits } from '../util/compare.js';
 import { isCalendarDay } from '../util/calendar.js';
 
-export { MIN_BATCHES, MIN_CALLS, meanDifference, newcombe, tokenVariance, wilson, Z95, type Totals } from './comparison.js';
+export { costVariance, MIN_BATCHES, MIN_CALLS, meanDifference, newcombe, tokenVariance, wilson, Z95, type Totals } from './comparison.js';
 
 export const STATUS_METRICS: AnalyticsMetric[] = ['nInvocations', 'nErrors', 'nBlocked', 'tLatency', 'nPromptTokens', 'nCompletionTokens', 'nCostMicros'];
 
@@ -56,7 +57,6 @@ export function parseSince(text: string, now: number): { start: number; end: num
   // The end is exclusive and whole seconds: one second ahead, so a call made just now counts.
   const end = Math.ceil(now / 1000) * 1000 + 1000;
   if (start >= end) throw new Error(`--since ${text} is in the future`);
-  const hours = (end - start) / 3_600_000;
   // Past a year of hours the query is made by the day, and holds as many days (the emulator's,
   // and Genesys's, bucket limit): counted as the server counts them, with the end's slack.
   if (Math.ceil((end - start) / UNITS.d!) > MAX_BUCKETS) {
@@ -65,7 +65,11 @@ export function parseSince(text: string, now: number): { start: number; end: num
       `--since ${text} reaches back too far: one analytics query holds ${MAX_BUCKETS.toLocaleString('en-US')} daily buckets, the last one today's; give at most ${MAX_BUCKETS - 1}d, or a date from ${earliest} on`,
     );
   }
-  return { start, end, granularity: hours <= MAX_BUCKETS ? 'PT1H' : 'P1D' };
+  // Hourly up to 366 days back, judged from now (README): the end's slack of a second or two would
+  // otherwise turn exactly 366 days daily. Such a query starts those seconds later instead, so that
+  // it holds the 8,784 hourly buckets a query may (counted as the server counts them).
+  if (now - start > MAX_BUCKETS * UNITS.h!) return { start, end, granularity: 'P1D' };
+  return { start: Math.max(start, end - MAX_BUCKETS * UNITS.h!), end, granularity: 'PT1H' };
 }
 
 /** Micro-dollars in dollars, to the picodollar: no binary noise (0.00010845, not 0.00010845000000000001). */
@@ -126,6 +130,8 @@ export interface TemplateInfo {
   id: string;
   name: string;
   split?: { strategy: string; routes: Array<{ version: string; weight: number }> };
+  /** The model each routed version runs (its own, else the template's), when read: a split's comparison judges cost, not tokens, when they differ. */
+  models?: ReadonlyMap<string, string>;
 }
 
 function total(a: AnalyticsStats | undefined, b: AnalyticsStats): AnalyticsStats {
@@ -141,14 +147,17 @@ function total(a: AnalyticsStats | undefined, b: AnalyticsStats): AnalyticsStats
 function totals(data: AnalyticsResult['results'][number]['data']): Totals {
   const metrics = new Map<AnalyticsMetric, AnalyticsStats>();
   const batches: Totals['batches'] = [];
+  const costs: NonNullable<Totals['costs']> = [];
   for (const bucket of data) {
     const by = new Map(bucket.metrics.map((m) => [m.metric, m.stats]));
     for (const [metric, stats] of by) metrics.set(metric, total(metrics.get(metric), stats));
     const p = by.get('nPromptTokens');
     const c = by.get('nCompletionTokens');
     if (p && p.count > 0) batches.push({ n: p.count, tokens: p.sum + (c?.sum ?? 0) });
+    const cost = by.get('nCostMicros');
+    if (cost && cost.count > 0) costs.push({ n: cost.count, micros: cost.sum });
   }
-  return { metrics, batches };
+  return { metrics, batches, costs };
 }
 
 export function buildStatus(
@@ -185,8 +194,8 @@ export function buildStatus(
       : measured
         ? 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)'
         : 'latency: no call in the interval measured one',
-    'share: of every call the template received, pinned calls (with a version) included',
-    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates and blocked rates (blocks are not errors: each is compared on its own) by Newcombe\'s hybrid score interval; mean tokens per call the model ran for (its output blocked after or not) by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
+    'share: of the calls that reached a version, pinned calls included; calls refused before a version was chosen are counted on their own, in no share',
+    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates and blocked rates (blocks are not errors: each is compared on its own) by Newcombe\'s hybrid score interval; mean tokens per call the model ran for (its output blocked after or not) by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative); mean cost per call alike (the calls with a cost), and when the routes run different models the verdict compares cost per call, not tokens',
   ];
   if (out.some((t) => (t.comparisons?.length ?? 0) > 1)) {
     method.push('a split of three routes or more: each version against the baseline on its own, each interval 95 % by itself (of several comparisons, one stands out by chance more often than 1 in 20)');
@@ -216,29 +225,35 @@ function templateStatus(
 ): TemplateStatus {
   const sumOf = (g: Totals, m: AnalyticsMetric): number => g.metrics.get(m)?.sum ?? 0;
   const all = groups.reduce((s, g) => s + sumOf(g.totals, 'nInvocations'), 0);
+  // Shares are of the calls that reached a version: those refused before one was chosen (a pinned
+  // version that does not exist) were routed nowhere, and counted in would shrink every share
+  // below its weight with the split routing exactly by it. They are said on their own.
+  const routed = groups.reduce((s, g) => s + (g.version !== null ? sumOf(g.totals, 'nInvocations') : 0), 0);
   const weights = new Map((t.split?.routes ?? []).map((r) => [r.version, r.weight]));
   const versions: VersionStatus[] = groups.map(({ version, totals: g }) =>
-    versionStatus(version, g, all, version !== null ? weights.get(version) : undefined, percentiles.get(`${t.id} ${version ?? ''}`)),
+    versionStatus(version, g, version !== null ? routed : 0, version !== null ? weights.get(version) : undefined, percentiles.get(`${t.id} ${version ?? ''}`)),
   );
   // Routed versions that had no calls still show, with their weight.
-  for (const [v, w] of weights) if (w > 0 && !versions.some((x) => x.version === v)) versions.push(versionStatus(v, { metrics: new Map(), batches: [] }, all, w));
+  for (const [v, w] of weights) if (w > 0 && !versions.some((x) => x.version === v)) versions.push(versionStatus(v, { metrics: new Map(), batches: [] }, routed, w));
   versions.sort((a, b) => (a.version === null ? 1 : b.version === null ? -1 : compareVersionLabels(a.version, b.version)));
   const notes: string[] = [];
   if (gone !== undefined) notes.push(gone);
   for (const v of versions) {
-    if (v.version === null && v.invocations > 0) notes.push(`${v.invocations} call${v.invocations === 1 ? ' was' : 's were'} refused before a version was chosen`);
-    if (v.weight === undefined || v.version === null || all < 20) continue;
+    if (v.version === null && v.invocations > 0) {
+      notes.push(`${v.invocations} call${v.invocations === 1 ? ' was' : 's were'} refused before a version was chosen: they are not in the shares, which are of the calls that reached a version`);
+    }
+    if (v.weight === undefined || v.version === null || routed < 20) continue;
     // A share far from its weight (beyond 3 standard errors of a binomial draw) deserves a word.
     const w = v.weight / 100;
-    const sd = Math.sqrt((all * w * (1 - w)) || 1);
-    if (Math.abs(v.invocations - all * w) > 3 * sd) {
+    const sd = Math.sqrt((routed * w * (1 - w)) || 1);
+    if (Math.abs(v.invocations - routed * w) > 3 * sd) {
       // A sticky split keeps every call of a routing key on one version: calls are not drawn one by
       // one, so one long conversation moves the shares with nothing pinned and the split unchanged.
       const why = t.split?.strategy === 'sticky' ? 'pinned calls count too, the split changed during the interval, or (the split is sticky) a few routing keys made many of the calls' : 'pinned calls count too, or the split changed during the interval';
       notes.push(`${v.version} received ${pct(v.share ?? 0)} of calls against a weight of ${v.weight} %: ${why}`);
     }
   }
-  const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])));
+  const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])), t.models);
   notes.push(...why);
   // A sticky split assigns routing keys, not calls: the intervals count calls as independent draws,
   // which a few keys making many calls are not (one customer's blocked messages read as a version's).
@@ -259,7 +274,8 @@ function templateStatus(
   };
 }
 
-function versionStatus(version: string | null, g: Totals, all: number, weight: number | undefined, latency?: { p50: number; p95: number }): VersionStatus {
+/** `routed`: the template's calls that reached a version, of which `share` is (0 for the version-less group: it has none). */
+function versionStatus(version: string | null, g: Totals, routed: number, weight: number | undefined, latency?: { p50: number; p95: number }): VersionStatus {
   const m = (k: AnalyticsMetric): AnalyticsStats | undefined => g.metrics.get(k);
   const n = m('nInvocations')?.sum ?? 0;
   const errors = m('nErrors')?.sum ?? 0;
@@ -274,7 +290,7 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
   return {
     version,
     invocations: n,
-    share: all > 0 ? n / all : null,
+    share: routed > 0 ? n / routed : null,
     ...(weight !== undefined ? { weight } : {}),
     errors,
     errorRate: n > 0 ? errors / n : null,

@@ -182,7 +182,10 @@ export interface VersionStatus {
   /** null: calls refused before a version was chosen (unknown template, no published version). */
   version: string | null;
   invocations: number;
-  /** Of the template's invocations; null when the template had none in the interval. */
+  /**
+   * Of the template's invocations that reached a version (pinned ones included); null when it had
+   * none in the interval, and for `version` null: calls refused before a version was chosen are in no share.
+   */
   share: number | null;
   /** The live split's weight for this version (percent), when it has one. */
   weight?: number;
@@ -223,6 +226,14 @@ export interface SplitComparison {
   candidate: string;
   /** Mean tokens per call the model ran for, candidate minus baseline; null when a side has none. */
   tokens: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
+  /**
+   * Mean cost per call (the calls with a cost), candidate minus baseline, in US dollars (`relative`
+   * a fraction of the baseline's), by the same interval as tokens; null when a side has too few.
+   * Absent in a report made before it existed.
+   */
+  cost?: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
+  /** The model each side runs (a version's own, else the template's), when status could read them; when they differ the verdict compares cost, not tokens. */
+  models?: { baseline: string; candidate: string };
   /** Error rate, candidate minus baseline (Newcombe's hybrid score interval): refusals other than blocks. */
   errors: RateDifference | null;
   /**

@@ -100,7 +100,13 @@ function rateLine(r: RateDifference): string {
   return excludesZero && !r.significant ? `${line}, but Fisher's exact test gives p ${r.p.toFixed(2)}: not significant at these counts` : line;
 }
 
-/** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)"; blocked rate likewise. */
+/** "+$0.0041", "−$0.00012", "$0": a difference of dollars, signed as `signed` signs numbers. */
+function signedUsd(x: number): string {
+  const s = usd(Math.abs(x));
+  return s === '$0' ? s : `${x > 0 ? '+' : '−'}${s}`;
+}
+
+/** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)"; cost per call and blocked rate likewise. */
 function differenceLines(c: SplitComparison): string[] {
   const lines: string[] = [];
   if (c.tokens) {
@@ -109,6 +115,12 @@ function differenceLines(c: SplitComparison): string[] {
       `tokens per call: ${signed(c.tokens.estimate, 1)} (${signed(r.estimate * 100, 1)} %), 95 % interval ${signed(c.tokens.low, 1)} to ${signed(c.tokens.high, 1)} (${signed(r.low * 100, 1)} % to ${signed(r.high * 100, 1)} %); spread: ${c.tokens.method}`,
     );
   } else lines.push('tokens per call: no interval (see the verdict)');
+  if (c.cost) {
+    const r = c.cost.relative;
+    lines.push(
+      `cost per call: ${signedUsd(c.cost.estimate)} (${signed(r.estimate * 100, 1)} %), 95 % interval ${signedUsd(c.cost.low)} to ${signedUsd(c.cost.high)} (${signed(r.low * 100, 1)} % to ${signed(r.high * 100, 1)} %); spread: ${c.cost.method}`,
+    );
+  } else if (c.models && c.models.baseline !== c.models.candidate) lines.push('cost per call: no interval (see the verdict)');
   if (c.errors) lines.push(`error rate: ${rateLine(c.errors)}`);
   // Its own line, as the verdict judges it on its own (errors are refusals other than blocks); as
   // the verdict, said only when either side had a block: "0 % vs 0 %" under every split decides nothing.
