@@ -9,6 +9,7 @@ import { sameOrg } from '../plan/org.js';
 import type { Guard, Plan, PlanAction } from '../plan/types.js';
 import { clientIdHint } from '../util/client-id.js';
 import { stableStringify } from '../util/json.js';
+import { andList } from '../util/plural.js';
 import { maskedNames, maskFor } from '../util/secrets.js';
 
 /** One reason to refuse a saved plan, naming the address and what moved. */
@@ -25,8 +26,10 @@ export interface StaleReason {
  * masked). The two files are compared; an action apply would run whose acted-on fields hold a
  * secret (they differ between `fresh` and `asSaved`) is refused: the file cannot show what apply
  * would send, and a masked body is never what was reviewed.
+ * `madeByItsRun`: the addresses an earlier run of this very plan is on record as having changed
+ * (audit/plan-runs.ts): a difference that only follows them is that run's work, not an edit.
  */
-export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): StaleReason[] {
+export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh, madeByItsRun: ReadonlySet<string> = new Set()): StaleReason[] {
   // Each action as a file holds it → as apply would run it (masking keeps the order).
   const unmasked = fresh === asSaved ? null : new Map(asSaved.actions.map((a, i) => [a, fresh.actions[i]!]));
   fresh = asSaved;
@@ -87,17 +90,14 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
     }
     const edited = editedFields(s, f);
     if (edited.length > 0) {
-      // What an action waits for and the live parent it writes under follow the live state (a
-      // template an earlier, interrupted apply created): a change there alone is the target's.
-      const why = edited.every((k) => FOLLOW_LIVE.has(k)) ? 'the target changed since it was planned, or the file was edited' : 'was the file edited?';
-      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (${why})${maskedInFile(s, f)}` });
+      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${fieldNames(edited)} (${whyEdited(s, f, edited, madeByItsRun)})${maskedInFile(s, f)}` });
       continue;
     }
     const shown = shownFieldsDiffering(s, f);
     if (shown.length > 0) {
       reasons.push({
         address: s.address,
-        message: `what the plan file shows a reviewer differs from a fresh plan in ${shown.join(', ')} (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)`,
+        message: `what the plan file shows a reviewer differs from a fresh plan in ${fieldNames(shown)} (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)`,
       });
     }
   }
@@ -267,6 +267,75 @@ function masksAlone(saved: unknown, fresh: unknown): boolean {
 
 /** Fields a fresh plan takes from the live state alone: which actions run first, and the live parent's id. */
 const FOLLOW_LIVE: ReadonlySet<string> = new Set(['dependsOn', 'parentId']);
+
+/**
+ * Why a saved action's acted-on fields (`edited`) differ from a fresh plan's. What it waits for
+ * and the live parent it writes under follow the live state (a template an earlier, interrupted
+ * apply created): a change there alone is the target's, and the run of this very plan when every
+ * object it follows is one that run changed (the file cannot have been edited to say what that
+ * run's own work then made true). Anything else only an edit explains.
+ */
+function whyEdited(saved: PlanAction, fresh: PlanAction, edited: readonly string[], madeByItsRun: ReadonlySet<string>): string {
+  if (!edited.every((k) => FOLLOW_LIVE.has(k))) return 'was the file edited?';
+  const followed = followedBy(saved, fresh, edited);
+  if (followed && followed.size > 0 && [...followed].every((a) => madeByItsRun.has(a))) return "this plan's own earlier run changed the target since it was planned";
+  return 'the target changed since it was planned, or the file was edited';
+}
+
+/**
+ * The objects whose live state the differing FOLLOW_LIVE fields follow: the changes waited for on
+ * one side only, and the parent template; null when the difference is not one that creating that
+ * template explains (the file names a parent id: the template existed when it was planned).
+ */
+function followedBy(saved: PlanAction, fresh: PlanAction, edited: readonly string[]): Set<string> | null {
+  const out = new Set<string>();
+  if (edited.includes('dependsOn')) {
+    const was = new Set(saved.dependsOn);
+    const now = new Set(fresh.dependsOn);
+    for (const a of [...was, ...now]) if (was.has(a) !== now.has(a)) out.add(a);
+  }
+  if (edited.includes('parentId')) {
+    if (saved.action !== 'create' || saved.parentId !== undefined) return null;
+    // Only a version's and a split's create names a parent: its template, by the name they share.
+    out.add(`PromptTemplate/${saved.name}`);
+  }
+  return out;
+}
+
+/**
+ * An action's fields as a reader of the plan knows them (what `show` and the plan file's schema
+ * describe), not as the file spells them: `dependsOn` is the order the plan shows, `parentId` the
+ * template a new version or split goes under. Every field a refusal can name is here (the schema
+ * allows no others); an unknown one is named as spelled.
+ */
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  // What apply acts on (editedFields).
+  address: 'its address',
+  action: 'its action',
+  kind: 'its kind',
+  name: 'its name',
+  version: 'its version label',
+  liveId: "the live object's id",
+  parentId: "the live id of the template it goes under",
+  guard: 'the live state it was planned against',
+  desired: 'what it sends',
+  dependsOn: 'the changes it runs after',
+  stagePriority: 'the interim priority it moves to first',
+  pending: 'whether it waits for prune',
+  // What a reviewer reads as the change (SHOWN_AS_THE_CHANGE).
+  affects: 'the versions a model switch moves',
+  changes: 'the field changes',
+  destructive: 'whether it is marked destructive',
+  live: 'the live content it is shown against',
+  supersedes: 'the version it is shown against',
+  text: 'the prompt text diff',
+  tokens: 'the token counts and costs',
+};
+
+/** "the changes it runs after and the live id of the template it goes under". */
+function fieldNames(fields: readonly string[]): string {
+  return andList(fields.map((k) => (Object.hasOwn(FIELD_NAMES, k) ? FIELD_NAMES[k]! : k)));
+}
 
 function actedOn(a: PlanAction): Record<string, unknown> {
   return { ...a, desired: comparable(a) };

@@ -18,6 +18,8 @@ export interface PlanOnRecord {
 export interface MadeChange {
   /** The outcome landed: `success` or `succeeded (recovered)`. */
   landed: boolean;
+  /** The outcome as recorded (`failure`, `unknown`, …; empty where the record has none): what a message says of a change that did not land. */
+  outcome: string;
   /** A delete (a version's retirement): what it made is the object gone, with what it took along. */
   gone: boolean;
   /** The snapshot hash of what the write left (the record's `after.hash`); null where the record says none. */
@@ -60,6 +62,7 @@ function madeBy(r: Record<string, unknown>): MadeChange {
   const cascade = Array.isArray(r.cascade) ? r.cascade.flatMap((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { address?: unknown }).address === 'string' ? [(c as { address: string }).address] : [])) : [];
   return {
     landed: typeof r.outcome === 'string' && LANDED.has(r.outcome),
+    outcome: typeof r.outcome === 'string' ? r.outcome : '',
     gone: typeof r.action === 'string' && DELETES.has(r.action),
     hash: typeof after?.hash === 'string' ? after.hash : null,
     resourceId: typeof r.resourceId === 'string' ? r.resourceId : null,

@@ -3,7 +3,8 @@
 // (apply/stale.ts), each refusal with the command that makes the plan again, with the environment,
 // directory and prune it was made with; a file the audit trail shows applied already is said to be
 // (with nothing to do while what it made still holds: each change's outcome on record against the
-// live object now).
+// live object now), and one whose run stopped part way is said to be partly applied, with the
+// changes left and the plan that makes them.
 import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { planOnRecord, type MadeChange, type PlanOnRecord } from '../audit/plan-runs.js';
@@ -12,7 +13,11 @@ import { liveResourceIds, liveSnapshots } from '../kinds/index.js';
 import type { LiveState, Snapshot } from '../kinds/kind.js';
 import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
-import { hasAppliedChanges } from '../views/plan-common.js';
+import { isApplied, type PlanAction } from '../kinds/action.js';
+import { listed } from '../views/apply.js';
+import { hasAppliedChanges, SYMBOL } from '../views/plan-common.js';
+import { groupThousands } from '../util/numbers.js';
+import { plural } from '../util/plural.js';
 import { UserError } from '../util/errors.js';
 import { oneLine, shellWord, visible, visibleName } from '../util/escapes.js';
 import { applyCommand, planAgain } from './next-commands.js';
@@ -96,10 +101,13 @@ export interface Earlier {
 export async function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file), earlier?: Earlier): Promise<boolean> {
   refuseOtherOrg(ctx, file, dir, saved, fresh);
   // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
-  const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
+  const masked = asSaved(ctx, fresh).plan;
+  let reasons = staleReasons(saved, fresh, masked);
   if (reasons.length === 0) return false;
   // Read only now: most saved plans are current, and a long trail is read for nothing then.
   const runs = earlier ? await runsOnRecord(earlier.trail, saved.id) : null;
+  // Asked again knowing what its own run changed: a difference that follows only that is not an edit.
+  if (runs) reasons = staleReasons(saved, fresh, masked, changedBy(runs.made));
   const when = runs && earlier ? appliedAt(runs, earlier.trail) : undefined;
   const secret = reasons.some((r) => r.secret);
   // A fresh plan without changes says only that the target matches git now, which a later change
@@ -116,10 +124,63 @@ export async function refuseIfStale(ctx: CliContext, file: string, dir: string, 
       `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git, or out of the org's object that carries it (and rotate it: it may have been shared), then plan again.`,
     );
   }
+  const stale = `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.`;
+  const left = runs ? leftByItsRun(saved, runs.made) : [];
+  if (runs && earlier && left.some((l) => l.outcome === undefined)) {
+    // Some of its changes never ran: its run stopped short, and what is left takes a new plan.
+    ctx.info(`Left of ${file} (not made by its earlier run):`);
+    for (const line of leftLines(left)) ctx.info(line);
+    throw new UserError(
+      `${stale} It was partly applied${partlyAt(saved, runs, left, earlier.trail)}; the ${plural(left.length, 'change')} left ${left.length === 1 ? 'is' : 'are'} listed last. A saved plan is applied once, and what is listed as changed since it was planned is its own changes, or what changed after them.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` to plan what is left, and review the new plan.`,
+    );
+  }
   const own = when ? ` It was applied already${when}: a saved plan is applied once, and what is listed is its own changes, or what changed after them.` : '';
-  throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${own}${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`,
-  );
+  throw new UserError(`${stale}${own}${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`);
+}
+
+/** A change of a saved plan its earlier run did not make: never started (no `outcome` on record), or ended so (`failure`, `unknown`, …). */
+export interface LeftChange {
+  action: PlanAction;
+  outcome?: string;
+}
+
+/** The changes of `saved` (those apply runs) whose last outcome on record did not land, or that have none, in plan order. */
+export function leftByItsRun(saved: Plan, made: ReadonlyMap<string, MadeChange>): LeftChange[] {
+  return saved.actions.filter(isApplied).flatMap((action) => {
+    const m = made.get(action.address);
+    if (!m) return [{ action }];
+    return m.landed ? [] : [{ action, outcome: m.outcome }];
+  });
+}
+
+/** One line a change left, as a stopped apply lists what it did not start (views/apply.ts, capped alike). */
+function leftLines(left: readonly LeftChange[]): string[] {
+  return listed(left, (l) => `  ${SYMBOL[l.action.action]} ${visibleName(l.action.address)}${l.outcome !== undefined ? ` (on record: ${oneLine(visible(l.outcome || 'no outcome'))})` : ''}`, 'the new plan shows what is left');
+}
+
+/**
+ * " at 2026-12-07 23:45 UTC by a run that was interrupted or killed before it finished: 12 of its
+ * 14 changes are on record in .promptctl/audit.jsonl". A run stops short at an interrupt, a kill
+ * (its open changes settled by a later apply) or a failure, after which apply starts nothing new.
+ */
+function partlyAt(saved: Plan, runs: PlanOnRecord, left: readonly LeftChange[], trail: Trail): string {
+  const total = saved.actions.filter(isApplied).length;
+  const onRecord = total - left.filter((l) => l.outcome === undefined).length;
+  const notMade = left.length - (total - onRecord);
+  const failed = [...runs.made.values()].some((m) => m.outcome === 'failure' || m.outcome === 'conflict');
+  const how = failed ? 'stopped after a change failed' : 'was interrupted or killed before it finished';
+  return `${savedAt(runs.last)} by a run that ${how}: ${groupThousands(onRecord)} of its ${plural(total, 'change')} ${onRecord === 1 ? 'is' : 'are'} on record in ${visibleName(trail.shown)}${notMade > 0 ? ` (${groupThousands(notMade)} of them not made)` : ''}`;
+}
+
+/** The addresses a plan's earlier run changed: each landed change, and what a landed delete took along. */
+function changedBy(made: ReadonlyMap<string, MadeChange>): Set<string> {
+  const out = new Set<string>();
+  for (const [address, m] of made) {
+    if (!m.landed) continue;
+    out.add(address);
+    for (const a of m.cascade) out.add(a);
+  }
+  return out;
 }
 
 /** A live object as audit records name it: its snapshot, and the id its records carry. */

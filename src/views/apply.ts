@@ -89,7 +89,7 @@ function tallyOf(result: ApplyResult): string {
 export const LISTED_PER_PART = 20;
 
 /** The first LISTED_PER_PART of `items` as lines, then one saying how many more and where they are. */
-function listed<T>(items: readonly T[], line: (item: T) => string, where: string): string[] {
+export function listed<T>(items: readonly T[], line: (item: T) => string, where: string): string[] {
   const shown = items.slice(0, LISTED_PER_PART).map(line);
   const more = items.length - shown.length;
   return more > 0 ? [...shown, `  … and ${groupThousands(more)} more (${where})`] : shown;

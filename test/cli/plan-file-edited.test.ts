@@ -95,7 +95,7 @@ describe('a saved plan edited by hand and resealed', () => {
       (action(p, 'PromptVersion/new-template@3.0.0') as { parentId?: string }).parentId = billing.id;
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('PromptVersion/new-template@3.0.0: the plan file says otherwise than a fresh plan in parentId (the target changed since it was planned, or the file was edited)');
+    expect(r.stderr).toContain('PromptVersion/new-template@3.0.0: the plan file says otherwise than a fresh plan in the live id of the template it goes under (the target changed since it was planned, or the file was edited)');
     expect(r.stderr).toMatch(/nothing was applied/);
     expect((await s.emu.api.listVersions(billing.id)).map((v) => v.version)).not.toContain('3.0.0');
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain('new-template');
@@ -120,7 +120,7 @@ describe('a saved plan edited by hand and resealed', () => {
       action(p, 'PromptVersion/billing-assistant@1.2.0').version = '9.9.9';
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('PromptVersion/billing-assistant@1.2.0: the plan file says otherwise than a fresh plan in version (was the file edited?)');
+    expect(r.stderr).toContain('PromptVersion/billing-assistant@1.2.0: the plan file says otherwise than a fresh plan in its version label (was the file edited?)');
     const states = Object.fromEntries((await s.emu.api.listVersions(billing.id)).map((v) => [v.version, v.state]));
     expect(states).toMatchObject({ '9.9.9': 'Draft', '1.2.0': 'Draft' });
   });
@@ -142,7 +142,7 @@ describe('a saved plan edited by hand and resealed', () => {
       delete p.summary.pending;
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/the plan file says otherwise than a fresh plan in pending \(was the file edited\?\)/);
+    expect(r.stderr).toMatch(/the plan file says otherwise than a fresh plan in whether it waits for prune \(was the file edited\?\)/);
     expect((await s.emu.api.listFilters()).map((f) => f.name).sort()).toEqual(before);
   });
 
@@ -224,7 +224,7 @@ describe('a saved plan edited by hand and resealed', () => {
     });
     // What `show` would have drawn from the file is not what apply would write.
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${address}: what the plan file shows a reviewer differs from a fresh plan in text (`);
+    expect(r.stderr).toContain(`${address}: what the plan file shows a reviewer differs from a fresh plan in the prompt text diff (`);
     expect(r.stderr).toMatch(/nothing was applied/);
     const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
     expect((await s.emu.api.listVersions(billing.id)).map((v) => v.version)).not.toContain('1.2.0');

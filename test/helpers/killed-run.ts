@@ -1,8 +1,12 @@
 // A run killed between its audit intents and its calls, for tests of settling: the org applied
 // as a set of generated prompts, and an apply of git as it now is whose every call dies right
-// after its intent is durable (a kill -9 between the intent and the request).
+// after its intent is durable (a kill -9 between the intent and the request). And a saved plan's
+// apply killed part way (`apply plan.json` killed -9 while its last changes were under way).
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import type { AuditRecord, AuditResult } from '../../src/audit/log.js';
+import { readPlanFile } from '../../src/cli/plan-file.js';
+import type { PlanAction } from '../../src/kinds/action.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { executePlan } from '../../src/apply/executor.js';
 import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
@@ -48,5 +52,23 @@ export async function applyDyingAtItsIntents(emu: TestEmulator, dir: TempDir, op
     outcome: log.outcome,
   };
   await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+  await log.close();
+}
+
+/**
+ * Applies the saved plan `file` (in `dir`) as a run killed -9 part way leaves it: only the actions
+ * `ran` picks start (the rest never do), and those `open` picks (by address) land but get no
+ * outcome record, their intents left open for the next apply to settle (`succeeded (recovered)`).
+ */
+export async function applySavedPlanKilled(emu: TestEmulator, dir: TempDir, file: string, opts: { ran: (a: PlanAction) => boolean; open: (address: string) => boolean }): Promise<void> {
+  const saved = await readPlanFile(join(dir.path, file), file);
+  const log = await openAuditLog(trailOf(dir), { onWarning: () => undefined });
+  const killed = {
+    intent: (i: AuditIntentInput) => log.intent(i),
+    // The kill came before this outcome was written.
+    outcome: async (intent: AuditRecord, result: AuditResult) => (opts.open(intent.address) ? intent : log.outcome(intent, result)),
+  };
+  const result = await executePlan({ ...saved, actions: saved.actions.filter(opts.ran) }, emu.api, { audit: killed as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+  expect(result.failed.map((f) => f.detail)).toEqual([]);
   await log.close();
 }

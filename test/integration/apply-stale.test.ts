@@ -96,7 +96,7 @@ describe('staleReasons', () => {
     const text = byAddress(masked, 'PromptVersion/alpha@1.1.0').text!;
     expect(text.length).toBeGreaterThan(0);
     text[0]!.after = `${text[0]!.after.slice(0, 10)}[redacted: HIDDEN]`;
-    expect(staleReasons(masked, fresh).map((r) => r.message)).toEqual([expect.stringContaining('differs from a fresh plan in text (')]);
+    expect(staleReasons(masked, fresh).map((r) => r.message)).toEqual([expect.stringContaining('differs from a fresh plan in the prompt text diff (')]);
     const shown = structuredClone(saved);
     Object.assign(byAddress(shown, 'PromptVersion/alpha@1.1.0'), { changes: [], text: [], supersedes: '0.9.0' });
     Object.assign(byAddress(shown, 'PromptTemplate/alpha'), { destructive: true });
@@ -104,20 +104,25 @@ describe('staleReasons', () => {
       {
         address: 'PromptTemplate/alpha',
         message:
-          'what the plan file shows a reviewer differs from a fresh plan in destructive (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)',
+          'what the plan file shows a reviewer differs from a fresh plan in whether it is marked destructive (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)',
       },
       {
         address: 'PromptVersion/alpha@1.1.0',
         message:
-          'what the plan file shows a reviewer differs from a fresh plan in changes, supersedes, text (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)',
+          'what the plan file shows a reviewer differs from a fresh plan in the field changes, the version it is shown against and the prompt text diff (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)',
       },
     ]);
     byAddress(saved, 'PromptVersion/alpha@1.1.0').dependsOn = ['SafetyFilter/guard'];
     byAddress(saved, 'PromptTemplate/alpha').name = 'beta';
     expect(staleReasons(saved, fresh)).toEqual([
-      { address: 'PromptTemplate/alpha', message: 'the plan file says otherwise than a fresh plan in name (was the file edited?)' },
-      { address: 'PromptVersion/alpha@1.1.0', message: 'the plan file says otherwise than a fresh plan in dependsOn (the target changed since it was planned, or the file was edited)' },
+      { address: 'PromptTemplate/alpha', message: 'the plan file says otherwise than a fresh plan in its name (was the file edited?)' },
+      { address: 'PromptVersion/alpha@1.1.0', message: 'the plan file says otherwise than a fresh plan in the changes it runs after (the target changed since it was planned, or the file was edited)' },
     ]);
+    // What it waits for moved with what this plan's own earlier run made (the audit trail says so): not an edit.
+    expect(staleReasons(saved, fresh, fresh, new Set(['SafetyFilter/guard']))[1]).toEqual({
+      address: 'PromptVersion/alpha@1.1.0',
+      message: "the plan file says otherwise than a fresh plan in the changes it runs after (this plan's own earlier run changed the target since it was planned)",
+    });
   });
 
   it('names objects created, edited or deleted by hand since the plan', async () => {

@@ -30,8 +30,8 @@ describe('planOnRecord', () => {
       line('p', 'PromptVersion/u@1.0.0', 'success', 't4', { action: 'create', resourceId: 'u1', after: { version: '1.0.0', hash: 'h', content: {} } }),
     ].join('\n');
     const made = planOnRecord(text, 'p')!.made;
-    expect(made.get('SafetyFilter/a')).toEqual({ landed: false, gone: false, hash: null, resourceId: 'f1', cascade: [] });
-    expect(made.get('PromptTemplate/t')).toEqual({ landed: true, gone: true, hash: null, resourceId: 't1', cascade: ['TrafficSplit/t'] });
-    expect(made.get('PromptVersion/u@1.0.0')).toEqual({ landed: true, gone: false, hash: 'h', resourceId: 'u1', cascade: [] });
+    expect(made.get('SafetyFilter/a')).toEqual({ landed: false, outcome: 'failure', gone: false, hash: null, resourceId: 'f1', cascade: [] });
+    expect(made.get('PromptTemplate/t')).toEqual({ landed: true, outcome: 'success', gone: true, hash: null, resourceId: 't1', cascade: ['TrafficSplit/t'] });
+    expect(made.get('PromptVersion/u@1.0.0')).toEqual({ landed: true, outcome: 'success', gone: false, hash: 'h', resourceId: 'u1', cascade: [] });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MadeChange } from '../../../src/audit/plan-runs.js';
 import { madeStillHolds, type LiveObject } from '../../../src/cli/apply-saved.js';
 
-const write = (hash: string, more: Partial<MadeChange> = {}): MadeChange => ({ landed: true, gone: false, hash, resourceId: 'id1', cascade: [], ...more });
+const write = (hash: string, more: Partial<MadeChange> = {}): MadeChange => ({ landed: true, outcome: 'success', gone: false, hash, resourceId: 'id1', cascade: [], ...more });
 const object = (hash: string, id = 'id1'): LiveObject => ({ snapshot: { version: 1, hash }, id });
 const reasons = (...addresses: string[]) => addresses.map((address) => ({ address, message: 'moved' }));
 
