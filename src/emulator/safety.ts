@@ -7,7 +7,8 @@
 // flag_and_pass only reports. What a stream still shows of a blocked output (the text before
 // the block's match) is masked by every redacting filter, also those ranked after the block,
 // which otherwise do not run. Scorers:
-//   pii         e-mail addresses, card numbers that pass the Luhn check, phone numbers
+//   pii         e-mail addresses, card numbers that pass the Luhn check, phone numbers (their
+//               shapes: util/pii-shapes.ts, which a test's `redacts: pii` leak check shares)
 //   phishing    credential lures ("verify your account", "confirm your password", ...) and
 //               look-alike links (digit-for-letter brand names, punycode, IP hosts, user@host
 //               links, a brand's name in front of someone else's domain)
@@ -15,7 +16,7 @@
 // `falsePositiveTolerance` is stored and returned but does not change a score.
 import type { FilterAction, InvocationFilterResult, WireLabels } from '../targets/llmgateway/wire.js';
 import type { FilterRec } from './state.js';
-import { luhnValid } from '../util/luhn.js';
+import { digitRunsIn, emailsIn, type NumberShape } from '../util/pii-shapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
 export const CATEGORIES = ['hate_speech', 'violence', 'self_harm', 'sexual', 'political', 'pii', 'phishing'] as const;
@@ -40,64 +41,16 @@ export interface Scored {
 
 // ---- scorers ---------------------------------------------------------------------------
 
-/**
- * E-mail addresses: `local@domain`, found from each '@' (the local part is the run of local-part
- * characters before it, the domain matched from it), not by a pattern tried at every position,
- * which rescans a long run of letters from each of them (quadratic: minutes for a 400 KB value).
- */
-const EMAIL_LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
-const EMAIL_DOMAIN = /[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/y;
+/** How strongly each shape of personal data (util/pii-shapes.ts) alone indicates the pii category. */
+const SHAPE_WEIGHT: Record<NumberShape, number> = { card: 0.95, phone: 0.85, 'bare phone': 0.6 };
+const EMAIL_WEIGHT = 0.9;
 
-/** The e-mail addresses in text, left to right, not overlapping (as a global regex would find them). */
-function emailsIn(text: string): Array<{ start: number; end: number }> {
-  const out: Array<{ start: number; end: number }> = [];
-  let lastEnd = 0;
-  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
-    let start = at;
-    while (start > lastEnd && EMAIL_LOCAL_CHAR.test(text[start - 1] ?? '')) start--;
-    if (start === at) continue;
-    EMAIL_DOMAIN.lastIndex = at + 1;
-    const domain = EMAIL_DOMAIN.exec(text);
-    if (!domain) continue;
-    lastEnd = at + 1 + domain[0].length;
-    out.push({ start, end: lastEnd });
-  }
-  return out;
-}
-/**
- * A run of digits with single separators (space, dot, hyphen), parenthesised groups and a leading
- * +: classified whole (a card number or a phone number), so no part of a longer number is taken
- * for a shorter one.
- */
-const DIGIT_RUN = /(?<![\w.+-])(?:\+ ?)?(?:\(\d{1,4}\) ?|\d)(?:[ .-]?(?:\(\d{1,4}\) ?|\d))*(?![\w])/g;
-
+/** E-mail addresses first, then the digit runs outside them that have a shape. */
 function scorePii(text: string): Match[] {
-  const emails: Match[] = emailsIn(text).map((m) => ({ start: m.start, end: m.end, weight: 0.9 }));
-  emails.sort((a, b) => a.start - b.start);
-  const out: Match[] = [...emails];
-  // Digit runs come in order: one pass along the e-mails (a linear scan each was quadratic, and a
-  // hostile text held the whole emulator for minutes).
-  let e = 0;
-  for (const m of text.matchAll(DIGIT_RUN)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    while (e < emails.length && emails[e]!.end <= start) e++;
-    if (e < emails.length && emails[e]!.start < end) continue; // part of an e-mail address
-    const weight = digitRunWeight(m[0]);
-    if (weight > 0) out.push({ start, end, weight });
-  }
+  const emails = emailsIn(text);
+  const out: Match[] = emails.map((m) => ({ start: m.start, end: m.end, weight: EMAIL_WEIGHT }));
+  for (const run of digitRunsIn(text, emails)) if (run.shape) out.push({ start: run.start, end: run.end, weight: SHAPE_WEIGHT[run.shape] });
   return out;
-}
-
-/** Card numbers (13–19 digits passing the Luhn check) and phone numbers (formatted 9–15 digits, or a bare 10–11). */
-function digitRunWeight(run: string): number {
-  const digits = run.replace(/\D/g, '');
-  const plain = /^[\d -]+$/.test(run);
-  if (plain && digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return 0.95;
-  const formatted = /[ .()+-]/.test(run);
-  if (formatted && digits.length >= 9 && digits.length <= 15) return 0.85;
-  if (!formatted && (digits.length === 10 || digits.length === 11)) return 0.6;
-  return 0;
 }
 
 const LURES: Array<[RegExp, number]> = [

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import type { Assertion, JsonValue } from '../model/types.js';
 import { collapseWhitespace } from '../util/escapes.js';
 import { stableStringify } from '../util/json.js';
+import { digitRunsIn, emailsIn } from '../util/pii-shapes.js';
 import { compileAssertionRegex, execBounded, RegexTimeout } from '../util/regex.js';
 import type { AssertionOutcome, Observation } from './types.js';
 
@@ -234,31 +235,29 @@ function usdBeside(usd: number, limit: number): string {
 
 // ---- the leak check of `redacts: pii` --------------------------------------------------------
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-/** Digit runs with single separators: card, account and phone numbers. */
-const NUMBER = /\+?\d(?:[ .-]?\d){6,}/g;
-
-/** A calendar date (2024-06-30, 30.06.2024): a digit run the gateway does not redact as personal data. */
-const DATE = /^(?:\d{4}([-.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2\d{4})$/;
-
 const digits = (s: string): string => s.replace(/\D/g, '');
 
 /**
- * Personal data the case sent (e-mail addresses, numbers of 7 digits or more, not dates) that
- * appears in the output, or undefined: an address as it was; a number by its digits, one run of
- * either text holding the other's (where a scan ends a number depends on what follows it: "4111
- * 1111 1111 1111 2 times"). A redaction the gateway reports must not have let it through. The
- * output's form is returned.
+ * Personal data the case sent that appears in the output, or undefined: what the pii category
+ * counts (util/pii-shapes.ts: e-mail addresses, card numbers, phone numbers; not an order number
+ * or a date, which the gateway does not redact). An address as it was; a number by its digits,
+ * the personal one whole in the other text's run, wherever a scan ended either (a run ends where
+ * single separators end: "4111 1111 1111 1111 2 times" is a run of 17 digits, no card, yet the
+ * card number an answer repeats from it came back; a card the answer follows with " 2" too). A
+ * redaction the gateway reports must not have let it through. The output's form is returned.
  */
 export function leakedPii(inputs: readonly string[], output: string): string | undefined {
-  const numbers = [...output.matchAll(NUMBER)].map((m) => m[0]).filter((n) => !DATE.test(n));
+  const numbers = digitRunsIn(output).map((run) => ({ ...run, digits: digits(run.text) }));
   for (const text of inputs) {
-    for (const m of text.matchAll(EMAIL)) if (output.includes(m[0])) return m[0];
-    for (const m of text.matchAll(NUMBER)) {
-      if (DATE.test(m[0])) continue;
-      const sent = digits(m[0]);
-      const found = numbers.find((n) => sent.includes(digits(n)) || digits(n).includes(sent));
-      if (found !== undefined) return found;
+    const emails = emailsIn(text);
+    for (const e of emails) {
+      const address = text.slice(e.start, e.end);
+      if (output.includes(address)) return address;
+    }
+    for (const run of digitRunsIn(text, emails)) {
+      const sent = digits(run.text);
+      const found = numbers.find((n) => (run.shape !== undefined && n.digits.includes(sent)) || (n.shape !== undefined && sent.includes(n.digits)));
+      if (found !== undefined) return found.text;
     }
   }
   return undefined;

@@ -1,5 +1,8 @@
 // Obvious personal data in prompt text: email addresses, phone numbers, payment card numbers
 // (Luhn-checked). Warnings: it may be deliberate sample data, but it is sent and logged.
+// Stricter than the gateway's pii shapes (util/pii-shapes.ts, the emulator's scorer and the
+// redacts leak check): a prompt file is full of ids, dates and sample values, so a warning here
+// asks for a numbering plan's shape and no identifier before it.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { allContentFields, findingDiagnostics, scanner, variableDefaultFields, type NamedPattern } from './util.js';

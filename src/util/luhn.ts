@@ -1,5 +1,5 @@
-// The Luhn checksum payment card numbers carry: how both the PII rule and the emulator's PII
-// scorer tell a card number from any other run of digits.
+// The Luhn checksum payment card numbers carry: how both the PII rule and the pii category's
+// shapes (pii-shapes.ts) tell a card number from any other run of digits.
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
