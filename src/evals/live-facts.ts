@@ -1,19 +1,23 @@
 // What the target serves, digested for the PromptTest results cache (pure): a cached answer
-// stands for a call only while the same objects are live. The YAML alone does not decide an
-// answer: the target answers from its own versions, split and filters, which differ from git
-// before an apply and after a change made outside it. Each digest is the whole live object, so
-// any change to it (a new version, a moved split, an edited filter) runs the call again. A part
-// the target did not let us read is undefined: its calls are made, and not cached.
+// stands for a call only while what the target answers it from is the same. The YAML alone does
+// not decide an answer: the target answers from its own versions, split and filters, which differ
+// from git before an apply and after a change made outside it. Each digest holds what can change
+// a call's answer and no more: the filters that apply to the template it calls, in the order they
+// run; the versions it can reach (the pinned one, else the split's routes and the versions they
+// name, else the newest Published), each with the model that answers for it; a guide's version its
+// turns run. A change elsewhere (a filter of another template, a template's description or labels,
+// a version no call reaches) keeps the cached results. A part the target did not let us read is
+// undefined: its calls are made, and not cached.
 import { RESOURCE_NAME } from '../model/address.js';
-import type { FilterDifferences } from '../model/filters.js';
-import type { WireGuide } from '../targets/aistudio/wire.js';
+import { filterCovers, type FilterDifferences } from '../model/filters.js';
+import { liveRoutes, routedVersions } from '../model/routing.js';
 import type { LiveGuide } from '../targets/live.js';
 import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
 import { stableHash } from '../util/json.js';
 
 export interface LiveFacts {
-  /** Per template name: its live object with versions and traffic (absent name: not live). */
-  templates?: ReadonlyMap<string, string>;
+  /** Per live template name: the digests of what its calls can reach (absent name: not live). */
+  templates?: ReadonlyMap<string, LiveTemplateDigests>;
   /**
    * Per live template name: the labels of its Published versions (read with the templates). What
    * git defines beyond them is not on the target yet: its cases are not run (render.ts).
@@ -28,16 +32,20 @@ export interface LiveFacts {
    * model changed and not applied yet, such a version answers with this one (render.ts says so).
    */
   models?: ReadonlyMap<string, string>;
-  /** Every live safety filter (a filter may cover a template by its labels). */
-  filters?: string;
+  /**
+   * Per live template name: a digest of the enabled safety filters that apply to it, in the order
+   * they run (`filtersMet`). Undefined unless both the templates and the filters were read: which
+   * filters apply depends on the template's id and labels.
+   */
+  filters?: ReadonlyMap<string, string>;
   /**
    * Per tested live template: how the filters covering it on the target differ from git's (a
    * filter added, changed or removed in git and not applied yet). Its calls met the target's
    * filters; render.ts notes which.
    */
   filtersNotAsInGit?: ReadonlyMap<string, FilterDifferences>;
-  /** Per guide name: the guide with its latest and production versions (absent name: not live). */
-  guides?: ReadonlyMap<string, string>;
+  /** Per live guide name: the digests of its latest and production versions (absent name: not live). */
+  guides?: ReadonlyMap<string, LiveGuideDigests>;
   /**
    * Per guide name: the label of its latest version when neither it nor the production version
    * holds the content git defines (an edit not applied yet, or one made by hand). Its cases are
@@ -72,6 +80,22 @@ export interface LiveFacts {
    * lookup is refused too (calls.ts lookupFailed), so none of their turns is sent or counted.
    */
   guidesRefused?: true;
+}
+
+/** What of a live template a call can reach, digested. */
+export interface LiveTemplateDigests {
+  /** Per version label: that version, for a call that names it. */
+  pinned: ReadonlyMap<string, string>;
+  /** For a call that names no version: the split (or none) and the versions it can land on. */
+  unpinned: string;
+}
+
+/** A live guide's versions, digested. */
+export interface LiveGuideDigests {
+  /** The label of its newest version, which turns run unless `guideVersions` names another. */
+  latest: string | null;
+  /** Per version label (the latest and production ones): what its turns answer from. */
+  versions: ReadonlyMap<string, string>;
 }
 
 /** A guide version that is not ProductionReady, which a test's turns run. */
@@ -122,17 +146,109 @@ export function filtersNotAppliedNote(template: string, d: FilterDifferences): s
 }
 
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */
-export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?: readonly WireFilter[]; guides?: readonly WireGuide[] }): LiveFacts {
+export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?: readonly WireFilter[]; guides?: readonly LiveGuide[] }): LiveFacts {
   const facts: LiveFacts = {};
   if (read.templates) {
-    facts.templates = new Map(read.templates.map((t) => [t.name, stableHash(t)]));
+    facts.templates = new Map(read.templates.map((t) => [t.name, templateDigests(t)]));
     const labels = (t: WireTemplate, state: string) => new Set((t.versions ?? []).filter((v) => v.state === state).map((v) => v.version));
     facts.published = new Map(read.templates.map((t) => [t.name, labels(t, 'Published')]));
     facts.drafts = new Map(read.templates.map((t) => [t.name, labels(t, 'Draft')]));
     facts.models = new Map(read.templates.map((t) => [t.name, t.model]));
     facts.splits = new Map(read.templates.map((t) => [t.name, t.traffic ? t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) : null]));
   }
-  if (read.filters) facts.filters = stableHash([...read.filters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-  if (read.guides) facts.guides = new Map(read.guides.map((g) => [g.name, stableHash(g)]));
+  if (read.templates && read.filters) {
+    const filters = read.filters;
+    facts.filters = new Map(read.templates.map((t) => [t.name, stableHash(filtersMet(filters, t).map((f) => without(f, NOT_FILTER_ANSWERS)))]));
+  }
+  if (read.guides) facts.guides = new Map(read.guides.map((g) => [g.name, guideDigests(g)]));
   return facts;
+}
+
+/**
+ * The key material of a template call (render.ts): the version it names, or what routes a call
+ * that names none, and the filters it meets; undefined while either part is unread (the call is
+ * then not cached). null: the template, or the version named, is not live.
+ */
+export function liveTemplateKey(facts: LiveFacts | undefined, template: string, requested: string | undefined): { template: string | null; filters: string | null } | undefined {
+  if (!facts?.templates || !facts.filters) return undefined;
+  const t = facts.templates.get(template);
+  const reached = t === undefined ? null : requested !== undefined ? (t.pinned.get(requested) ?? null) : t.unpinned;
+  return { template: reached, filters: facts.filters.get(template) ?? null };
+}
+
+/** The key material of a guide call (render.ts): the version its turns run; undefined while the guides are unread. */
+export function liveGuideKey(facts: LiveFacts | undefined, guide: string): { guide: string | null } | undefined {
+  if (!facts?.guides) return undefined;
+  const g = facts.guides.get(guide);
+  const label = facts.guideVersions?.get(guide) ?? g?.latest ?? undefined;
+  return { guide: (label !== undefined ? g?.versions.get(label) : undefined) ?? null };
+}
+
+/**
+ * The enabled filters that apply to a live template, in the order they run: `appliesTo` as the
+ * gateway reads it (none: every template; else the template named, by name or id, or carrying every
+ * label), by priority, the name breaking a tie. The emulator decides it in emulator/safety.ts
+ * `applicableFilters`, which evals may not import: test/unit/evals/live-facts-keys.test.ts checks
+ * the two agree.
+ */
+export function filtersMet<F extends Pick<WireFilter, 'name' | 'enabled' | 'priority' | 'appliesTo'>>(filters: readonly F[], t: Pick<WireTemplate, 'id' | 'name' | 'labels'>): F[] {
+  return filters
+    .filter((f) => f.enabled && (filterCovers(f.appliesTo, t.name, t.labels ?? {}) || f.appliesTo?.templates?.includes(t.id) === true))
+    .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The server's bookkeeping on an object: no answer depends on it. */
+const BOOKKEEPING = ['id', 'dateCreated', 'dateModified', 'createdBy', 'modifiedBy', 'selfUri'];
+
+/**
+ * What of a filter that applies can change an answer: all but the server's bookkeeping, its write
+ * count, description and labels, and what `filtersMet` already decided (enabled, appliesTo,
+ * priority: the order it runs in). A field a server adds is kept: it may score.
+ */
+const NOT_FILTER_ANSWERS = new Set([...BOOKKEEPING, 'version', 'description', 'labels', 'enabled', 'appliesTo', 'priority']);
+
+/** What of a version can change an answer: all but the server's bookkeeping (a field a server adds kept). */
+const NOT_VERSION_ANSWERS = new Set([...BOOKKEEPING, 'templateId', 'datePublished']);
+
+/** What of a guide version can change a turn's answer: all but its state, dates, links and guide (a field a server adds kept). */
+const NOT_GUIDE_VERSION_ANSWERS = new Set(['selfUri', 'guide', 'dateCreated', 'dateModified', 'state']);
+
+/** An object without the named fields. */
+function without(o: object, left: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !left.has(k)));
+}
+
+/**
+ * A template's versions as calls reach them: each by its label, and for a call naming none, the
+ * split's routes (those carrying calls, by version: their order routes nothing) with the versions
+ * the gateway may land it on (model/routing.ts: the routed ones, the newest Published without a
+ * split or as the fallback). Not its description, labels (the filters they select are in
+ * `filters`) or versions no call reaches.
+ */
+function templateDigests(t: WireTemplate): LiveTemplateDigests {
+  const versions = t.versions ?? [];
+  // Each with the model that answers for it: its own, else the template's.
+  const digest = new Map(versions.map((v) => [v.version, stableHash({ ...without(v, NOT_VERSION_ANSWERS), model: v.model ?? t.model })]));
+  const split = t.traffic === undefined ? undefined : t.traffic === null ? null : { routes: t.traffic.routes };
+  const routing = routedVersions(versions, { split });
+  const reached = routing.kind === 'routed' ? routing.versions.map((v) => digest.get(v.version) ?? null) : [];
+  const traffic = t.traffic
+    ? {
+        strategy: t.traffic.strategy,
+        stickyKey: t.traffic.stickyKey ?? null,
+        routes: liveRoutes(t.traffic.routes)
+          .map((r) => ({ version: r.version, weight: r.weight }))
+          .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0)),
+      }
+    : t.traffic === null
+      ? null
+      : 'unread';
+  return { pinned: digest, unpinned: stableHash({ traffic, versions: reached }) };
+}
+
+/** A guide's latest and production versions, each as its turns answer from it. */
+function guideDigests(g: LiveGuide): LiveGuideDigests {
+  const versions = new Map<string, string>();
+  for (const v of [g.latest, g.production]) if (v) versions.set(v.version, stableHash(without(v, NOT_GUIDE_VERSION_ANSWERS)));
+  return { latest: g.latestSavedVersion?.version ?? null, versions };
 }

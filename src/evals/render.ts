@@ -6,7 +6,8 @@
 // (model, temperature, maxTokens), the safety filters that cover the template, the canned
 // answers the embedded emulator may give for the target (a test's `responses:`, its own first, in
 // the order the emulator tries them), what the target
-// serves for it (live-facts.ts: its live template or guide and the live filters), where
+// serves for it (live-facts.ts: the live versions the call can reach or the guide version its
+// turns run, and the live filters that apply), where
 // promptctl's registry prices the answer (the embedded emulator) the prices it does so with, and
 // the repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';
@@ -21,7 +22,7 @@ import type { EncodingName } from '../tokens/count.js';
 import { AISTUDIO_DEFAULT_ENCODING } from '../tokens/texts.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
 import { renderPrompt, varProblem } from './case-vars.js';
-import { filtersNotAppliedNote, unpublishedRunNote, type LiveFacts } from './live-facts.js';
+import { filtersNotAppliedNote, liveGuideKey, liveTemplateKey, unpublishedRunNote, type LiveFacts } from './live-facts.js';
 import { RESPONSES_UNUSED, responsesFor, type TargetResponse } from './responses.js';
 // What the planned calls' `responses` option is made from, where it was always found beside planTests.
 export { emulatorResponses } from './responses.js';
@@ -151,7 +152,8 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   const filters = state.filters
     .filter((f) => f.enabled && filterCovers(f.appliesTo, spec.template, template?.labels ?? {}))
     .sort((a, b) => a.priority - b.priority)
-    .map((f) => ({ name: f.name, priority: f.priority, categories: f.categories, action: f.action, thresholds: f.thresholds, appliesTo: f.appliesTo ?? null }));
+    // In the order they run; whom else they cover (appliesTo) and their priority's number change no answer.
+    .map((f) => ({ name: f.name, categories: f.categories, action: f.action, thresholds: f.thresholds }));
 
   if (opts.compare) {
     const [a, b] = opts.compare;
@@ -327,8 +329,9 @@ function templateCall(
   }));
   const defined = [...new Set(rendered.map((r) => r.model))].filter((m): m is string => m !== null && opts.models?.[m] !== undefined).sort();
   const models = defined.length ? { models: Object.fromEntries(defined.map((m) => [m, opts.models![m]])) } : {};
-  const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
-  const uncached = opts.live !== undefined && live.live === undefined;
+  const served = liveTemplateKey(opts.live, templateName, requested);
+  const live = served ? { live: served } : {};
+  const uncached = opts.live !== undefined && served === undefined;
   const priced = localPricing(opts, rendered.map((r) => r.model));
   const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName, 'template'), ...live, ...models, ...cannedAnswers(opts), ...priced });
   const notLive = notRun ? undefined : versionsNotLive(opts.live, templateName, candidates);
@@ -374,8 +377,9 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const users = c.messages.filter((m) => m.role === 'user').map((m) => m.content);
   const turns = users.length > 0 ? users : [''];
   const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
-  const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
-  const uncached = opts.live !== undefined && live.live === undefined;
+  const served = liveGuideKey(opts.live, target.guide);
+  const live = served ? { live: served } : {};
+  const uncached = opts.live !== undefined && served === undefined;
   // A turn reports no usage: its answer is counted with the guide's model's encoding (the stand-in
   // without one, or of a model the registry lacks), which is key material but for the stand-in.
   const encoding = (guide?.model !== undefined ? resolveModel(guide.model, { models: (opts.models ?? {}) as ModelCatalog })?.encoding : undefined) ?? AISTUDIO_DEFAULT_ENCODING;

@@ -31,7 +31,7 @@ describe('readLiveFacts', () => {
     const facts = await readLiveFacts(c, target as never, [templateTest]);
     expect(asked.sort()).toEqual(['filters', 'templates']);
     expect([...facts.templates!.keys()]).toEqual(['faq-bot']);
-    expect(facts.filters).toMatch(/^[0-9a-f]{64}$/);
+    expect(facts.filters?.get('faq-bot')).toMatch(/^[0-9a-f]{64}$/);
     expect(facts.guides).toBeUndefined();
     expect(err()).toBe('');
   });
