@@ -30,7 +30,8 @@ export interface MadeChange {
   cascade: readonly string[];
 }
 
-const LANDED = new Set(['success', 'succeeded (recovered)']);
+/** The outcomes of a change that landed. */
+export const LANDED: ReadonlySet<string> = new Set(['success', 'succeeded (recovered)']);
 const DELETES = new Set(['delete', 'retire']);
 
 /**

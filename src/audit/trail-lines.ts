@@ -2,10 +2,13 @@
 // a few records up (the names a trail gives ids, a saved plan's runs), not for verify. A line that
 // is not a record (torn, defaced) yields nothing; `audit verify` is where it is reported. Pure.
 
-/** Each line of `text` holding `needle`, parsed, that is a JSON object (lines without it are skipped before they are parsed). */
-export function* recordsMentioning(text: string, needle: string): Generator<Record<string, unknown>> {
+/**
+ * Each line of `text` holding `needle` (and passing `also`, when given), parsed, that is a JSON
+ * object (other lines are skipped before they are parsed).
+ */
+export function* recordsMentioning(text: string, needle: string, also?: (line: string) => boolean): Generator<Record<string, unknown>> {
   for (const line of text.split('\n')) {
-    if (!line.includes(needle)) continue;
+    if (!line.includes(needle) || (also !== undefined && !also(line))) continue;
     let record: unknown;
     try {
       record = JSON.parse(line);

@@ -3,7 +3,9 @@
 // live org's guides' versions only where git needs them, and the plan built, its live credentials
 // masked. Which live AI Studio objects are promptctl's is read from git history, only when asked.
 import { randomUUID } from 'node:crypto';
-import type { LiveState } from '../kinds/kind.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { LiveState, TrailFacts } from '../kinds/kind.js';
 import { isManaged } from '../kinds/labels.js';
 import { stamped } from '../kinds/PromptTemplate/renamed.js';
 import { readLiveParts, type GuideVersionNeed, type LiveReadScope, type SurfaceFailure } from '../targets/live.js';
@@ -12,6 +14,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { GitLastChange } from '../git/last-change.js';
 import type { AnyResource, DesiredState } from '../model/types.js';
 import { keptOutOf } from '../model/environments.js';
+import { templateAddress } from '../model/address.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
 import type { CliContext } from './context.js';
@@ -171,6 +174,8 @@ export async function planFromFiles(
   const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
   const { git } = opts;
   const templateChanges = await renameCandidatesChanged(ctx, opts.state, live);
+  // A live template that may be one renamed: the trail says whether promptctl's apply made it.
+  const templatesApplied = templateChanges ? await trailFacts(ctx, org?.id ?? null, opts.state, live, renameCandidatesLive(opts.state, live)) : undefined;
   const plan = buildPlan(opts.state, live, {
     prune: opts.prune,
     target: opts.target.label,
@@ -192,12 +197,13 @@ export async function planFromFiles(
     textTokens: textTokenCounter(ctx.tokenMemo),
     ...(owned ? { owned } : {}),
     ...(templateChanges ? { templateChanges } : {}),
+    ...(templatesApplied !== undefined ? { templatesApplied } : {}),
     // The promotion check (DESIGN §6) reads an unchanged version's content from its guard's hash
     // (plan/promotion.ts promotedVersions): with an environment before this one, every guard is hashed.
     ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
     ...(ctx.environment && opts.union ? { keptOut: { environment: ctx.environment.name, addresses: keptOutOf(opts.union, ctx.environment.name) } } : {}),
   });
-  const attributed = await withTargetChangesAttributed(ctx, plan, opts.union ?? opts.state);
+  const attributed = await withTargetChangesAttributed(ctx, plan, opts.union ?? opts.state, live);
   return { plan: await withLiveCredentialsMasked(attributed), live };
 }
 
@@ -218,14 +224,21 @@ async function renameCandidatesChanged(ctx: CliContext, state: DesiredState, liv
   return lastChangedEach(ctx.cwd, ctx.env, new Map(missing.map((t) => [t.name, [t.source.file]])));
 }
 
+/** The addresses of the live templates git does not define that promptctl wrote (renamed.ts' candidates). */
+function renameCandidatesLive(state: DesiredState, live: LiveState): Set<string> {
+  const gitNames = new Set(state.templates.map((t) => t.name));
+  return new Set(live.templates.filter((t) => !gitNames.has(t.name) && stamped(t)).map((t) => templateAddress(t.name)));
+}
+
 /**
  * The plan with each published version git and the target disagree on worded as drift when the
  * target changed it after git last changed its files, and each update that puts back such a change
- * warned of (plan/drift.ts attributeToTarget): a change made by hand is not git's, in plan, apply
- * and drift alike. git is asked only of those objects, all at once (git/last-change.ts
- * lastChangedEach); a plan without one loads nothing.
+ * warned of (plan/drift.ts attributeToTarget): a change made on the target is not git's, in plan,
+ * apply and drift alike. git is asked only of those objects, all at once (git/last-change.ts
+ * lastChangedEach); a plan without one loads nothing. The audit trail then says which of them
+ * promptctl's own apply of another commit made (`trailFacts`).
  */
-async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: DesiredState): Promise<Plan> {
+async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: DesiredState, live: LiveState): Promise<Plan> {
   const updates = plan.actions.filter((a) => a.action === 'update' && a.liveModified?.at !== undefined);
   if (updates.length === 0 && !plan.problems.some((p) => p.liveModified?.at !== undefined)) return plan;
   const [{ attributeToTarget, IMMUTABLE_VERSION_RULE }, { lastChangedEach }, { addressOf }] = await Promise.all([
@@ -249,9 +262,37 @@ async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: D
   const groups = new Map<string, string[]>();
   for (const p of plan.problems) if (p.rule === IMMUTABLE_VERSION_RULE && p.liveModified?.at !== undefined) groups.set(p.address, filesOf(p.address, p.file));
   for (const a of updates) groups.set(a.address, filesOf(a.address));
-  return attributeToTarget(plan, await lastChangedEach(ctx.cwd, ctx.env, groups));
+  const changes = await lastChangedEach(ctx.cwd, ctx.env, groups);
+  // The trail is read only for objects the target changed after git did (most plans have none).
+  const { changedAfterGit } = await import('../kinds/shared.js');
+  const after = new Set([...plan.problems, ...updates].filter((x) => groups.has(x.address) && changedAfterGit(x.liveModified?.at, changes.get(x.address)) === true).map((x) => x.address));
+  const trail = after.size > 0 ? await trailFacts(ctx, plan.org?.id ?? null, state, live, after) : undefined;
+  return attributeToTarget(plan, changes, trail ?? undefined);
 }
 
+/**
+ * What the audit trail apply writes says of `addresses` (plan/drift.ts TrailFacts): what promptctl
+ * last applied to each, in this org, from which commit, whether this branch has it, and the live
+ * objects' snapshot hashes to compare with. Read only, never locked or repaired (as status reads it
+ * for names); null when it cannot be read (a CI job that did not restore it), so a change on
+ * the target is not said to be a hand change for want of it.
+ */
+async function trailFacts(ctx: CliContext, org: string | null, state: DesiredState, live: LiveState, addresses: ReadonlySet<string>): Promise<TrailFacts | null> {
+  const [{ DEFAULT_AUDIT_FILE }, { lastAppliedEach }] = await Promise.all([import('../audit/log.js'), import('../audit/last-applied.js')]);
+  const file = ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE;
+  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => undefined);
+  if (text === undefined) return null;
+  // A record of another org (a trail shared between targets) says nothing of this one.
+  const last = [...lastAppliedEach(text, addresses)].filter(([, r]) => org === null || r.org === null || r.org === org);
+  if (last.length === 0) return { applied: new Map(), live: new Map() };
+  const [{ liveSnapshots }, { inHeadEach }] = await Promise.all([import('../kinds/index.js'), import('../git/last-change.js')]);
+  const snapshots = liveSnapshots(live);
+  const inHead = await inHeadEach(ctx.cwd, ctx.env, last.flatMap(([, r]) => (r.commit !== null ? [r.commit] : [])));
+  return {
+    applied: new Map(last.map(([address, r]) => [address, { hash: r.hash, commit: r.commit, ...(r.commit !== null && inHead.has(r.commit) ? { inBranch: inHead.get(r.commit)! } : {}) }])),
+    live: new Map([...addresses].map((a) => [a, snapshots.get(a)?.hash ?? null])),
+  };
+}
 
 /**
  * The plan with credentials in the org's live content it shows masked (plan/live-credentials.ts);

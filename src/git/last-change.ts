@@ -90,6 +90,29 @@ export async function lastChangedEach(cwd: string, env: RunEnv, groups: Readonly
   return out;
 }
 
+/**
+ * Whether HEAD's history holds each of COMMITS (full or abbreviated ids): true or false where git
+ * can say, absent where it cannot (no repository, a commit this clone lacks: a shallow or
+ * single-branch checkout cannot tell). Plan and drift ask it of the commits promptctl applied an
+ * object from, to say whether the target holds a commit this branch does not have.
+ */
+export async function inHeadEach(cwd: string, env: RunEnv, commits: readonly string[]): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  if (commits.length === 0) return out;
+  const git = await openRepo(cwd, env);
+  if (!git) return out;
+  await Promise.all(
+    // A record's commit is data anyone could write: only a commit id is asked of git.
+    [...new Set(commits)].filter((c) => /^[0-9a-f]{4,64}$/i.test(c)).map(async (c) => {
+      // `merge-base --is-ancestor` answers by its exit status alone, which simple-git does not
+      // hand back; the merge base is the commit itself exactly when HEAD holds it.
+      const [full, base] = await Promise.all([tryRaw(git, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${c}^{commit}`]), tryRaw(git, ['merge-base', '--end-of-options', c, 'HEAD'])]);
+      if (full !== null && base !== null) out.set(c, full === base);
+    }),
+  );
+  return out;
+}
+
 /** Files named one by one to git; past it, their common folder. */
 const MAX_LISTED_PATHS = 64;
 

@@ -56,6 +56,31 @@ export interface PlanContext {
    * last change was made by hand on the target, one before it in git (PromptTemplate/renamed.ts).
    */
   templateChanges?: ReadonlyMap<string, GitChange | null>;
+  /**
+   * What the audit trail says promptctl last applied to the live templates git does not define,
+   * asked with `templateChanges`: one that holds what promptctl's apply of another commit made is
+   * not said to be renamed by hand. null: the trail could not be read, so neither is said as fact.
+   */
+  templatesApplied?: TrailFacts | null;
+}
+
+/** What promptctl last applied to an address, as its audit trail says (the CLI reads it: the core does no I/O). */
+export interface LastAppliedFact {
+  /** The snapshot hash of what that apply left (`snapshots`); null where the record says none. */
+  hash: string | null;
+  /** The commit it was applied from; null where the record names none. */
+  commit: string | null;
+  /** Whether this branch (HEAD) holds that commit; absent where git cannot say. */
+  inBranch?: boolean;
+}
+
+/**
+ * The audit trail as the command could read it, for some live objects: what promptctl last
+ * applied to each (`applied`, by address) and each one's snapshot hash now (`live`).
+ */
+export interface TrailFacts {
+  applied: ReadonlyMap<string, LastAppliedFact>;
+  live: ReadonlyMap<string, string | null>;
 }
 
 /** When git last changed some files (git/last-change.ts; null where it cannot say). */

@@ -6,7 +6,7 @@ import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
 import type { DesiredBody, FieldChange, Guard, NoopAction, PlanAction, PlanPart, PlanProblem, UpdateAction, WriteAction } from './action.js';
 import { canonicalHash, compareWithLive, diffCanonical, type Canonical } from './canonical.js';
-import type { ApplyContext, CallResult, GitChange, Snapshot } from './kind.js';
+import type { ApplyContext, CallResult, GitChange, LastAppliedFact, Snapshot, TrailFacts } from './kind.js';
 
 /** Who last changed a live object and when, as the server says. */
 export interface LiveStamp {
@@ -26,6 +26,17 @@ export function changedAfterGit(liveAt: string | undefined, git: GitChange | nul
   const live = Date.parse(liveAt);
   const committed = Date.parse(git.at) + 1000;
   return Number.isFinite(live) && Number.isFinite(committed) ? live >= committed : undefined;
+}
+
+/**
+ * What promptctl last applied to `address`, when the live object holds exactly that (its snapshot
+ * hash the one the trail's last landed change of it left): a change on the target after git's last
+ * is then an apply of some commit, not a hand change. Undefined otherwise.
+ */
+export function appliedByPromptctl(address: string, trail: TrailFacts): LastAppliedFact | undefined {
+  const last = trail.applied.get(address);
+  const now = trail.live.get(address);
+  return last && last.hash !== null && now === last.hash ? last : undefined;
 }
 
 /** Who last changed the live object, for drift reports; undefined when the server does not say. */

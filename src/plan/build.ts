@@ -49,6 +49,8 @@ export interface BuildOptions {
   keptOut?: KeptOut;
   /** When git last changed the templates a live one may be renamed from (PlanContext `templateChanges`). */
   templateChanges?: PlanContext['templateChanges'];
+  /** What the audit trail says of the live templates that may be renamed (PlanContext `templatesApplied`). */
+  templatesApplied?: PlanContext['templatesApplied'];
 }
 
 /** Points each problem at its resource in git (the field at fault when known), for annotations (promotion's findings too). */
@@ -228,6 +230,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
       ...(opts.sealed === false ? { sealed: false } : {}),
       ...(opts.keptOut ? { keptOut: opts.keptOut } : {}),
       ...(opts.templateChanges ? { templateChanges: opts.templateChanges } : {}),
+      ...(opts.templatesApplied !== undefined ? { templatesApplied: opts.templatesApplied } : {}),
     });
     // One by one: spreading a large org's actions into push() would outgrow the call stack.
     for (const a of part.actions) all.actions.push(a);

@@ -3,9 +3,9 @@
 import type { Plan, PlanAction, PlanProblem } from './types.js';
 import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
 import { planFingerprint } from './fingerprint.js';
-import type { GitChange } from '../kinds/kind.js';
+import type { GitChange, TrailFacts } from '../kinds/kind.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
-import { changedAfterGit } from '../kinds/shared.js';
+import { appliedByPromptctl, changedAfterGit } from '../kinds/shared.js';
 import { PRIORITY_CONFLICT_RULE } from '../kinds/SafetyFilter/plan.js';
 import { UNDER_ANOTHER_NAME } from '../kinds/PromptTemplate/renamed.js';
 import { nextPatch } from '../util/semver.js';
@@ -112,32 +112,58 @@ export const UNDOES_HAND_CHANGE_RULE = 'undoes-target-change';
 export const IMMUTABLE_VERSION_RULE = 'immutable-version';
 
 /**
+ * Who moved an object the target changed after git last changed it: promptctl's apply of some
+ * commit (the live object holds exactly what the trail's last landed change of it left), someone
+ * else (the trail, read, says not), or either (no trail to read).
+ */
+type Mover = { by: 'hand' } | { by: 'either' } | { by: 'promptctl'; commit: string | null; inBranch?: boolean };
+
+function moverOf(address: string, trail: TrailFacts | undefined): Mover {
+  if (!trail) return { by: 'either' };
+  const last = appliedByPromptctl(address, trail);
+  if (!last) return { by: 'hand' };
+  return { by: 'promptctl', commit: last.commit, ...(last.inBranch !== undefined ? { inBranch: last.inBranch } : {}) };
+}
+
+/** The branch's own change: the target holds what promptctl applied from a commit this branch has. */
+function ownChange(m: Mover): boolean {
+  return m.by === 'promptctl' && m.inBranch === true;
+}
+
+/**
  * The published versions git and the target disagree on that the target changed after git last
  * changed their files: the plan words each as git changing a published version (what a pull
- * request does), which blames git for a change made by hand on the target. Such a problem is
- * reworded as drift, naming who changed the target and when; the plan is sealed again when it
- * was sealed. And each update of an object the target changed after git's last change gets an
- * `undoes-target-change` warning (warnings are outside the fingerprint). `changes` maps an address
- * to when git last changed what defines it.
+ * request does), which blames git for a change made on the target. Such a problem is reworded,
+ * naming who changed the target and when: drift when the audit trail (`trail`) shows no apply of
+ * promptctl made it; an apply of another commit, to merge or rebase on, when it shows one did; either,
+ * said as such, when there is no trail to read. One applied from a commit this branch has is the
+ * branch's own change, and keeps its words. The plan is sealed again when it was sealed. And each
+ * update of an object the target changed after git's last change gets an `undoes-target-change`
+ * warning (warnings are outside the fingerprint), worded alike; none for the branch's own change.
+ * `changes` maps an address to when git last changed what defines it.
  */
-export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitChange | null>): Plan {
+export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitChange | null>, trail?: TrailFacts): Plan {
   let moved = false;
   const problems = plan.problems.map((p) => {
     const target = changedOnTarget(p, changes.get(p.address));
     if (target === undefined) return p;
+    const mover = moverOf(p.address, trail);
+    if (ownChange(mover)) return p;
     moved = true;
-    return { ...p, message: targetChangedMessage(p, target.at, target.gitAt) };
+    return { ...p, message: targetChangedMessage(p, target.at, target.gitAt, mover) };
   });
-  // An update that puts back what someone changed by hand since git last changed the object: a
-  // reviewer reads the change as the pull request's own, and may undo a fix made in Genesys Cloud.
-  // A warning, outside the fingerprint: whether git changed the object after the target did can
-  // differ between a pull request's head and its squashed merge, which must not read as another plan.
+  // An update that puts back what someone changed on the target since git last changed the object:
+  // a reviewer reads the change as the pull request's own, and may undo a fix made in Genesys Cloud,
+  // or what another branch applied. A warning, outside the fingerprint: whether git changed the
+  // object after the target did can differ between a pull request's head and its squashed merge,
+  // which must not read as another plan.
   const undoing: PlanProblem[] = [];
   for (const a of plan.actions) {
     const at = a.liveModified?.at;
     if (a.action !== 'update' || at === undefined || changedAfterGit(at, changes.get(a.address)) !== true) continue;
-    const by = a.liveModified?.by ? ` by ${a.liveModified.by}` : '';
-    undoing.push({ address: a.address, rule: UNDOES_HAND_CHANGE_RULE, message: `the target was changed${by} at ${at}, after git last changed it: applying puts git's back`, liveModified: a.liveModified! });
+    const mover = moverOf(a.address, trail);
+    if (ownChange(mover)) continue;
+    undoing.push({ address: a.address, rule: UNDOES_HAND_CHANGE_RULE, message: undoingMessage(a.liveModified!, at, mover), liveModified: a.liveModified! });
   }
   if (!moved && undoing.length === 0) return plan;
   const out: Plan = { ...plan, problems, ...(undoing.length > 0 ? { warnings: [...(plan.warnings ?? []), ...undoing] } : {}) };
@@ -153,15 +179,38 @@ function changedOnTarget(p: PlanProblem, git: GitChange | null | undefined): { a
   return changedAfterGit(at, git) ? { at, gitAt: git.at } : undefined;
 }
 
-function targetChangedMessage(p: PlanProblem, at: string, gitAt: string): string {
+/** A commit as the plan's header shows one. */
+function shortCommit(commit: string): string {
+  return commit.slice(0, 12);
+}
+
+/** "at T from commit C", or that the record names none. */
+function appliedWhen(m: Extract<Mover, { by: 'promptctl' }>, at: string): string {
+  return `at ${at} ${m.commit !== null ? `from commit ${shortCommit(m.commit)}` : '(its audit record names no commit)'}`;
+}
+
+/** What to do of an apply of another commit: merge or rebase on it (where git cannot say whether the branch has it, if it does not). */
+function mergeAdvice(m: Extract<Mover, { by: 'promptctl' }>): string {
+  if (m.commit === null) return 'if this branch does not have the commit that apply was of, merge or rebase on it';
+  return m.inBranch === false ? 'a commit this branch does not have: merge or rebase on it' : 'a commit git cannot find here: if this branch lacks it, merge or rebase on it';
+}
+
+function undoingMessage(who: { by?: string }, at: string, m: Mover): string {
+  const by = who.by ? ` by ${who.by}` : '';
+  if (m.by === 'hand') return `the target was changed${by} at ${at}, after git last changed it: applying puts git's back`;
+  if (m.by === 'either') return `the target was changed${by} at ${at}, after git last changed it (by hand, or by an apply of a commit this branch does not have): applying puts git's back`;
+  return `the target holds what promptctl applied ${appliedWhen(m, at)}, after git last changed it here, ${mergeAdvice(m)}; applying puts this branch's back`;
+}
+
+function targetChangedMessage(p: PlanProblem, at: string, gitAt: string, m: Mover): string {
   const fields = p.diff && p.diff.length > 0 ? p.diff.map((d) => d.field) : p.field ? [p.field] : [];
   const label = p.address.slice(p.address.lastIndexOf('@') + 1);
   const next = nextPatch(label);
   const by = p.liveModified?.by ? ` by ${p.liveModified.by}` : '';
-  return (
-    `${p.address} is published and immutable, but its ${fields.join(', ') || 'content'} on the target no longer match${fields.length === 1 ? 'es' : ''} git: ` +
-    `changed on the target (drift)${by} at ${at}, after git last changed it (${gitAt}). ` +
-    `Apply cannot write a published version back: to keep the target's content, put it in git; ` +
-    `to serve git's, add it as a new version${next ? ` (e.g. ${next})` : ''} and route traffic to it.`
-  );
+  const head = `${p.address} is published and immutable, but its ${fields.join(', ') || 'content'} on the target no longer match${fields.length === 1 ? 'es' : ''} git: `;
+  const newVersion = `add it as a new version${next ? ` (e.g. ${next})` : ''} and route traffic to it`;
+  // Not drift: promptctl wrote it, from a commit the branch may lack (a stacked pull request's base, merged and applied).
+  if (m.by === 'promptctl') return head + `applied by promptctl ${appliedWhen(m, at)}, after git last changed it here (${gitAt}), ${mergeAdvice(m)}, then plan again.`;
+  const how = m.by === 'hand' ? `changed on the target (drift)${by} at ${at}, after git last changed it (${gitAt})` : `changed on the target${by} at ${at}, after git last changed it (${gitAt}), by hand or by an apply of a commit this branch does not have`;
+  return head + `${how}. Apply cannot write a published version back: ${m.by === 'either' ? 'if an apply of another commit made it, merge or rebase on that commit; ' : ''}to keep the target's content, put it in git; to serve git's, ${newVersion}.`;
 }

@@ -15,17 +15,19 @@
 //
 // Which side renamed it is when each last changed it: the live template after git last changed
 // the template's file is a rename by hand (drift), before it a rename in git (a pull request's
-// plan); without git's word, both are said possible.
+// plan); without git's word, both are said possible. After it, a template the audit trail shows
+// promptctl's apply made (another branch's rename in git, applied) is no hand rename: both are
+// said possible then too, and when the trail cannot be read.
 import { splitAddress, templateAddress } from '../../model/address.js';
 import type { DesiredState, PromptVersion } from '../../model/types.js';
 import type { WireTemplate } from '../../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../../util/semver.js';
 import type { PlanAction, PlanPart } from '../action.js';
 import { canonicalEqual } from '../canonical.js';
-import type { GitChange, PlanContext } from '../kind.js';
+import type { GitChange, PlanContext, TrailFacts } from '../kind.js';
 import { isManaged, ownershipLost } from '../labels.js';
 import { canonical as versionCanonical } from '../PromptVersion/index.js';
-import { changedAfterGit, liveModified, UNDER_ANOTHER_NAME } from '../shared.js';
+import { appliedByPromptctl, changedAfterGit, liveModified, UNDER_ANOTHER_NAME } from '../shared.js';
 
 export { UNDER_ANOTHER_NAME };
 
@@ -39,14 +41,14 @@ interface Rename {
 }
 
 /** Adds the rename notes to the part's actions and left-alone entries (planTemplates calls it last). */
-export function noteRenames(part: PlanPart, desired: Pick<DesiredState, 'templates' | 'versions'>, live: readonly WireTemplate[], ctx: Pick<PlanContext, 'keptOut' | 'templateChanges'>): void {
+export function noteRenames(part: PlanPart, desired: Pick<DesiredState, 'templates' | 'versions'>, live: readonly WireTemplate[], ctx: Pick<PlanContext, 'keptOut' | 'templateChanges' | 'templatesApplied'>): void {
   const created = new Set(part.actions.filter((a) => a.kind === 'PromptTemplate' && a.action === 'create').map((a) => a.name));
   if (created.size === 0) return;
   const defined = new Set(desired.templates.map((t) => t.name));
   const gitVersions = new Map<string, PromptVersion[]>();
   for (const v of desired.versions) if (created.has(v.template)) gitVersions.set(v.template, [...(gitVersions.get(v.template) ?? []), v]);
   for (const r of renames(created, gitVersions, live.filter((l) => !defined.has(l.name) && stamped(l) && !ctx.keptOut?.addresses.has(templateAddress(l.name)))))
-    note(part, r, renamedWhere(r.live, ctx.templateChanges?.get(r.from)));
+    note(part, r, renamedWhere(r.live, ctx.templateChanges?.get(r.from), ctx.templatesApplied));
 }
 
 /** promptctl wrote it: `managed-by: promptctl`, or a `promptctl.dev/` label whose managed-by was removed. */
@@ -86,9 +88,19 @@ function heldVersions(l: WireTemplate, git: readonly PromptVersion[]): string[] 
 /** Which side renamed it: the live template changed after git last changed the template's file, or before. */
 type Where = 'by hand' | 'in git' | 'unknown';
 
-function renamedWhere(live: WireTemplate, git: GitChange | null | undefined): Where {
-  const byHand = changedAfterGit(live.dateModified || undefined, git);
-  return byHand === undefined ? 'unknown' : byHand ? 'by hand' : 'in git';
+/**
+ * After git's last change, it is a rename by hand only where the audit trail, read, shows no apply
+ * of promptctl made the live template (another branch renamed it in git and applied it): without
+ * the trail, or from a commit this branch may lack, either is said possible.
+ */
+function renamedWhere(live: WireTemplate, git: GitChange | null | undefined, trail: TrailFacts | null | undefined): Where {
+  const after = changedAfterGit(live.dateModified || undefined, git);
+  if (after === undefined) return 'unknown';
+  if (!after) return 'in git';
+  if (trail === null) return 'unknown';
+  const applied = trail ? appliedByPromptctl(templateAddress(live.name), trail) : undefined;
+  if (applied) return applied.inBranch === true ? 'in git' : 'unknown';
+  return 'by hand';
 }
 
 function note(part: PlanPart, r: Rename, where: Where): void {

@@ -1,7 +1,7 @@
 // Which side changed a published version git and the target disagree on (plan/drift.ts
 // attributeToTarget): the target when it changed after git last did, to the commit's second.
 import { describe, expect, it } from 'vitest';
-import type { GitChange } from '../../../src/kinds/kind.js';
+import type { GitChange, TrailFacts } from '../../../src/kinds/kind.js';
 import { attributeToTarget } from '../../../src/plan/drift.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan } from '../../../src/plan/types.js';
@@ -34,10 +34,17 @@ function plan(at: string | undefined, sealed = true): Plan {
 
 const said = (p: Plan) => p.problems[0]!.message;
 const git = (change: GitChange | null) => new Map([[ADDRESS, change]]);
+/** A trail read that records no apply of the address. */
+const NO_APPLY: TrailFacts = { applied: new Map(), live: new Map([[ADDRESS, 'h-live']]) };
+/** A trail read whose last landed change of the address left what the target holds, from commit `commit`. */
+const applied = (commit: string | null, inBranch?: boolean): TrailFacts => ({
+  applied: new Map([[ADDRESS, { hash: 'h-live', commit, ...(inBranch !== undefined ? { inBranch } : {}) }]]),
+  live: new Map([[ADDRESS, 'h-live']]),
+});
 
 describe('attributeToTarget', () => {
-  it('words a version the target changed after git last did as drift, by whom and when, with what to do; sealed again', () => {
-    const out = attributeToTarget(plan('2026-12-06T10:00:05.000Z'), git({ at: '2026-12-06T10:00:03+00:00' }));
+  it('words a version the target changed after git last did as drift, by whom and when, with what to do, when the trail shows no apply made it; sealed again', () => {
+    const out = attributeToTarget(plan('2026-12-06T10:00:05.000Z'), git({ at: '2026-12-06T10:00:03+00:00' }), NO_APPLY);
     expect(said(out)).toBe(
       `${ADDRESS} is published and immutable, but its systemInstruction on the target no longer matches git: changed on the target (drift) by user-7 at 2026-12-06T10:00:05.000Z, after git last changed it (2026-12-06T10:00:03+00:00). ` +
         "Apply cannot write a published version back: to keep the target's content, put it in git; to serve git's, add it as a new version (e.g. 1.2.1) and route traffic to it.",
@@ -59,6 +66,30 @@ describe('attributeToTarget', () => {
     }
     const unstamped = plan(undefined);
     expect(attributeToTarget(unstamped, git({ at: '2026-12-06T10:00:03+00:00' }))).toBe(unstamped);
+  });
+
+  it('without a trail to read, says it was changed by hand or by an apply of another commit, not which', () => {
+    const out = attributeToTarget(plan('2026-12-06T10:00:05.000Z'), git({ at: '2026-12-06T10:00:03+00:00' }));
+    expect(said(out)).toContain(
+      'changed on the target by user-7 at 2026-12-06T10:00:05.000Z, after git last changed it (2026-12-06T10:00:03+00:00), by hand or by an apply of a commit this branch does not have. ' +
+        'Apply cannot write a published version back: if an apply of another commit made it, merge or rebase on that commit;',
+    );
+    expect(said(out)).not.toContain('drift');
+  });
+
+  it("says what promptctl applied from a commit this branch lacks, and keeps git's words for one it has", () => {
+    const changed = git({ at: '2026-12-06T10:00:03+00:00' });
+    const lacking = attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, applied('0123456789abcdef0123', false));
+    expect(said(lacking)).toBe(
+      `${ADDRESS} is published and immutable, but its systemInstruction on the target no longer matches git: applied by promptctl at 2026-12-06T10:00:05.000Z from commit 0123456789ab, ` +
+        'after git last changed it here (2026-12-06T10:00:03+00:00), a commit this branch does not have: merge or rebase on it, then plan again.',
+    );
+    expect(said(attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, applied('0123456789abcdef0123')))).toContain('a commit git cannot find here: if this branch lacks it, merge or rebase on it');
+    expect(said(attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, applied(null)))).toContain('(its audit record names no commit)');
+    const own = plan('2026-12-06T10:00:05.000Z');
+    expect(attributeToTarget(own, changed, applied('0123456789abcdef0123', true))).toBe(own);
+    // Another hash live: what promptctl applied was changed since, by hand.
+    expect(said(attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, { ...applied('0123', false), live: new Map([[ADDRESS, 'h-other']]) }))).toContain('(drift)');
   });
 
   it('leaves an unsealed plan unsealed', () => {
