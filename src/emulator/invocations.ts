@@ -47,6 +47,7 @@ import { validateBody } from './schemas.js';
 import type { InvocationRec, State, TemplateRec, TrafficRec, VersionRec } from './state.js';
 import { sortedVersions } from './versions.js';
 import { stableHash } from '../util/json.js';
+import { cannedAnswerDigest } from '../util/canned-answer.js';
 import { compareVersionLabels } from '../util/semver.js';
 
 export interface RuntimeOptions {
@@ -259,11 +260,10 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
     latencyMs: sim.latencyMs,
     filters: report.results(filters),
   };
-  // Which canned response answered, so a test answered by another test's says so.
-  if (sim.fixture !== undefined) {
-    const test = rt.fixtures.find((f) => f.index === sim.fixture)?.fixture.test;
-    result.canned = test !== undefined ? { test } : {};
-  }
+  // Which canned response answered, so a test answered by another test's says so: its test, and
+  // the response itself (a digest), which a test compares with its own (another's may be the same).
+  const fixture = sim.fixture !== undefined ? rt.fixtures.find((f) => f.index === sim.fixture)?.fixture : undefined;
+  if (fixture) result.canned = { ...(fixture.test !== undefined ? { test: fixture.test } : {}), response: cannedAnswerDigest(fixture) };
   const answer: Answer = { result, random: sim.random };
   if (output.block) {
     // What a stream may still show: the text before the first offending match, with every

@@ -51,7 +51,7 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
       try {
         const e = JSON.parse(await readFile(file(key), 'utf8')) as Entry;
         const kept = e.format === CACHE_FORMAT && e.key === key && isCachedObservation(e.observation);
-        return kept && (e.observation.outcome !== 'blocked' || e.blockedSpend === true) ? e.observation : undefined;
+        return kept && (e.observation.outcome !== 'blocked' || e.blockedSpend === true) && !cannedUnnamed(e.observation) ? e.observation : undefined;
       } catch {
         return undefined;
       }
@@ -66,6 +66,15 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
       }
     },
   };
+}
+
+/**
+ * A test's canned answer kept without the digest of which response it was (an earlier build kept
+ * the test's name alone): a miss, so the call is made again and the report can tell whether the
+ * answer is the test's own (the name is the first test's that made the call, or an old name).
+ */
+function cannedUnnamed(obs: Observation): boolean {
+  return obs.canned?.test !== undefined && obs.canned.response === undefined;
 }
 
 type Fields = Record<string, unknown>;
@@ -84,7 +93,7 @@ const isFilter = (f: unknown): boolean =>
  */
 export function isCachedObservation(v: unknown): v is Observation {
   if (!isFields(v) || (v['outcome'] !== 'answered' && v['outcome'] !== 'blocked')) return false;
-  const { usage, blocked, error, filters } = v;
+  const { usage, blocked, error, filters, canned } = v;
   return (
     typeof v['output'] === 'string' &&
     typeof v['wallMs'] === 'number' &&
@@ -95,7 +104,8 @@ export function isCachedObservation(v: unknown): v is Observation {
     optional(v, 'boolean', 'usageApproximate') &&
     (usage === undefined || (isFields(usage) && typeof usage['completionTokens'] === 'number' && optional(usage, 'number', 'promptTokens', 'totalTokens'))) &&
     (blocked === undefined || (isFields(blocked) && typeof blocked['filter'] === 'string' && typeof blocked['message'] === 'string' && optional(blocked, 'string', 'category', 'stage'))) &&
-    (error === undefined || (isFields(error) && typeof error['status'] === 'number' && typeof error['code'] === 'string' && typeof error['message'] === 'string'))
+    (error === undefined || (isFields(error) && typeof error['status'] === 'number' && typeof error['code'] === 'string' && typeof error['message'] === 'string')) &&
+    (canned === undefined || (isFields(canned) && optional(canned, 'string', 'test', 'response')))
   );
 }
 

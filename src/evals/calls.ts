@@ -114,8 +114,13 @@ function fromResult(r: InvocationResult, wallMs: number): Observation {
     latencyMs: r.latencyMs,
     wallMs: Math.round(wallMs),
     filters: (r.filters ?? []).map((f) => ({ name: f.name, category: f.category, score: f.score, action: f.action, applied: f.applied })),
-    ...(r.canned && typeof r.canned === 'object' ? { canned: typeof r.canned.test === 'string' ? { test: r.canned.test } : {} } : {}),
+    ...(r.canned && typeof r.canned === 'object' ? { canned: cannedOf(r.canned) } : {}),
   };
+}
+
+/** Which canned response answered, as the emulator names it (fields of another type left out). */
+function cannedOf(c: { test?: unknown; response?: unknown }): NonNullable<Observation['canned']> {
+  return { ...(typeof c.test === 'string' ? { test: c.test } : {}), ...(typeof c.response === 'string' ? { response: c.response } : {}) };
 }
 
 /**

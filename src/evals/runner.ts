@@ -11,6 +11,7 @@ import { createSchemaCache, evaluate, type AssertionContext, type SchemaCache } 
 import type { ResultCache } from './cache.js';
 import type { EncodingName } from '../tokens/count.js';
 import { pool } from './pool.js';
+import { cannedAsReported, ownAnswerDigests } from './responses.js';
 import type { PlannedCall, PlannedTest } from './render.js';
 import type { AssertionOutcome, CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
 import type { Assertion, JsonValue } from '../model/types.js';
@@ -70,6 +71,12 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   const started = clock();
   const schemas = createSchemaCache();
   const guides = new Map<string, Promise<GuideLookup>>();
+  const owned = new Map<PlannedTest, ReadonlySet<string>>();
+  const ownAnswers = (p: PlannedTest): ReadonlySet<string> => {
+    let own = owned.get(p);
+    if (!own) owned.set(p, (own = ownAnswerDigests(p.test)));
+    return own;
+  };
 
   const jobs = planned.filter((p) => !p.skip).flatMap((p) => p.calls.map((call) => ({ p, call })));
   // Progress is per case (per version asked for): when its last repetition finishes.
@@ -146,7 +153,8 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     } else {
       obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: call.notRun } };
     }
-    const run = judge(call, obs, shownAs(obs, deps.mask), cached, schemas, meta.compare !== undefined, deps.mask);
+    const judged = judge(call, obs, shownAs(obs, deps.mask), cached, schemas, meta.compare !== undefined, deps.mask);
+    const run = { ...judged, observation: withCannedAsReported(judged.observation, p.test.name, ownAnswers(p)) };
     const k = groupKey(p, call);
     const list = remaining.get(k) ?? [];
     list.push(run);
@@ -210,6 +218,17 @@ function shownAs(obs: Observation, mask: ((text: string) => string) | undefined)
   if (!mask) return obs;
   const m = maskObservation(obs, mask);
   return m.output === obs.output && m.blocked?.message === obs.blocked?.message && m.error?.message === obs.error?.message ? obs : m;
+}
+
+/**
+ * The observation as a test's run reports it: `canned` only where another test's response (or a
+ * responses file's) answered, never the digest that tells them apart (responses.ts cannedAsReported).
+ */
+function withCannedAsReported(obs: Observation, test: string, own: ReadonlySet<string>): Observation {
+  if (obs.canned === undefined) return obs;
+  const { canned, ...rest } = obs;
+  const said = cannedAsReported(canned, test, own);
+  return said ? { ...rest, canned: said } : rest;
 }
 
 /** A JSON value with `mask` applied to every string in it. */
@@ -295,8 +314,10 @@ function untested(p: PlannedTest, runs: readonly TestRun[]): string[] {
 /**
  * Calls the emulator answered with another test's canned response (its `responses:` stand in where
  * a test gives none): their text, tokens and cost are that response's, not the simulator's (a
- * review: a --compare column read 11× cheaper because another test's fixture answered it). An
- * emulator's own responses file answers by the choice of whoever started it: not said.
+ * review: a --compare column read 11× cheaper because another test's fixture answered it). Only
+ * those the test's own responses would not have given (`withCannedAsReported`): a call shared with
+ * a test that gives the same answer is answered as its own. An emulator's own responses file
+ * answers by the choice of whoever started it: not said.
  */
 function cannedElsewhere(p: PlannedTest, runs: readonly TestRun[]): string[] {
   const by = new Map<string, number>();

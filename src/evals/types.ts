@@ -41,8 +41,13 @@ export interface Observation {
   blocked?: { filter: string; category?: string; stage?: string; message: string };
   /** For outcome error (and blocked): what the target answered. */
   error?: { status: number; code: string; message: string };
-  /** The emulator answered from a canned response: a test's (`test`), or its responses file's. */
-  canned?: { test?: string };
+  /**
+   * The emulator answered from a canned response: a test's (`test`), or its responses file's;
+   * `response` (as the call came, and in the cache): which one, util/canned-answer.ts's digest. A
+   * run's observation in the report has it only when the answer is not one of the test's own
+   * `responses:`, and never the digest.
+   */
+  canned?: { test?: string; response?: string };
 }
 
 /** One assertion checked against one call. */

@@ -81,9 +81,10 @@ export interface InvocationResult {
   filters: InvocationFilterResult[];
   /**
    * promptctl's extension (its emulator alone sends it): the answer is a canned response, a
-   * PromptTest's `responses:` (`test` names it) or a responses file's (no `test`), not the simulator's.
+   * PromptTest's `responses:` (`test` names it) or a responses file's (no `test`), not the simulator's;
+   * `response`: which one, as util/canned-answer.ts digests it (absent from an older emulator).
    */
-  canned?: { test?: string };
+  canned?: { test?: string; response?: string };
 }
 
 /** The data of the SSE `done` event: the result without its text (the deltas carried it). */
