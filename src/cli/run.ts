@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
-import type { BlockedSpend, InvocationRequest, InvocationSummary, VariableValue, WireTemplate } from '../targets/llmgateway/wire.js';
+import type { BlockedRoute, BlockedSpend, InvocationRequest, InvocationSummary, VariableValue, WireTemplate } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
 import { countingShown } from '../targets/llmgateway/runtime.js';
 import { RESOURCE_NAME } from '../model/address.js';
@@ -24,7 +24,7 @@ import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
 import { applyFirst } from './next-commands.js';
-import { blockedSpend, blockingFilter } from '../evals/calls.js';
+import { blockedRoute, blockedSpend, blockingFilter } from '../evals/calls.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
 export { declaredVariables, typedValue } from './run-variables.js';
@@ -154,7 +154,7 @@ async function invokeOnce(
   if (flags.format === 'json') {
     let result;
     try {
-      result = await blockedAsUserError(ctx, () => api.invoke(request, { signal }));
+      result = await blockedAsUserError(ctx, request, () => api.invoke(request, { signal }));
     } catch (err) {
       if (!interrupt.interrupted) throw err;
       // The document is the whole result or nothing: nothing is written.
@@ -192,6 +192,7 @@ async function invokeOnce(
   try {
     await blockedAsUserError(
       ctx,
+      request,
       async () => {
         for await (const ev of api.invokeStream(request, { signal }) as AsyncIterable<InvocationStreamEvent>) {
           if (ev.type === 'delta') {
@@ -276,15 +277,17 @@ function unusedKeyHint(t: WireTemplate, flags: RunFlags): string | undefined {
 
 /**
  * A block by a safety filter is the answer to this request, not a failure of promptctl: said
- * plainly, after what the call spent when the refusal says (a block on the output: the model ran
- * and was billed).
+ * plainly, after the version a call the split routed went to and what the call spent, when the
+ * refusal says them (a block on the output: the model ran and was billed).
  */
-async function blockedAsUserError<T>(ctx: CliContext, fn: () => Promise<T>, onError?: () => void): Promise<T> {
+async function blockedAsUserError<T>(ctx: CliContext, request: InvocationRequest, fn: () => Promise<T>, onError?: () => void): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     onError?.();
     if (err instanceof ApiError && err.code === 'content.blocked') {
+      const routed = request.version === undefined ? blockedRouteLine(blockedRoute(err.body)) : undefined;
+      if (routed) ctx.info(routed);
       const spent = blockedSpentLine(blockedSpend(err.body));
       if (spent) ctx.info(spent);
       throw new UserError(blockedMessage(blockingFilter(err.body), oneLine(err.body?.message ?? err.message)));
@@ -312,6 +315,11 @@ export function blockedMessage(filter: string | undefined, why: string): string 
   if (rest !== why) return rest ? `${lead}: ${rest}` : lead;
   // Worded otherwise: said as it is when it names the filter, after its name when it does not.
   return why.includes(name) ? `blocked: ${why}` : `${lead}: ${why}`;
+}
+
+/** The version a call that named none was routed to, when its refusal says it (as the summary's first line names it). */
+export function blockedRouteLine(route: BlockedRoute): string | undefined {
+  return route.version !== undefined ? `version ${visibleName(route.version)}: the call was routed there, then blocked` : undefined;
 }
 
 /** What a blocked call spent, in the words of the summary's tokens and cost; nothing when its refusal says nothing. */

@@ -1,5 +1,5 @@
 // Failures the emulator answers with: an HTTP status plus a Genesys ErrorBody (dotted code).
-import type { BlockedSpend, ErrorBody } from '../targets/llmgateway/wire.js';
+import type { BlockedRoute, BlockedSpend, ErrorBody } from '../targets/llmgateway/wire.js';
 
 export type ErrorDetail = NonNullable<ErrorBody['details']>[number];
 
@@ -25,11 +25,11 @@ export class ApiFailure extends Error {
 
   messageWithParams?: string;
 
-  /** Fields beyond ErrorBody's (DESIGN §3 allows optional ones): a blocked output's usage and cost. */
-  extensions?: BlockedSpend;
+  /** Fields beyond ErrorBody's (DESIGN §3 allows optional ones): a block's template and version, a blocked output's usage and cost. */
+  extensions?: BlockedSpend & BlockedRoute;
 }
 
-export function errorBody(f: ApiFailure, contextId: string): ErrorBody & BlockedSpend {
+export function errorBody(f: ApiFailure, contextId: string): ErrorBody & BlockedSpend & BlockedRoute {
   const body: ErrorBody = {
     message: f.message,
     code: f.code,

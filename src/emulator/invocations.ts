@@ -14,6 +14,8 @@
 //      (400 content.blocked; in a stream, the text before the offending words, then `error`;
 //      every redacting filter masks that text, whatever its priority against the block's), its
 //      ErrorBody carrying the usage and cost the model spent (promptctl's extension: BlockedSpend).
+//   A block, on the input or the output, names the template and the version the call was routed
+//   to (promptctl's extension: BlockedRoute), chosen in step 1 before either filter stage.
 // JSON answers, or with `Accept: text/event-stream` (or `stream: true`) Server-Sent Events:
 // `delta` events of a few words each, then `done` with everything but the text. Every answered
 // invocation, refusals and blocks included, is recorded in the store (durably, before the answer
@@ -26,6 +28,7 @@ import type { ServerResponse } from 'node:http';
 import {
   EVENT_STREAM,
   INVOCATION_EVENTS,
+  type BlockedRoute,
   type BlockedSpend,
   type ErrorBody,
   type InvocationRequest,
@@ -211,9 +214,11 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
   const names = [...values.keys()];
   const extra = body.messages ?? [];
   const input = runStage(filters, [...values.values(), ...extra.map((m) => m.content)], 'input', report);
+  // Routed already (the version chosen above): the refusal says where, as an answer would.
+  const routed: BlockedRoute = { template: { id: template.id, name: template.name }, version: version.version };
   if (input.block) {
     rec.filters = report.appliedNames();
-    throw blocked(input.block);
+    throw blocked(input.block, routed);
   }
   names.forEach((n, i) => values.set(n, input.texts[i] ?? ''));
   const messages = render(version, values, extra.map((m, i) => ({ role: m.role, content: input.texts[names.length + i] ?? '' })));
@@ -270,7 +275,7 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
     // redaction applied (also those of filters the block came before).
     result.output.text = output.block.shown[0] ?? '';
     // The model ran: its tokens were spent and billed, and the refusal says so (an input's block spent nothing).
-    answer.outputBlock = { failure: blocked(output.block, { usage: result.usage, costUsd: cost }) };
+    answer.outputBlock = { failure: blocked(output.block, routed, { usage: result.usage, costUsd: cost }) };
   }
   return answer;
 }
@@ -345,7 +350,7 @@ function contextExceeded(prompt: number, maxTokens: number | undefined, model: s
   });
 }
 
-function blocked(b: Block, spent?: BlockedSpend): ApiFailure {
+function blocked(b: Block, routed: BlockedRoute, spent?: BlockedSpend): ApiFailure {
   const params = {
     filter: b.filter.name,
     category: b.category,
@@ -360,7 +365,7 @@ function blocked(b: Block, spent?: BlockedSpend): ApiFailure {
     params,
     [{ errorCode: BLOCKED, entityId: b.filter.id, entityName: b.filter.name, fieldName: b.stage }],
   );
-  if (spent) f.extensions = spent;
+  f.extensions = { ...routed, ...spent };
   return f;
 }
 

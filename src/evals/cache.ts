@@ -40,6 +40,12 @@ interface Entry {
    * call blocked on its output as costing nothing. Answers, which always kept theirs, stay hits.
    */
   blockedSpend?: true;
+  /**
+   * Written by a build that keeps the version a blocked call was routed to, where its refusal says
+   * it. A blocked entry of an earlier build with no version (a call through a split) is a miss:
+   * routedTo could never pass on it. One written since without a version is the target's word.
+   */
+  blockedRoute?: true;
 }
 
 /** A cache in `dir` (absolute). `read: false` (--no-cache) ignores what is there but still records fresh results. */
@@ -51,14 +57,15 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
       try {
         const e = JSON.parse(await readFile(file(key), 'utf8')) as Entry;
         const kept = e.format === CACHE_FORMAT && e.key === key && isCachedObservation(e.observation);
-        return kept && (e.observation.outcome !== 'blocked' || e.blockedSpend === true) && !cannedUnnamed(e.observation) ? e.observation : undefined;
+        const blockedKept = e.observation.outcome !== 'blocked' || (e.blockedSpend === true && (e.observation.version !== undefined || e.blockedRoute === true));
+        return kept && blockedKept && !cannedUnnamed(e.observation) ? e.observation : undefined;
       } catch {
         return undefined;
       }
     },
     async set(key, observation) {
       if (observation.outcome === 'error' || !/^[0-9a-f]{64}$/.test(key)) return;
-      const entry: Entry = { format: CACHE_FORMAT, key, savedAt: new Date().toISOString(), observation, blockedSpend: true };
+      const entry: Entry = { format: CACHE_FORMAT, key, savedAt: new Date().toISOString(), observation, blockedSpend: true, blockedRoute: true };
       try {
         await writeFileAtomic(file(key), `${JSON.stringify(entry, null, 2)}\n`);
       } catch {

@@ -3,7 +3,7 @@
 // made again (each is billed): it is the case's error. A refusal is an observation (blocked, or an
 // error the report shows); a failure of the target itself (unreachable, bad credentials) throws.
 import { randomUUID } from 'node:crypto';
-import type { BlockedSpend, InvocationResult } from '../targets/llmgateway/wire.js';
+import type { BlockedRoute, BlockedSpend, InvocationResult } from '../targets/llmgateway/wire.js';
 import type { PlannedCall } from './render.js';
 import type { Observation } from './types.js';
 import type { RunnerDeps } from './runner.js';
@@ -29,8 +29,9 @@ interface ErrorLike {
 
 /**
  * What a content.blocked answer's ErrorBody may say of the filter (DESIGN §3: it names it; the
- * fields that do are optional), and what the call spent (promptctl's extension, on a block of the
- * output: the client checked its shape, targets/answer-shapes.ts blockedSpend).
+ * fields that do are optional), what the call spent (promptctl's extension, on a block of the
+ * output: the client checked its shape, targets/answer-shapes.ts blockedSpend), and where it was
+ * routed (promptctl's extension too: BlockedRoute, read leniently, absent from a real gateway).
  */
 interface BlockedBody {
   message?: unknown;
@@ -38,6 +39,8 @@ interface BlockedBody {
   details?: ReadonlyArray<{ errorCode?: unknown; entityName?: unknown }>;
   usage?: { promptTokens?: unknown; completionTokens?: unknown; totalTokens?: unknown };
   costUsd?: unknown;
+  version?: unknown;
+  template?: { id?: unknown; name?: unknown };
 }
 
 /**
@@ -138,6 +141,18 @@ export function blockedSpend(body: BlockedBody | undefined): BlockedSpend {
   };
 }
 
+/**
+ * The template and version a blocked call was routed to, as its refusal says them (the version is
+ * chosen before the filters run); nothing of what it does not say, or says in another shape.
+ */
+export function blockedRoute(body: BlockedBody | undefined): BlockedRoute {
+  const t = body?.template;
+  return {
+    ...(t && typeof t.id === 'string' && typeof t.name === 'string' ? { template: { id: t.id, name: t.name } } : {}),
+    ...(typeof body?.version === 'string' && body.version !== '' ? { version: body.version } : {}),
+  };
+}
+
 /** A failed call that may have been applied (the client did not resend it): `outcomeUnknown` on its error. */
 function outcomeUnknown(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { outcomeUnknown?: unknown }).outcomeUnknown === true;
@@ -152,6 +167,10 @@ function fromError(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: n
   if (call.requested !== undefined) Object.assign(base, { version: call.requested });
   const params = e.body?.messageParams ?? {};
   if (e.code === 'content.blocked') {
+    // Through a split, the version the call was routed to, when the refusal says it: routedTo can
+    // then judge the call, and the report place it in its version's row.
+    const routed = call.requested === undefined ? blockedRoute(e.body).version : undefined;
+    if (routed !== undefined) Object.assign(base, { version: routed });
     const str = (k: string): string | undefined => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
     const filter = blockingFilter(e.body) ?? 'a safety filter';
     const category = str('category');

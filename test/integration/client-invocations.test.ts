@@ -95,6 +95,8 @@ describe('invoke and invokeStream against the emulator', () => {
     // Blocked on the input: the model never ran, and the refusal says no spend.
     expect(err.body).not.toHaveProperty('usage');
     expect(err.body).not.toHaveProperty('costUsd');
+    // Routed before the filters ran: the refusal names the template and version, as an answer would.
+    expect(err.body).toMatchObject({ template: { name: 'chat-bot' }, version: '1.0.0' });
     const vars = await rejection(c.invoke({ template: 'chat-bot', variables: {} }));
     expect(vars).toMatchObject({ status: 400, code: 'invalid.variables' });
     expect(vars.body?.details?.[0]?.fieldName).toBe('variables.question');
@@ -129,6 +131,9 @@ describe('invoke and invokeStream against the emulator', () => {
     const streamed = await rejection(collect(c.invokeStream(story)));
     expect(streamed.outputChars).toBeGreaterThan(0);
     expect(streamed.body).toMatchObject({ usage: spent!.usage, costUsd: spent!.costUsd });
+    // And where the call was routed (the version the model ran on), whole and streamed.
+    expect(whole.body).toMatchObject({ template: { name: 'story-bot' }, version: '1.0.0' });
+    expect(streamed.body).toMatchObject({ template: { name: 'story-bot' }, version: '1.0.0' });
     // The analytics count the same tokens and cost for the two blocked calls.
     const tmpl = (await c.listTemplates({ name: 'story-bot' }))[0]!;
     const q = await c.queryAnalytics({

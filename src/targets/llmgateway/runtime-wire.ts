@@ -67,6 +67,17 @@ export interface BlockedSpend {
   costUsd?: number;
 }
 
+/**
+ * promptctl's extension of a 400 content.blocked ErrorBody as well: the template and the version
+ * the call was routed to, as a result names them. A version is chosen (pinned, or the split's
+ * draw) before either filter stage, so a block on the input says it too. A real gateway may send
+ * neither: a blocked call through a split then has no known version.
+ */
+export interface BlockedRoute {
+  template?: { id: string; name: string };
+  version?: string;
+}
+
 /** 200 answer of POST /invocations (JSON). */
 export interface InvocationResult {
   id: string;

@@ -31,7 +31,7 @@ beforeEach(async () => {
 });
 afterEach(() => dir.remove());
 
-const entry = (observation: unknown): string => JSON.stringify({ format: CACHE_FORMAT, key: KEY, savedAt: '2026-01-01T00:00:00Z', observation, blockedSpend: true });
+const entry = (observation: unknown): string => JSON.stringify({ format: CACHE_FORMAT, key: KEY, savedAt: '2026-01-01T00:00:00Z', observation, blockedSpend: true, blockedRoute: true });
 
 describe('fileResultCache: a damaged entry', () => {
   it('answers an entry of the shape it writes', async () => {
