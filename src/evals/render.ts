@@ -77,6 +77,13 @@ export interface PlannedTest {
   skipCase?: true;
   /** Through a split: the routes that choose each call's version (git's, or the target's until git's is applied). */
   routedBy?: Array<{ version: string; weight: number }>;
+  /**
+   * `routedBy` is git's sticky split: the variable it is sticky on (a test sends no routing key),
+   * and which cases give it (`every`, `some`, `none`): a case that does lands on the same version
+   * on every call, and repeating it draws nothing new. Absent for a random split, or the target's
+   * (its strategy unread).
+   */
+  sticky?: { key?: string; keyed: 'every' | 'some' | 'none' };
 }
 
 export interface PlanOptions {
@@ -220,7 +227,17 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   }
   notes.push(...notAppliedNotes(spec.template, template, candidates, opts.live));
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
-  return { ...base, kind: 'template', target, calls, ...(routedBy && routedBy.length > 1 ? { routedBy } : {}) };
+  const sticky = spec.version === undefined && gitRoutes ? stickyRouting(t, split) : undefined;
+  return { ...base, kind: 'template', target, calls, ...(routedBy && routedBy.length > 1 ? { routedBy, ...(sticky ? { sticky } : {}) } : {}) };
+}
+
+/** How git's split routes a test's calls when it is sticky (PlannedTest.sticky); undefined for a random one. */
+function stickyRouting(t: PromptTest, split: DesiredState['splits'][number] | undefined): PlannedTest['sticky'] {
+  if (!split || split.strategy !== 'sticky') return undefined;
+  const key = split.stickyKey;
+  const n = key === undefined ? 0 : t.cases.filter((c) => Object.hasOwn(c.vars, key)).length;
+  const keyed = n === 0 ? 'none' : n === t.cases.length ? 'every' : 'some';
+  return { ...(key !== undefined ? { key } : {}), keyed };
 }
 
 /**

@@ -71,6 +71,8 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   const started = clock();
   const schemas = createSchemaCache();
   const guides = new Map<string, Promise<GuideLookup>>();
+  // Each run's call key: the draws a split made are told apart from the results that repeat one.
+  const callKeys = new WeakMap<TestRun, string>();
   const owned = new Map<PlannedTest, ReadonlySet<string>>();
   const ownAnswers = (p: PlannedTest): ReadonlySet<string> => {
     let own = owned.get(p);
@@ -170,6 +172,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         of: sizes.size,
       });
     }
+    callKeys.set(run, call.key);
     return { test: p.test.name, key: k, run };
   });
 
@@ -185,7 +188,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   const done = runs.filter((r): r is NonNullable<typeof r> => r !== undefined && finished(r.key));
   const tests = planned
     .filter((p) => !p.skip)
-    .map((p) => outcome(p, done.filter((r) => r.test === p.test.name).map((r) => r.run), unfinished.get(p.test.name) ?? 0, meta.requireLive === true));
+    .map((p) => outcome(p, done.filter((r) => r.test === p.test.name).map((r) => r.run), unfinished.get(p.test.name) ?? 0, meta.requireLive === true, (r) => callKeys.get(r) ?? ''));
   const notRun = sizes.size - casesDone;
   const notLive = tests.reduce((n, t) => n + (t.notLive ?? 0), 0);
   return {
@@ -296,9 +299,11 @@ function rate(all: readonly TestRun[], threshold: number, version?: string): Pas
 /**
  * Through a split, each call's version is the split's draw: a version with a small weight may
  * answer none of a test's calls, and pass or fail as no version of it ran (a review: a 10 % route
- * was untested in 3 runs of 6, and the cache kept the first draw). Said, with the way to test it.
+ * was untested in 3 runs of 6, and the cache kept the first draw). Said, with the way to test it:
+ * counted in draws, not runs (a result the cache or a shared call answered repeats a draw), and
+ * for a sticky split whose every case gives its key, not by repeating (each key lands on one version).
  */
-function untested(p: PlannedTest, runs: readonly TestRun[]): string[] {
+function untested(p: PlannedTest, runs: readonly TestRun[], keyOf: (r: TestRun) => string): string[] {
   if (!p.routedBy || p.versions) return [];
   const answered = runs.filter((r) => r.version !== undefined);
   if (answered.length === 0) return [];
@@ -307,8 +312,30 @@ function untested(p: PlannedTest, runs: readonly TestRun[]): string[] {
   if (missing.length === 0) return [];
   const one = missing.length === 1;
   const which = missing.map((r) => `${r.version} (${r.weight} %)`).join(' and ');
-  const calls = `${answered.length} call${answered.length === 1 ? '' : 's'}`;
-  return [`${which} answered none of the ${calls} the split routed: ${one ? 'it was' : 'they were'} not tested (raise repeat, or pin target.version to test ${one ? 'it' : 'each'})`];
+  const n = draws(answered, keyOf);
+  const calls = `${n} call${n === 1 ? '' : 's'}`;
+  return [`${which} answered none of the ${calls} the split routed: ${one ? 'it was' : 'they were'} not tested (${howToTest(p.sticky, one)})`];
+}
+
+/**
+ * The split's draws among `runs`: each call made, and once each a call not made this run whose
+ * result the cache (or an identical call) gave: repeated, it is the same draw, not another.
+ */
+function draws(runs: readonly TestRun[], keyOf: (r: TestRun) => string): number {
+  const made = runs.filter((r) => !r.cached);
+  const madeKeys = new Set(made.map(keyOf));
+  const earlier = new Set(runs.filter((r) => r.cached && !madeKeys.has(keyOf(r))).map(keyOf));
+  return made.length + earlier.size;
+}
+
+/** What tests a version the split routed none of a test's calls to: repeat draws again only where no sticky key decides. */
+function howToTest(sticky: PlannedTest['sticky'], one: boolean): string {
+  const pin = `pin target.version to test ${one ? 'it' : 'each'}`;
+  // No case gives the key: each call is drawn at random, as through a random split.
+  if (!sticky?.key || sticky.keyed === 'none') return `raise repeat, or ${pin}`;
+  const others = `add cases with other ${sticky.key} values`;
+  if (sticky.keyed === 'every') return `the split is sticky on ${sticky.key}, which sends a case's ${sticky.key} to the same version on every call, so raising repeat cannot help: ${others}, or ${pin}`;
+  return `the split is sticky on ${sticky.key}: raising repeat draws again only for the cases that give no ${sticky.key}; ${others}, or ${pin}`;
 }
 
 /**
@@ -329,7 +356,7 @@ function cannedElsewhere(p: PlannedTest, runs: readonly TestRun[]): string[] {
   return [...by].map(([test, n]) => `${n} of its calls ${n === 1 ? 'was' : 'were'} answered by a canned response of PromptTest ${test}'s responses, not its own: ${n === 1 ? 'its' : 'their'} output, tokens and cost are that response's`);
 }
 
-function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLive: boolean): TestOutcome {
+function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLive: boolean, keyOf: (r: TestRun) => string): TestOutcome {
   runs.sort((a, b) => a.caseIndex - b.caseIndex || byCodeUnits(a.requested ?? '', b.requested ?? '') || a.repetition - b.repetition);
   if (p.versions) runs.sort((a, b) => p.versions!.indexOf(a.requested ?? '') - p.versions!.indexOf(b.requested ?? '') || a.caseIndex - b.caseIndex || a.repetition - b.repetition);
   const whole = rate(runs, p.threshold);
@@ -356,7 +383,7 @@ function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLiv
     // Cases that did not run (an interrupt) leave the threshold unchecked: never met.
     met: unfinished === 0 && rated && !(requireLive && notLive > 0),
     ...(notLive > 0 ? { notLive } : {}),
-    notes: [...p.notes, ...untested(p, runs), ...cannedElsewhere(p, runs)],
+    notes: [...p.notes, ...untested(p, runs, keyOf), ...cannedElsewhere(p, runs)],
     source: `${t.source.file}:${t.source.line}`,
     ...(unfinished > 0 ? { casesNotRun: unfinished } : {}),
   };
