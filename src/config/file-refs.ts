@@ -3,7 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile } from './read.js';
 import { visibleName } from '../util/escapes.js';
-import { isInside } from '../util/inside.js';
+import { isInside, unusablePath } from '../util/inside.js';
 import { formDifference, formsDiffer } from '../util/lookalike.js';
 
 export type FileRefResult =
@@ -35,7 +35,8 @@ export async function resolveFileRef(
   yamlDirAbs: string,
   cache: Map<string, Promise<FileRefResult>>,
 ): Promise<FileRefResult> {
-  if (ref.includes('\0')) return { ok: false, rule: 'file-ref/invalid', message: 'file path contains a NUL character' };
+  const unusable = unusablePath(ref);
+  if (unusable) return { ok: false, rule: 'file-ref/invalid', message: `file path contains ${unusable}` };
   if (path.isAbsolute(ref) || /^[A-Za-z]:[\\/]/.test(ref)) {
     return {
       ok: false,

@@ -1,6 +1,7 @@
 // The Config alone (promptctl.yaml at the top of the prompts directory), without loading any
 // prompt, for commands that need only settings (`audit verify`): the same header and schema
-// checks as the full load, and the defaults whenever those would not accept it.
+// checks as the full load (and its check of the trail's file, which these commands name), and the
+// defaults whenever those would not accept it.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultConfig, normalizeConfig } from '../model/normalize.js';
@@ -10,6 +11,7 @@ import { findKey, nodeStart, type DocContext } from '../config/nodes.js';
 import { parseYaml } from '../config/parse.js';
 import { isPlainObject } from '../config/plain-data.js';
 import { readTextFile } from '../config/read.js';
+import { checkAuditFile } from '../rules/audit-sinks.js';
 import { checkHeader } from '../schema/header.js';
 import { validators } from '../schema/validator.js';
 
@@ -50,7 +52,10 @@ export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promi
   const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
   const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;
   if (!valid) return { config: defaultConfig(), status: 'invalid', file };
-  return { config: normalizeConfig(d.data as Record<string, unknown>, nodeStart(ctx, findKey(ctx, [], 'kind'))), status: 'ok', file };
+  const config = normalizeConfig(d.data as Record<string, unknown>, nodeStart(ctx, findKey(ctx, [], 'kind')));
+  // An audit.file no file system takes names no trail: `audit path` printed it, apply failed on it.
+  if (checkAuditFile(config).length > 0) return { config: defaultConfig(), status: 'invalid', file };
+  return { config, status: 'ok', file };
 }
 
 /** Whether a file is at `abs` (through a link too): a directory or a broken link is no config. */

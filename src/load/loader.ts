@@ -29,7 +29,7 @@ import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
 import { ruleFindings } from '../rules/index.js';
 import { withoutCredentials } from '../rules/secrets.js';
-import { checkAuditSinks } from '../rules/audit-sinks.js';
+import { checkAuditFile, checkAuditSinks } from '../rules/audit-sinks.js';
 import { checkEnvironmentConfig, checkEnvironmentNames, checkPromotionReach, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
 import { configSecrets, type KnownSecret } from '../rules/util.js';
@@ -294,7 +294,7 @@ export class Loader {
     // model and every environment a document names as unknown (its own error says what is wrong).
     const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
     if (this.config !== undefined || !configBroken) diagnostics.push(...checkEnvironmentNames(union), ...checkPromotionReach(union));
-    diagnostics.push(...checkEnvironmentConfig(union.config), ...checkAuditSinks(union.config));
+    diagnostics.push(...checkEnvironmentConfig(union.config), ...checkAuditFile(union.config), ...checkAuditSinks(union.config));
     // Surely unknown whatever the config says (its model ids are held to the same spelling).
     const models = withStrayModels(union, this.strayModels).config;
     diagnostics.push(...this.malformedModels.map((m) => malformedModel(m.id, m.at, models, m.guide)));
