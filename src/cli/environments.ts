@@ -176,11 +176,20 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
  * "not configured") is its echo. Without any (it cannot be told), the advice to run validate.
  */
 export async function refuseInvalidConfig(ctx: CliContext, dir: string, file: string, what: string): Promise<never> {
+  await refuseConfigErrors(ctx, dir, file, what);
+  throw new UserError(`${what} (run \`promptctl validate --dir ${shellWord(dir)}\`); nothing was done`);
+}
+
+/**
+ * Ends the command, as refuseInvalidConfig does, when promptctl.yaml (`file`, relative to cwd) holds
+ * an error of its own as validate finds it in `dir`; returns when it holds none.
+ */
+export async function refuseConfigErrors(ctx: CliContext, dir: string, file: string, what: string): Promise<void> {
   const { loadProject } = await import('../load/index.js');
   const { diagnostics } = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf });
   const own = diagnostics.filter((d) => d.file === file);
   const errors = own.filter((d) => d.severity === 'error').length;
-  if (errors === 0) throw new UserError(`${what} (run \`promptctl validate --dir ${shellWord(dir)}\`); nothing was done`);
+  if (errors === 0) return;
   const [{ formatText }, { FilesRefused }] = await Promise.all([import('../views/diagnostics.js'), import('./refused.js')]);
   for (const d of own) ctx.info(formatText(d));
   throw new FilesRefused(`${what} (${errors} error${errors === 1 ? '' : 's'}, above); nothing was done`, own);

@@ -1,18 +1,24 @@
 // The prompts directory's promptctl.yaml that export checks what it wrote with (the directory its
 // files will join), and what that check then cannot promise of `plan --dir OUT`, which reads no
-// Config there: the errors the two checks find apart, and the note that says so and why.
+// Config there: the errors the two checks find apart, and the note that says so and why. Its own
+// errors are the user's, said at it before anything is exported (cli/export.ts).
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { byCodeUnits } from '../util/compare.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { plural } from '../util/plural.js';
 
-/** The promptctl.yaml of the prompts directory `dir` (relative to `cwd`), when there is one to read. */
-export function readSourceConfig(cwd: string, dir: string): string | undefined {
+/**
+ * The promptctl.yaml of the prompts directory `dir` (relative to `cwd`), when there is one to read:
+ * its text, and where it is (`file`, relative to cwd, as diagnostics name it: its problems are its own,
+ * not the export's, and --out holds no such file).
+ */
+export function readSourceConfig(cwd: string, dir: string): { text: string; file: string } | undefined {
+  const abs = resolve(cwd, dir, CONFIG_FILE);
   try {
-    return readFileSync(resolve(cwd, dir, CONFIG_FILE), 'utf8');
+    return { text: readFileSync(abs, 'utf8'), file: relative(cwd, abs).split(sep).join('/') };
   } catch {
     return undefined;
   }
@@ -26,8 +32,8 @@ export interface ConfigFindings {
 
 /**
  * The errors of the check with the Config (`withConfig`) and of the one without it, told apart.
- * Those in the Config file itself (`configFile`, as diagnostics name it) are left out: they are the
- * Config's, not the export's, and plan --dir OUT never reads that file.
+ * Those in the Config file itself (`configFile`, as diagnostics name it: the prompts directory's) are
+ * left out: they are the Config's, not the export's, and plan --dir OUT never reads that file.
  */
 export function configFindings(withConfig: readonly Diagnostic[], without: readonly Diagnostic[], configFile: string): ConfigFindings {
   const errors = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error' && d.file !== configFile);

@@ -23,6 +23,7 @@ import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, learnConfiguredSecrets, withTarget } from './common.js';
+import { refuseConfigErrors } from './environments.js';
 import { noteUnavailable, statusOf } from './live-plan.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
@@ -60,6 +61,12 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   if (existing.length > 0 && !flags.force) {
     throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
+
+  // The prompts directory's promptctl.yaml, which the export is checked with where --out holds none:
+  // an error of its own is the user's, said at it before the org is read (as --env refuses one), not the org's.
+  const source = flags.dir ?? DEFAULT_DIR;
+  const config = existing.includes(CONFIG_FILE) ? undefined : readSourceConfig(ctx.cwd, source);
+  if (config !== undefined) await refuseConfigErrors(ctx, source, config.file, `export checks what it writes with ${visibleName(config.file)}, which is not valid`);
 
   // Export only reads: an embedded org with no state yet is read as empty, and not created; one that has state is not written.
   const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target), { readOnly: true });
@@ -183,8 +190,6 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Every file that was there and is not the export's, those not named above (a Config, tests) too:
   // an error in one is that file's, not the org's.
   const theirs = [...new Set([...leftovers.map((l) => l.path), ...[...(earlier?.yaml.keys() ?? [])].filter((p) => !written.has(p))])];
-  const source = flags.dir ?? DEFAULT_DIR;
-  const config = existing.includes(CONFIG_FILE) ? undefined : readSourceConfig(ctx.cwd, source);
   // With --env the note below says to copy promptctl.yaml whatever it changes: plan --env needs it.
   const { clash, findings, models } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config, ctx.environment === undefined, testsFrom);
 
@@ -286,7 +291,8 @@ export function clashWith(errors: readonly Diagnostic[], before: readonly string
  * `before`: the YAML files that were in the directory and not written, relative to cwd; `testsFrom`:
  * where the tests a written file kept start (clashWith). `config`:
  * the prompts directory's promptctl.yaml, read as the export's when it holds none (the models it
- * declares: without it a custom model is "unknown", and "edit that document" the wrong advice).
+ * declares: without it a custom model is "unknown", and "edit that document" the wrong advice),
+ * named where it is (its own errors were refused before the export).
  * `compare`: check it without `config` too, as plan --dir OUT will, and return how the two differ
  * (`findings`) and the models the export uses that `config` declares.
  * Returns what clashes with them, if anything.
@@ -295,14 +301,14 @@ async function checkExport(
   ctx: CliContext,
   out: string,
   before: readonly string[],
-  config: string | undefined,
+  config: { text: string; file: string } | undefined,
   compare: boolean,
   testsFrom: ReadonlyMap<string, number>,
 ): Promise<{ clash: string | undefined; findings?: ConfigFindings; models: { declares: string[]; overrides: string[] } }> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
   const { BUILT_IN_MODELS } = await import('../tokens/registry.js');
-  const load = (fallback: string | undefined) =>
+  const load = (fallback: { text: string; file: string } | undefined) =>
     loadProject({
       dir: out,
       cwd: ctx.cwd,
@@ -316,7 +322,7 @@ async function checkExport(
   const used = new Set([...(state?.templates ?? []), ...(state?.versions ?? [])].flatMap((d) => d.model ?? []));
   const models = configModels(declared, used, BUILT_IN_MODELS);
   // The second check is plan --dir OUT's own: the token counts are memoised, so it mostly parses again.
-  const findings = config !== undefined && compare ? configFindings(diagnostics, (await load(undefined)).diagnostics, relative(ctx.cwd, join(resolve(ctx.cwd, out), CONFIG_FILE))) : undefined;
+  const findings = config !== undefined && compare ? configFindings(diagnostics, (await load(undefined)).diagnostics, config.file) : undefined;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return { clash: undefined, ...(findings ? { findings } : {}), models };
   for (const d of errors) ctx.info(formatText(d));

@@ -97,7 +97,9 @@ Writes, inside --out:
 \`plan --env NAME --dir <out>\`, once promptctl.yaml is copied into <out>). Left out with a
 warning: what a document cannot hold (a version not published, a name promptctl cannot use, a guide
 without an instruction) and a surface the target refuses to list (AI Studio guides on a 403, say).
-promptctl.yaml is not written. An --out inside the prompts directory, or holding it, is refused (plan reads it whole).
+promptctl.yaml is not written; the export is checked with the prompts directory's, and an error in
+that file stops export before anything is read or written. An --out inside the prompts directory,
+or holding it, is refused (plan reads it whole).
 
 Exit status: 0 when the files are written (a warning names what does not validate), 1 on an error;
 130 after Ctrl-C.

@@ -40,10 +40,12 @@ export interface LoadOptions {
   /** Files to read as this text instead of from disk (absolute paths): a command checks its edit before writing it. */
   texts?: ReadonlyMap<string, string>;
   /**
-   * promptctl.yaml's text for a directory that holds none: export checks what it wrote with the
-   * config of the prompts directory its files will join (the models it declares, its defaults).
+   * promptctl.yaml for a directory that holds none, its text as read from `file` (absolute, or
+   * relative to cwd): export checks what it wrote with the config of the prompts directory its
+   * files will join (the models it declares, its defaults). Its problems are said at `file`, where
+   * they are, not at a promptctl.yaml the directory does not hold.
    */
-  configFallback?: string;
+  configFallback?: { text: string; file: string };
 }
 
 /**
@@ -61,11 +63,13 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const rel = (abs: string) => path.relative(cwd, abs).split(path.sep).join('/') || '.';
 
   const discovery = await discoverYamlFiles(dirAbs);
-  const configAbs = path.join(dirAbs, CONFIG_FILE);
   const fallback = opts.configFallback !== undefined && !discovery.files.includes(CONFIG_FILE) ? opts.configFallback : undefined;
+  // The Config where it is read from: a fallback at its own file.
+  const configAbs = fallback !== undefined ? path.resolve(cwd, fallback.file) : path.join(dirAbs, CONFIG_FILE);
   const yamlFiles = fallback !== undefined ? [CONFIG_FILE, ...discovery.files] : discovery.files;
+  const absOf = (f: string) => (fallback !== undefined && f === CONFIG_FILE ? configAbs : path.join(dirAbs, f));
 
-  const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment, opts.secretOf);
+  const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(configAbs), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment, opts.secretOf);
   // A directory where the Config belongs is not "no Config": going on with the defaults would drop
   // the environments (a protected prod among them) and budgets the team meant, without a word.
   if (fallback === undefined && !discovery.files.includes(CONFIG_FILE) && (await isDirectory(configAbs))) {
@@ -94,8 +98,8 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     });
   }
   const reads = readAhead(yamlFiles.length, (i) => {
-    const abs = path.join(dirAbs, yamlFiles[i]!);
-    const edited = fallback !== undefined && abs === configAbs ? fallback : opts.texts?.get(abs);
+    const abs = absOf(yamlFiles[i]!);
+    const edited = fallback !== undefined && abs === configAbs ? fallback.text : opts.texts?.get(abs);
     return edited !== undefined ? { ok: true as const, text: edited } : readYamlFileSync(abs, rootReal, discovery.listedFiles.has(yamlFiles[i]!));
   });
   let turned = performance.now();
@@ -105,7 +109,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
       turned = performance.now();
     }
     const f = yamlFiles[i]!;
-    const abs = path.join(dirAbs, f);
+    const abs = absOf(f);
     const file = rel(abs);
     loader.files.add(file);
     // Read ahead in bursts (blocking: see config/read.ts and read-ahead.ts).

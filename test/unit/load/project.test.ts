@@ -304,6 +304,17 @@ describe('loadProject', () => {
     expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/t.yaml:4:18 environments/unknown']);
   });
 
+  it("names a fallback Config (export's: the prompts directory's, for a directory holding none) where it was read from", async () => {
+    // Its problems were said at p/promptctl.yaml, a file the directory does not hold.
+    await write('t.yaml', TEMPLATE());
+    const r = await loadProject({ dir: 'p', cwd: path.dirname(dir), configFallback: { text: 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  prune: yes\n', file: 'prompts/promptctl.yaml' } });
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['prompts/promptctl.yaml:4:10 schema/type']);
+    expect(r.configFile).toBe('prompts/promptctl.yaml');
+    const ok = await loadProject({ dir: 'p', cwd: path.dirname(dir), configFallback: { text: 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  defaultVariableTokens: 50\n', file: 'prompts/promptctl.yaml' } });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.state!.config).toMatchObject({ defaultVariableTokens: 50, source: { file: 'prompts/promptctl.yaml', line: 2, column: 1 } });
+  });
+
   it('refuses other kinds inside promptctl.yaml', async () => {
     await write('promptctl.yaml', TEMPLATE());
     const r = await load();
