@@ -20,8 +20,9 @@ export interface Discovery {
   /**
    * Directories whose files are unknown, and why: a linked directory not entered (a link out of
    * the directory, a loop; rule file/linked-directory), or one that cannot be read (file/unreadable).
+   * `readElsewhere`: a second path to a directory that is read (a loop): its files are known after all.
    */
-  skipped: { path: string; rule: 'file/linked-directory' | 'file/unreadable'; reason: string }[];
+  skipped: { path: string; rule: 'file/linked-directory' | 'file/unreadable'; reason: string; readElsewhere?: true }[];
   /**
    * The files listed as regular files, not links: inside the prompts directory by construction
    * (every directory walked is), so reading them needs no realpath (readYamlFileSync).
@@ -102,7 +103,7 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
       if (!isInside(rootReal, real)) {
         out.skipped.push({ path: rel, rule: 'file/linked-directory', reason: 'symbolic link to a directory outside the prompts directory: not read' });
       } else if (visited.has(real)) {
-        out.skipped.push({ path: rel, rule: 'file/linked-directory', reason: 'symbolic link to a directory that is already read (a loop or a second path to it): not read again' });
+        out.skipped.push({ path: rel, rule: 'file/linked-directory', reason: 'symbolic link to a directory that is already read (a loop or a second path to it): not read again', readElsewhere: true });
       } else {
         visited.add(real);
         await walk(real, `${rel}/`);

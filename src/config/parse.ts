@@ -18,6 +18,7 @@ import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './othe
 import { continuedItems, MAY_HOLD_CONTINUED_ITEM } from './continued-items.js';
 import { loneSurrogates, MAY_HOLD_SURROGATE_ESCAPE } from './lone-surrogates.js';
 import { MARKER_IN_TEXT, markersInText } from './marker-in-text.js';
+import { headerOfDocument, headersOfTokens, identifies } from './refused-header.js';
 import { readUntagged } from './untagged.js';
 
 /**
@@ -59,6 +60,11 @@ export interface ParseResult {
    * know which names they were meant to define (so references to them are not errors too).
    */
   broken?: unknown[];
+  /**
+   * What the file defines is not all known: it could not be parsed into documents (nor told apart,
+   * for one refused for its size), or a document refused whole does not say its kind or name.
+   */
+  unread?: true;
   /** The file's comments (none when it could not be lexed), placed by `lineCounter`: committed with it, so checked too. */
   comments: { list: readonly YamlComment[]; lineCounter: LineCounter };
 }
@@ -101,8 +107,8 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     return { file, line, column: col, severity: 'error', rule, message };
   };
 
-  if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)] };
-  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany.at, 'yaml/too-large', lexed.tooMany.message)] };
+  if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)], unread: true };
+  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany.at, 'yaml/too-large', lexed.tooMany.message)], unread: true };
   const tokens = lexed.tokens;
 
   // Depth first, on the concrete syntax tree (walked without recursion): composing a
@@ -110,7 +116,11 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
   const tooDeep = findTooDeep(tokens, MAX_DEPTH) ?? lexed.stoppedAt;
   if (tooDeep !== undefined) {
     diagnostics.push(diag(tooDeep, 'yaml/too-deep', TOO_DEEP));
-    return { documents: [], diagnostics };
+    // Each document's header, from the tree lexed; past a bracket that stopped the lexing, unknown.
+    const headers = lexed.stoppedAt === undefined ? headersOfTokens(tokens) : [];
+    const broken = headers.filter(identifies);
+    const unread = lexed.stoppedAt !== undefined || broken.length < headers.length;
+    return { documents: [], diagnostics, ...(broken.length > 0 ? { broken } : {}), ...(unread ? { unread } : {}) };
   }
 
   let docs: Document.Parsed[];
@@ -119,14 +129,14 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     docs = Array.from(composer.compose(tokens));
   } catch (err) {
     const rule = err instanceof RangeError ? 'yaml/too-deep' : 'yaml/syntax';
-    return { documents: [], diagnostics: [diag(0, rule, `cannot parse YAML: ${messageOf(err)}`)] };
+    return { documents: [], diagnostics: [diag(0, rule, `cannot parse YAML: ${messageOf(err)}`)], unread: true };
   }
   if (docs.length === 0) {
     const info = composer.streamInfo();
     for (const e of [...info.errors, ...info.warnings].slice(0, MAX_YAML_ERRORS)) {
       diagnostics.push(diag(e.pos[0], 'yaml/syntax', e.message));
     }
-    return { documents: [], diagnostics };
+    return diagnostics.length > 0 ? { documents: [], diagnostics, unread: true } : { documents: [], diagnostics };
   }
 
   // A `---` that cut an indented text in two: said at the marker, the cause of what follows.
@@ -140,12 +150,20 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
   const mayHoldSurrogate = MAY_HOLD_SURROGATE_ESCAPE.test(src);
   // Lines indented with a space other than ASCII's: found once a file, told to their documents.
   const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src, tokens) : [];
+  let unread = false;
+  // A document refused whole (its aliases, its depth): its header, read without expanding it, for
+  // the names it meant to define; one that does not say them leaves what the file defines unknown.
+  const keepRefused = (doc: Document.Parsed): void => {
+    const header = headerOfDocument(doc);
+    if (identifies(header)) broken.push(header);
+    else unread = true;
+  };
   // A refused document's best-effort data, kept for the names it meant to define.
   const keepBroken = (doc: Document.Parsed): void => {
     try {
       broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     } catch {
-      /* nothing to learn from it */
+      keepRefused(doc);
     }
   };
   docs.forEach((doc, index) => {
@@ -242,6 +260,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
         const cycle = selfContainingAlias(targets);
         if (cycle) {
           diagnostics.push(diag(cycle.offset, 'yaml/alias', `alias *${cycle.name} stands inside the value &${cycle.name} names, so that value contains itself: repeat what it needs instead`));
+          keepRefused(doc);
           return;
         }
         // Counted without expanding: a bomb is refused before toJS or any check walks it.
@@ -255,6 +274,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
               `its aliases expand this document to ${what}: refusing a possible alias bomb (repeat less through aliases, or split the document)`,
             ),
           );
+          keepRefused(doc);
           return;
         }
       }
@@ -271,13 +291,14 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
       } else {
         diagnostics.push(diag(start, 'yaml/syntax', `cannot read document: ${messageOf(err)}`));
       }
+      keepRefused(doc);
       return;
     }
     // Valid YAML, so a warning: the document is read as YAML reads it.
     if (mayHoldContinuedItem) for (const c of continuedItems(doc, src)) diagnostics.push({ ...diag(c.at, 'yaml/continued-item', c.message), severity: 'warning' });
     documents.push({ file, index, doc, data, src, lineCounter });
   });
-  return broken.length ? { documents, diagnostics, broken } : { documents, diagnostics };
+  return { documents, diagnostics, ...(broken.length ? { broken } : {}), ...(unread ? { unread: true as const } : {}) };
 }
 
 /**

@@ -145,9 +145,10 @@ export class Loader {
     this.diagnostics.push(...header.diagnostics);
     const data = d.data as Record<string, unknown>;
     const kind = header.kind;
-    // A misspelt kind key (`kinds: PromptTemplate`, said above): its value is the kind meant, so
-    // what refers to this document's name is not an error too.
-    const meant = header.misspeltKind !== undefined ? data?.[header.misspeltKind] : undefined;
+    // A misspelt kind key (`kinds: PromptTemplate`, said above): its value is the kind meant; a
+    // misspelt kind value (`kind: PromptVersoin`), the kind its did-you-mean names. Either way what
+    // refers to this document's name is not an error too.
+    const meant = header.misspeltKind !== undefined ? data?.[header.misspeltKind] : header.meantKind;
     if (!kind) return this.unloaded.failed(typeof meant === 'string' && data && typeof data === 'object' ? { ...data, kind: meant } : data);
 
     // In the wrong file: reported, kept out of the desired state, but still checked in full.
@@ -265,6 +266,11 @@ export class Loader {
   /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
   rememberBroken(data: unknown): void {
     this.unloaded.broken(data);
+  }
+
+  /** A file (or a document) whose content could not be read: what it defines is unknown (unloaded.ts `unread`). */
+  rememberUnread(): void {
+    this.unloaded.unread();
   }
 
   /**

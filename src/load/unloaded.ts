@@ -1,13 +1,14 @@
 // What the documents kept out of the desired state meant to define (a template, a version, a
 // guide, a filter), by name: the rules take it (RuleContext) so that a reference to one of them
 // is not reported as a second error, the first being why it failed. A version whose label is no
-// semver string, or whose template cannot be read, leaves which label was meant unknown.
+// semver string, or whose template cannot be read, leaves which label was meant unknown; a file
+// that could not be read at all (or a document whose kind or name cannot be), every name.
 import { isPlainObject } from '../config/plain-data.js';
 import type { RuleContext } from '../rules/util.js';
 import { SEMVER } from '../util/semver.js';
 
 /** The names of RuleContext that UnloadedNames gathers. */
-export type UnloadedContext = Pick<RuleContext, 'unloadedTemplates' | 'unloadedVersions' | 'templatesWithBadVersion' | 'unreadableVersion' | 'unloadedGuides' | 'unloadedFilters'>;
+export type UnloadedContext = Pick<RuleContext, 'unloadedTemplates' | 'unloadedVersions' | 'templatesWithBadVersion' | 'unreadableVersion' | 'unloadedGuides' | 'unloadedFilters' | 'unreadDocuments'>;
 
 /** Gathers, document by document, what the failed ones meant to define. */
 export class UnloadedNames {
@@ -17,6 +18,7 @@ export class UnloadedNames {
   private unreadableVersion = false;
   private readonly guides = new Set<string>();
   private readonly filters = new Set<string>();
+  private unreadDocuments = false;
 
   /** A document that failed: remember its identity so references to it are not errors too. */
   failed(data: Record<string, unknown>): void {
@@ -49,6 +51,15 @@ export class UnloadedNames {
     }
   }
 
+  /**
+   * A file whose content could not be read (binary, not UTF-8, too large, unreadable, outside the
+   * directory, a directory not listed), or a document refused whole whose kind or name cannot be
+   * read: what it defines is unknown, so no reference is reported as undefined until it reads.
+   */
+  unread(): void {
+    this.unreadDocuments = true;
+  }
+
   /** What the rules are told. */
   context(): UnloadedContext {
     return {
@@ -58,6 +69,7 @@ export class UnloadedNames {
       unreadableVersion: this.unreadableVersion,
       unloadedGuides: this.guides,
       unloadedFilters: this.filters,
+      unreadDocuments: this.unreadDocuments,
     };
   }
 }

@@ -3,12 +3,12 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { didYouMean } from '../util/suggest.js';
-import { diagnostic, locate, type RuleContext } from './util.js';
+import { diagnostic, locate, mayBeUnloaded, type RuleContext } from './util.js';
 
 export function checkReferences(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const templates = new Set(state.templates.map((t) => t.name));
-  const known = (name: string) => templates.has(name) || ctx.unloadedTemplates?.has(name) === true;
+  const known = (name: string) => templates.has(name) || mayBeUnloaded(ctx, ctx.unloadedTemplates, name);
   const unknown = (name: string) =>
     `template "${name}" is not defined by any PromptTemplate${didYouMean(name, templates)}`;
 

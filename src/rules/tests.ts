@@ -27,7 +27,7 @@ import { controlCharacter } from './names.js';
 import { checkGuideAssertions, checkGuideInput } from './test-guide-cases.js';
 import { checkShadowedResponses } from './test-responses.js';
 import { checkGuideVars, checkTemplateVars, versionsLabel, type Err, type VersionTarget } from './test-vars.js';
-import { diagnostic, labelsUnsure, locate, type RuleContext } from './util.js';
+import { diagnostic, labelsUnsure, locate, mayBeUnloaded, type RuleContext } from './util.js';
 
 interface Indexes {
   templates: Map<string, PromptTemplate>;
@@ -122,7 +122,7 @@ function checkCaseNames(t: PromptTest, indexes: Iterable<number>, err: Err): voi
 /** The guide a test targets, or undefined (said unless that guide failed to load). */
 function guideTarget(t: PromptTest, name: string, ix: Indexes, ctx: RuleContext, err: Err): Guide | undefined {
   const guide = ix.guides.get(name);
-  if (!guide && !ctx.unloadedGuides?.has(name)) {
+  if (!guide && !mayBeUnloaded(ctx, ctx.unloadedGuides, name)) {
     err(locate(t, 'spec.target.guide'), 'tests/unknown-target', `guide "${name}" is not defined by any Guide${didYouMean(name, ix.guides.keys())}`);
   }
   return guide;
@@ -201,7 +201,7 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
   const template = ix.templates.get(name);
   const declared = ix.versions.get(name) ?? [];
   if (!template && declared.length === 0) {
-    if (!ctx.unloadedTemplates?.has(name)) {
+    if (!mayBeUnloaded(ctx, ctx.unloadedTemplates, name)) {
       err(locate(t, 'spec.target.template'), 'tests/unknown-target', `template "${name}" is not defined by any PromptTemplate${didYouMean(name, ix.templates.keys())}`);
     }
     return undefined;
@@ -315,7 +315,7 @@ function checkGatewayAssertion(
   if (a.type === 'blockedBy') {
     const f = ix.filters.get(a.value);
     if (!f) {
-      if (!ctx.unloadedFilters?.has(a.value)) {
+      if (!mayBeUnloaded(ctx, ctx.unloadedFilters, a.value)) {
         err(at, 'tests/unknown-filter', `safety filter "${a.value}" is not defined by any SafetyFilter${didYouMean(a.value, ix.filters.keys())}`);
       }
       return;
@@ -332,7 +332,8 @@ function checkGatewayAssertion(
     return;
   }
   if (a.type === 'redacts') {
-    if (a.not) return;
+    // A filter that failed to load, or a file not read at all, may be the one that redacts it.
+    if (a.not || ctx.unreadDocuments === true || (ctx.unloadedFilters?.size ?? 0) > 0) return;
     const redacting = [...ix.filters.values()].some(
       (f) => f.enabled && f.action === 'redact_and_log' && f.categories.includes(a.value) && filterCovers(f.appliesTo, spec.template, labels),
     );

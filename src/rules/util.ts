@@ -17,6 +17,13 @@ export interface RuleContext {
   unloadedGuides?: ReadonlySet<string>;
   unloadedFilters?: ReadonlySet<string>;
   /**
+   * A file or document could not be read far enough to know what it defines (binary, not UTF-8,
+   * too large, unreadable, nested too deep or refused for its aliases with its kind or name
+   * unreadable): any name may be one of its, so a reference that resolves to nothing is left to
+   * that file's own error (a did-you-mean would steer the user to rewrite a correct file).
+   */
+  unreadDocuments?: boolean;
+  /**
    * Why a user's JSON Schema (a `jsonSchema` assertion) is unusable, or undefined when it is fine
    * (src/schema's check, passed in: rules do no schema compiling of their own). Without it, such
    * schemas are not checked.
@@ -62,7 +69,12 @@ export interface Located {
 
 /** Whether a label of `template` may be one a broken document meant (undeclared-version errors wait for it to read). */
 export function labelsUnsure(ctx: RuleContext, template: string): boolean {
-  return ctx.unreadableVersion === true || ctx.templatesWithBadVersion?.has(template) === true;
+  return ctx.unreadableVersion === true || ctx.unreadDocuments === true || ctx.templatesWithBadVersion?.has(template) === true;
+}
+
+/** Whether `name` may be one a document that failed meant to define (`names`: those of its kind), so a reference to it is no second error. */
+export function mayBeUnloaded(ctx: RuleContext, names: ReadonlySet<string> | undefined, name: string): boolean {
+  return ctx.unreadDocuments === true || names?.has(name) === true;
 }
 
 /** The location of a field (dotted path), falling back to the document. */

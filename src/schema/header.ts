@@ -16,6 +16,8 @@ export interface HeaderResult {
   misspelt: string[];
   /** The key said to be a misspelt kind (`kinds`), whose value is the kind meant. */
   misspeltKind?: string;
+  /** The kind a misspelt kind value (`kind: PromptVersoin`) was taken for, as its did-you-mean says. */
+  meantKind?: DocumentKind;
 }
 
 /** The keys every document has at its top level. */
@@ -80,5 +82,5 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
       ? `unknown kind ${describeValue(kind)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${DOCUMENT_KINDS.join(', ')}`
       : `kind must be one of ${DOCUMENT_KINDS.join(', ')}, as text, not ${describeValue(kind)}`,
   );
-  return { diagnostics, misspelt };
+  return { diagnostics, misspelt, ...(suggestion !== undefined ? { meantKind: suggestion as DocumentKind } : {}) };
 }

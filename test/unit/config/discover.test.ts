@@ -27,7 +27,7 @@ describe('discoverYamlFiles', () => {
     const d = await discoverYamlFiles(join(root, 'prompts'));
     // The real directory is read once, through whichever path comes first; the other is named.
     expect(d.files).toEqual(['shared/real/a.yaml', 'top.yml']);
-    expect(d.skipped).toEqual([{ path: 'team', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/) }]);
+    expect(d.skipped).toEqual([{ path: 'team', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/), readElsewhere: true }]);
   });
 
   it('reads a linked directory whose only path is the link, and names links out of the directory and loops', async () => {
@@ -42,7 +42,7 @@ describe('discoverYamlFiles', () => {
     expect(d.files).toEqual(['x/d.yaml']);
     expect(d.skipped).toEqual([
       { path: 'out', rule: 'file/linked-directory', reason: expect.stringMatching(/outside the prompts directory/) },
-      { path: 'x/loop', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/) },
+      { path: 'x/loop', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/), readElsewhere: true },
     ]);
   });
 
