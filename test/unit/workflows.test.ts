@@ -65,6 +65,12 @@ const byId = (job: Job, id: string): Step => {
   if (!s) throw new Error(`no step with id ${id}`);
   return s;
 };
+// apply.yml's find job: its script, and the reviewed plan it hands an environment's apply job.
+const findScript = (): string => byId(wf('apply.yml').jobs.find!, 'reviewed').with!.script!;
+// The environment the find step gets (its PROMOTION: the promotion order).
+const FIND_ENV = (): Record<string, string> => ({ PROMOTION: wf('apply.yml').jobs.find?.steps.find((s) => s.id === 'reviewed')?.env?.PROMOTION ?? '' });
+const reviewedOf = (core: { outputs: Record<string, string> }, env: string): Record<string, string> | undefined =>
+  (JSON.parse(core.outputs.reviewed ?? '{}') as Record<string, Record<string, string>>)[env];
 // Every environment's credentials (prompts/promptctl.yaml: GENESYSCLOUD_DEV, _STAGING, _PROD); a
 // job sees only the secrets of its own GitHub Environment (and the repository's).
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
@@ -136,9 +142,13 @@ describe('every workflow', () => {
 
   it.each(workflowFiles)('%s: credentials only from secrets, never literal', (f) => {
     const text = raw(f);
+    // apply.yml's plan of an environment that waits to be applied by hand is read-only too.
+    const waiting = f === 'apply.yml' ? [text.indexOf('\n  plan-waiting:\n'), text.indexOf('\n  report:\n')] : [-1, -1];
+    if (f === 'apply.yml') expect(waiting[0]! > 0 && waiting[1]! > waiting[0]!).toBe(true);
     for (const m of text.matchAll(/^\s*(GENESYSCLOUD_[A-Z_]+):\s*(.+)$/gm)) {
       // The pull-request plan and drift read each environment's read-only client (<PREFIX>_READONLY_*).
-      const secret = f === 'plan.yml' || f === 'drift.yml' ? m[1]!.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_') : m[1];
+      const readOnly = f === 'plan.yml' || f === 'drift.yml' || (m.index > waiting[0]! && m.index < waiting[1]!);
+      const secret = readOnly ? m[1]!.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_') : m[1];
       expect(m[2], `${f}: ${m[1]}`).toBe(`\${{ secrets.${secret} }}`);
     }
     expect(text).not.toMatch(/GENESYSCLOUD_API_URL|local-secret|client-secret/);
@@ -316,13 +326,18 @@ describe('apply.yml', () => {
     expect(job.concurrency).toEqual({ group: 'promptctl-apply-${{ matrix.env }}', 'cancel-in-progress': false, queue: 'max' });
     expect(job.strategy?.['max-parallel']).toBe(1);
     expect(job.strategy?.['fail-fast']).toBe(true);
-    expect(job.strategy?.matrix?.env).toBe(`\${{ fromJSON(inputs.environment && format('["{0}"]', inputs.environment) || '${JSON.stringify(ENVIRONMENTS)}') }}`);
+    // The environments the find job chose, in promotion order (its PROMOTION); none: no apply job.
+    expect(job.needs).toBe('find');
+    expect(job.if).toBe("needs.find.outputs.environments != '[]'");
+    expect(job.strategy?.matrix?.env).toBe('${{ fromJSON(needs.find.outputs.environments) }}');
+    expect(byId(w.jobs.find!, 'reviewed').env!.PROMOTION).toBe(ENVIRONMENTS.join(' '));
     expect(job.environment).toBe('${{ matrix.env }}');
-    expect(w.jobs.report!.strategy?.matrix?.env).toBe(job.strategy?.matrix?.env);
+    expect(w.jobs.report!.strategy?.matrix?.env).toBe('${{ fromJSON(needs.find.outputs.report) }}');
   });
   // Finding 1: merge applies what was reviewed.
   it('re-plans the commit to a file, compares it with the reviewed plan, and applies that file only when they match', () => {
     const reviewed = stepIndex(job, (s) => s.id === 'reviewed');
+    expect(byId(job, 'reviewed').env!.REVIEWED).toBe('${{ needs.find.outputs.reviewed }}');
     const plan = stepIndex(job, (s) => s.with?.command === 'plan');
     const compare = stepIndex(job, (s) => s.id === 'compare');
     const apply = stepIndex(job, (s) => s.with?.command === 'apply');
@@ -340,14 +355,10 @@ describe('apply.yml', () => {
     expect(planStep.with!.args).toMatch(/^--env \$\{\{ matrix\.env \}\} /);
     expect(job.steps[apply]!.if).toBe("steps.compare.outputs.decision == 'apply'");
     expect(byId(job, 'compare').env!.PLAN_JSON).toBe(out);
-    expect(byId(job, 'reviewed').with!.script).toMatch(/listPullRequestsAssociatedWithCommit/);
-    // The previous environment's decision (its recorded result) reaches the comparison: one that waits holds this one back.
-    const read = stepIndex(job, (s) => s.name === "Read the previous environment's decision");
-    expect([stepIndex(job, (s) => s.id === 'gate') < read, read < compare]).toEqual([true, true]);
-    expect(job.steps[read]!.with).toMatchObject({ name: 'promptctl-apply-plan-${{ steps.gate.outputs.previous }}-${{ github.run_id }}-${{ steps.gate.outputs.previous-attempt }}', path: '${{ runner.temp }}/promptctl-previous' });
-    expect(byId(job, 'compare').env!.PREVIOUS_RESULT).toBe('${{ runner.temp }}/promptctl-previous/result.json');
-    expect(byId(job, 'gate').with!.script).toMatch(/core\.setOutput\('previous', previous\)/);
-    expect(byId(job, 'gate').with!.script).toMatch(/core\.setOutput\('previous-attempt', String\(job\.run_attempt/);
+    expect(findScript()).toMatch(/listPullRequestsAssociatedWithCommit/);
+    // No environment waits behind another inside the apply jobs any more: the find job leaves it out.
+    expect(job.steps.find((s) => s.name === "Read the previous environment's decision")).toBeUndefined();
+    expect(byId(job, 'compare').env!.PREVIOUS_RESULT).toBeUndefined();
   });
   it('hands the credentials only to the plan, apply and test steps, with a read-only token', () => {
     for (const s of job.steps) {
@@ -356,7 +367,10 @@ describe('apply.yml', () => {
       expect(['plan', 'apply', 'test'], s.name).toContain(s.with?.command);
       expect(keys.sort()).toEqual(CREDENTIAL_ENV);
     }
-    expect(job.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'read' });
+    expect(job.permissions).toEqual({ actions: 'read', contents: 'read' });
+    // The pull request's comments are read once, by the find job, which holds no credentials.
+    expect(w.jobs.find!.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
+    expect(w.jobs.find!.environment).toBeUndefined();
   });
   // review-env: the README's permanent trail (audit.http with secretEnv PROMPTCTL_SINK_KEY, signed)
   // and a keyed chain (PROMPTCTL_AUDIT_KEY) need their keys in the apply step; without them the
@@ -386,8 +400,9 @@ describe('apply.yml', () => {
   });
   it('fails loudly: a comment on the pull request and an issue', () => {
     const report = w.jobs.report!;
-    expect(report.needs).toBe('apply');
+    expect(report.needs).toEqual(['find', 'apply', 'plan-waiting']);
     expect(report.if).toMatch(/needs\.apply\.result == 'failure'/);
+    expect(report.if).toMatch(/needs\.find\.result == 'failure'/);
     expect(report.permissions).toEqual({ issues: 'write', 'pull-requests': 'write' });
     const script = report.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
     expect(script).toMatch(/issues\.create\(/);
@@ -832,41 +847,12 @@ describe('apply.yml compare step', () => {
     expect(r.outputs.decision).toBe('refused');
     expect(r.outputs.reason).toMatch(/without a merged pull request/);
   });
-  it('waits, without failing, when the reviewed plan waited for the environment before it', async () => {
+  // The find job hands no apply job a plan that waited: were one handed over, it is no plan reviewed.
+  it('never decides `waiting`: a plan that waited is not reviewed, and is refused if it ever reaches an apply job', async () => {
     const r = await compare({ EXPECTED: '', SOURCE: 'waiting', NOTE: 'the plan of prod posted on pull request #42 waited for the environment before it to run this merge' });
-    expect(r.code).toBe(0);
-    expect(r.outputs.decision).toBe('waiting');
-    expect(r.outputs.reason).toContain(`fingerprint ${FRESH}`);
-    expect(r.stdout).toMatch(/::notice title=promptctl apply::/);
-    expect(r.stdout).not.toMatch(/::error/);
-  });
-  it('waits behind an environment that waits: applies nothing, whatever its own reviewed plan says', async () => {
-    const prev = join(tmp, 'previous-result.json');
-    writeFileSync(prev, JSON.stringify({ result: 'success', decision: 'waiting' }));
-    // Its PR plan was reviewed and matches: it waits all the same, and offers no fingerprint (it
-    // is applied after staging, when its plan will have changed).
-    const r = await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev });
-    expect(r.code).toBe(0);
-    expect(r.outputs).toMatchObject({ decision: 'waiting', fingerprint: '' });
-    expect(r.outputs.reason).toMatch(/^Nothing was applied: staging, the environment before this one, waits for this merge to be applied by hand/);
-    // Its plan fails the promotion check for that very reason: waiting too. Failing for another reason: failed.
-    const gap = join(tmp, 'plan-gap.json');
-    writeFileSync(gap, JSON.stringify({ problems: [{ rule: 'promotion/not-in-previous' }], fingerprint: FRESH }));
-    const waits = await runStep(script, { PLAN_JSON: gap, SHA: 'abcdef1234567890', SOURCE: 'waiting', NOTE: 'n', EXPECTED: '', PLAN_CODE: '1', PREVIOUS: 'staging', PREVIOUS_RESULT: prev });
-    expect(waits.outputs.decision).toBe('waiting');
-    writeFileSync(gap, JSON.stringify({ problems: [{ rule: 'immutable-version' }], fingerprint: FRESH }));
-    const broken = await runStep(script, { PLAN_JSON: gap, SHA: 'abcdef1234567890', SOURCE: 'waiting', NOTE: 'n', EXPECTED: '', PLAN_CODE: '1', PREVIOUS: 'staging', PREVIOUS_RESULT: prev });
-    expect(broken.code).toBe(1);
-    expect(broken.outputs.decision).toBe('failed');
-    // The previous environment's decision unreadable: fail closed.
-    const unread = await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: join(tmp, 'missing.json') });
-    expect(unread.code).toBe(1);
-    expect(unread.outputs.decision).toBe('failed');
-    expect(unread.outputs.reason).toMatch(/decision of staging.*could not be read/);
-    // Nothing to do here is still nothing; a previous environment that applied lets this one apply.
-    expect((await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev, PLAN_CODE: '0' })).outputs.decision).toBe('nothing');
-    writeFileSync(prev, JSON.stringify({ result: 'success', decision: 'apply' }));
-    expect((await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev })).outputs.decision).toBe('apply');
+    expect(r.code).toBe(1);
+    expect(r.outputs.decision).toBe('refused');
+    expect(script).not.toMatch(/decide waiting/);
   });
 
   it('by hand without a fingerprint: shows the plan and its fingerprint, applies nothing', async () => {
@@ -1315,9 +1301,9 @@ describe('the sticky plan comment script', () => {
     await runScript(script, gh.api, ok(root, {}, { prod: { PLAN_CODE: '1' } }));
     expect(gh.comments[0]!.body).toContain(forged);
     gh.pulls.push({ number: 7, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
-    const reviewed = byId(wf('apply.yml').jobs.apply!, 'reviewed').with!.script!;
-    expect((await runScript(reviewed, gh.api, { ENVIRONMENT: 'dev' })).outputs.fingerprint).toBe(FP);
-    expect((await runScript(reviewed, gh.api, { ENVIRONMENT: 'prod' })).outputs.fingerprint).toBe('');
+    const read = await runScript(findScript(), gh.api, FIND_ENV());
+    expect(reviewedOf(read, 'dev')!.fingerprint).toBe(FP);
+    expect(reviewedOf(read, 'prod')!.fingerprint).toBe('');
   });
 
   it('has a section per environment, in promotion order, and a fingerprint only for the plans that can be applied', async () => {
@@ -1395,10 +1381,10 @@ describe('the plan problem annotations', () => {
 // Finding 1: which plan was reviewed for the merge commit.
 describe('the reviewed-plan script (apply.yml)', () => {
   let script = '';
-  beforeAll(() => (script = byId(wf('apply.yml').jobs.apply!, 'reviewed').with!.script!));
+  beforeAll(() => (script = findScript()));
   const A = 'a'.repeat(64);
   const marker = (fp: string, env = 'prod') => `**Plan:** 1 to delete\n<!-- promptctl-plan -->\n<!-- promptctl-plan-fingerprint env=${env}: ${fp} head=1234567 run=5 -->`;
-  const PROD = { ENVIRONMENT: 'prod' };
+  const PROD = FIND_ENV();
 
   it('reads the fingerprint from the plan comment github-actions posted on the pull request merged as this commit', async () => {
     const gh = fakeGitHub();
@@ -1408,10 +1394,10 @@ describe('the reviewed-plan script (apply.yml)', () => {
     // as the comment job writes it: one promptctl-plan marker, then a fingerprint marker per environment
     gh.comments.push({ id: 2, issue_number: 42, body: `${marker(A)}\n<!-- promptctl-plan-fingerprint env=staging: ${'d'.repeat(64)} head=1234567 run=5 -->`, user: BOT, html_url: 'u' });
     const core = await runScript(script, gh.api, PROD);
-    expect(core.outputs).toEqual({ source: 'pr', pr: '42', fingerprint: A, note: 'the plan of prod last posted on pull request #42' });
-    // each environment its own
-    const staging = await runScript(script, gh.api, { ENVIRONMENT: 'staging' });
-    expect(staging.outputs.fingerprint).toBe('d'.repeat(64));
+    expect(reviewedOf(core, 'prod')).toEqual({ source: 'pr', pr: '42', fingerprint: A, note: 'the plan of prod last posted on pull request #42' });
+    // each environment its own; every one is applied (dev's has no plan: refused there, and the rest stop)
+    expect(reviewedOf(core, 'staging')!.fingerprint).toBe('d'.repeat(64));
+    expect(core.outputs).toMatchObject({ environments: JSON.stringify(ENVIRONMENTS), waiting: '', report: JSON.stringify(ENVIRONMENTS) });
   });
 
   it("has no reviewed plan for an environment whose plan the comment does not seal (prod failed its promotion check)", async () => {
@@ -1419,8 +1405,8 @@ describe('the reviewed-plan script (apply.yml)', () => {
     gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
     gh.comments.push({ id: 2, issue_number: 42, body: marker(A, 'staging'), user: BOT, html_url: 'u' });
     const core = await runScript(script, gh.api, PROD);
-    expect(core.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
-    expect(core.outputs.note).toMatch(/#42 has no plan of prod posted/);
+    expect(reviewedOf(core, 'prod')).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
+    expect(reviewedOf(core, 'prod')!.note).toMatch(/#42 has no plan of prod posted/);
   });
 
   it('says an environment waited for the one before it when the comment marks it so', async () => {
@@ -1428,11 +1414,15 @@ describe('the reviewed-plan script (apply.yml)', () => {
     gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
     gh.comments.push({ id: 2, issue_number: 42, body: `${marker(A, 'staging')}\n<!-- promptctl-plan-waiting env=prod head=1234567 run=5 -->`, user: BOT, html_url: 'u' });
     const core = await runScript(script, gh.api, PROD);
-    expect(core.outputs).toMatchObject({ source: 'waiting', pr: '42', fingerprint: '' });
-    expect(core.outputs.note).toBe('the plan of prod posted on pull request #42 waited for the environment before it to run this merge');
+    // Not applied in this run: planned read-only for applying by hand, and reported.
+    expect(core.outputs).toMatchObject({ environments: '["dev","staging"]', waiting: 'prod', pr: '42', 'waiting-after': '', report: '["dev","staging","prod"]' });
+    expect(reviewedOf(core, 'prod')).toBeUndefined();
+    expect(core.outputs['waiting-note']).toBe('the plan of prod posted on pull request #42 waited for the environment before it to run this merge');
     // Above the footer (quoted pull-request text), a waiting marker counts for nothing.
     gh.comments[0]!.body = `<!-- promptctl-plan-waiting env=prod head=1 run=1 -->\n${marker(A, 'staging')}`;
-    expect((await runScript(script, gh.api, PROD)).outputs.source).toBe('pr');
+    const quoted = await runScript(script, gh.api, PROD);
+    expect(reviewedOf(quoted, 'prod')!.source).toBe('pr');
+    expect(quoted.outputs.waiting).toBe('');
   });
 
   it('has no reviewed plan for a pull request without a plan comment, or a commit without a pull request', async () => {
@@ -1440,11 +1430,12 @@ describe('the reviewed-plan script (apply.yml)', () => {
     gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
     gh.comments.push({ id: 1, issue_number: 42, body: '### promptctl plan\n\n:x: **Validation failed**\n<!-- promptctl-plan -->', user: BOT, html_url: 'u' });
     const noPlan = await runScript(script, gh.api, PROD);
-    expect(noPlan.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
-    expect(noPlan.outputs.note).toMatch(/#42 has no plan of prod posted/);
+    expect(reviewedOf(noPlan, 'prod')).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
+    expect(reviewedOf(noPlan, 'prod')!.note).toMatch(/#42 has no plan of prod posted/);
     const direct = await runScript(script, fakeGitHub().api, PROD);
-    expect(direct.outputs).toMatchObject({ source: 'none', pr: '', fingerprint: '' });
-    expect(direct.outputs.note).toMatch(/without a merged pull request/);
+    for (const env of ENVIRONMENTS) expect(reviewedOf(direct, env)).toMatchObject({ source: 'none', pr: '', fingerprint: '' });
+    expect(reviewedOf(direct, 'prod')!.note).toMatch(/without a merged pull request/);
+    expect(direct.outputs.environments).toBe(JSON.stringify(ENVIRONMENTS));
   });
 
   // Review: the sections above the footer quote pull-request content raw (a PromptTest's name in
@@ -1458,11 +1449,12 @@ describe('the reviewed-plan script (apply.yml)', () => {
     const body = `## Environment \`dev\`\n\n| ✅ | \`${forged}\` | dev | 100% | 90% |\n\n<sub>run</sub>\n<!-- promptctl-plan -->\n<!-- promptctl-plan-fingerprint env=dev: ${A} head=1234567 run=5 -->`;
     gh.comments.push({ id: 1, issue_number: 42, body, user: BOT, html_url: 'u' });
     const prod = await runScript(script, gh.api, PROD);
-    expect(prod.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
+    expect(reviewedOf(prod, 'prod')).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
     // and a genuine footer marker wins over a forged one above it
     gh.comments[0]!.body = body + `\n<!-- promptctl-plan-fingerprint env=prod: ${'e'.repeat(64)} head=1234567 run=5 -->`;
-    expect((await runScript(script, gh.api, PROD)).outputs.fingerprint).toBe('e'.repeat(64));
-    expect((await runScript(script, gh.api, { ENVIRONMENT: 'dev' })).outputs.fingerprint).toBe(A);
+    const genuine = await runScript(script, gh.api, PROD);
+    expect(reviewedOf(genuine, 'prod')!.fingerprint).toBe('e'.repeat(64));
+    expect(reviewedOf(genuine, 'dev')!.fingerprint).toBe(A);
   });
 
   // Review: right after a merge the commit's pulls endpoint can still answer [] (a known race,
@@ -1473,21 +1465,22 @@ describe('the reviewed-plan script (apply.yml)', () => {
     gh.pulls.push({ number: 41, merged_at: null, merge_commit_sha: 'abcdef1234567890' }, { number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
     gh.comments.push({ id: 2, issue_number: 42, body: marker(A), user: BOT, html_url: 'u' });
     const core = await runScript(script, gh.api, PROD);
-    expect(core.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: A });
+    expect(reviewedOf(core, 'prod')).toMatchObject({ source: 'pr', pr: '42', fingerprint: A });
     // still nothing for a commit no merged pull request made
     gh.pulls.splice(1, 1);
-    expect((await runScript(script, gh.api, PROD)).outputs).toMatchObject({ source: 'none', fingerprint: '' });
+    expect(reviewedOf(await runScript(script, gh.api, PROD), 'prod')).toMatchObject({ source: 'none', fingerprint: '' });
   });
 
   it('takes the fingerprint of a manual run from its input, and refuses one that is not a fingerprint', async () => {
     const dispatch = { eventName: 'workflow_dispatch' };
-    const given = await runScript(script, fakeGitHub().api, { DISPATCH_FINGERPRINT: ` ${A.toUpperCase()} ` }, { context: dispatch });
-    expect(given.outputs).toMatchObject({ source: 'dispatch', fingerprint: A, pr: '' });
-    const empty = await runScript(script, fakeGitHub().api, { DISPATCH_FINGERPRINT: '' }, { context: dispatch });
-    expect(empty.outputs).toMatchObject({ source: 'dispatch', fingerprint: '' });
-    const bad = await runScript(script, fakeGitHub().api, { DISPATCH_FINGERPRINT: 'yes please' }, { context: dispatch });
+    const given = await runScript(script, fakeGitHub().api, { ...FIND_ENV(), DISPATCH_ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: ` ${A.toUpperCase()} ` }, { context: dispatch });
+    expect(reviewedOf(given, 'prod')).toMatchObject({ source: 'dispatch', fingerprint: A, pr: '' });
+    const empty = await runScript(script, fakeGitHub().api, { ...FIND_ENV(), DISPATCH_ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: '' }, { context: dispatch });
+    expect(reviewedOf(empty, 'prod')).toMatchObject({ source: 'dispatch', fingerprint: '' });
+    const bad = await runScript(script, fakeGitHub().api, { ...FIND_ENV(), DISPATCH_ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: 'yes please' }, { context: dispatch });
     expect(bad.failed).toHaveLength(1);
-    expect(bad.outputs).toEqual({});
+    // No apply job runs; the report speaks for prod, with the reason.
+    expect(bad.outputs).toEqual({ report: '["prod"]', reason: 'The fingerprint input must be the 64 hex digits of a plan fingerprint; nothing was applied.' });
   });
 });
 
@@ -1495,17 +1488,18 @@ describe('the reviewed-plan script (apply.yml)', () => {
 // "Use workflow from"); apply.yml then plans and applies THAT branch's prompts, something no
 // merge brought to main (and the run's apply.yml is that branch's too).
 describe('the reviewed-plan script (apply.yml), run by hand', () => {
-  const script = () => byId(wf('apply.yml').jobs.apply!, 'reviewed').with!.script!;
+  const script = () => findScript();
   const A = 'a'.repeat(64);
   it('refuses a manual run from a branch other than main, with or without a fingerprint', async () => {
     for (const fp of [A, '']) {
-      const r = await runScript(script(), fakeGitHub().api, { ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: fp }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/feature/new-prompt' } });
+      const r = await runScript(script(), fakeGitHub().api, { ...FIND_ENV(), DISPATCH_ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: fp }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/feature/new-prompt' } });
       expect(r.failed.join('\n')).toMatch(/refs\/heads\/feature\/new-prompt.*main/);
-      expect(r.outputs).toEqual({});
+      expect(r.outputs.environments).toBeUndefined();
+      expect(r.outputs.reason).toMatch(/^A manual apply runs from main only, not refs\/heads\/feature\/new-prompt/);
     }
-    const main = await runScript(script(), fakeGitHub().api, { ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: A }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main' } });
+    const main = await runScript(script(), fakeGitHub().api, { ...FIND_ENV(), DISPATCH_ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: A }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main' } });
     expect(main.failed).toEqual([]);
-    expect(main.outputs.fingerprint).toBe(A);
+    expect(reviewedOf(main, 'prod')!.fingerprint).toBe(A);
   });
 });
 
@@ -1534,10 +1528,6 @@ describe('the promotion gate (apply.yml)', () => {
     const script = gate()!.with!.script!;
     const ok = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }]), { ...ENV, ENVIRONMENT: 'staging' });
     expect(ok.failed).toEqual([]);
-    // Which environment ran before, and in which attempt (its recorded decision is read from that attempt's artifact).
-    expect(ok.outputs).toMatchObject({ previous: 'dev' });
-    const rerun = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success', run_attempt: 1 } as J]), { ...ENV, ENVIRONMENT: 'staging', GITHUB_RUN_ATTEMPT: '2' });
-    expect(rerun.outputs['previous-attempt']).toBe('1');
     const cancelled = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }, { name: 'apply (staging)', status: 'completed', conclusion: 'cancelled' }]), { ...ENV, ENVIRONMENT: 'prod' });
     expect(cancelled.failed.join('\n')).toMatch(/staging.*cancelled[\s\S]*prod/);
     // Review: the issue the report opens then said only "failed before applying anything": the
@@ -1636,12 +1626,168 @@ describe('the apply report script, per environment', () => {
     expect(post.env).toMatchObject({ ENVIRONMENT: '${{ matrix.env }}', DECISION: '${{ steps.result.outputs.decision }}' });
   });
   it('reports an apply cancelled midway (the job\'s time limit, or by hand) as loudly as a failure: the org may be half applied', async () => {
-    expect(wf('apply.yml').jobs.report!.if).toBe("always() && (needs.apply.result == 'failure' || needs.apply.result == 'success' || needs.apply.result == 'cancelled')");
+    expect(wf('apply.yml').jobs.report!.if).toMatch(/needs\.apply\.result == 'failure' \|\| needs\.apply\.result == 'success' \|\| needs\.apply\.result == 'cancelled'/);
     const gh = fakeGitHub();
     const core = await runScript(script(), gh.api, { ENVIRONMENT: 'prod', RESULT: 'cancelled', DECISION: 'apply', REASON: '', FINGERPRINT: '', PR: '', AUDIT_HEAD: '5:abc', PLAN_DIR: '' });
     expect(gh.issues.map((i) => i.title)).toEqual(['promptctl apply to prod failed on main']);
     expect(gh.issues[0]!.body).toMatch(/promptctl apply to prod was cancelled \(the job's time limit, or by hand\)\*\* on [\s\S]*may be partly updated/);
     expect(core.failed).toEqual([expect.stringMatching(/^apply failed; opened #/)]);
+  });
+});
+
+// Review: every merge that added a version had prod's required reviewers approve an apply job
+// that applied nothing (prod's reviewed plan waited for staging: it re-planned and decided
+// `waiting`, recording a deployment to prod), then approve the manual run that applied it. The
+// find job now leaves a waiting environment, and every one after it, out of the apply matrix;
+// a job bound to no Environment, with read-only clients, plans it for applying by hand.
+describe('apply.yml: no approval asked for an environment whose reviewed plan waited', () => {
+  const w = wf('apply.yml');
+  const A = 'a'.repeat(64);
+  const FRESH = 'c'.repeat(64);
+  const footer = (lines: string[]) => `**Plan:** 1 to create\n<!-- promptctl-plan -->\n${lines.join('\n')}`;
+  const fp = (env: string) => `<!-- promptctl-plan-fingerprint env=${env}: ${A} head=1234567 run=5 -->`;
+  const waits = (env: string) => `<!-- promptctl-plan-waiting env=${env} head=1234567 run=5 -->`;
+  const merged = (body: string) => {
+    const gh = fakeGitHub();
+    gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    gh.comments.push({ id: 1, issue_number: 42, body, user: BOT, html_url: 'u' });
+    return gh;
+  };
+  // The environments a job runs for, as GitHub expands its matrix from the find job's outputs
+  // (the forms apply.yml has had: the find job's list, or a fixed list by event); [] when its
+  // `if` skips it.
+  const runsFor = (job: Job, outputs: Record<string, string>, inputs: { environment?: string } = {}): string[] => {
+    if (job.if === "needs.find.outputs.environments != '[]'" && outputs.environments === '[]') return [];
+    const expr = String(job.strategy?.matrix?.env ?? '');
+    const fromFind = /^\$\{\{ fromJSON\(needs\.find\.outputs\.([a-z-]+)\) \}\}$/.exec(expr);
+    if (fromFind) return JSON.parse(outputs[fromFind[1]!]!) as string[];
+    const fixed = /'(\[[^']*\])'\) \}\}$/.exec(expr);
+    if (fixed) return inputs.environment ? [inputs.environment] : (JSON.parse(fixed[1]!) as string[]);
+    throw new Error(`cannot expand the matrix ${expr}`);
+  };
+  const bound = () => Object.entries(w.jobs).filter(([, j]) => j.environment !== undefined);
+
+  it('runs no job bound to the GitHub Environment of an environment whose plan waited, nor of those after it', async () => {
+    expect(bound().map(([name, j]) => [name, j.environment])).toEqual([['apply', '${{ matrix.env }}']]);
+    expect(w.jobs.apply!.needs, 'the apply jobs take their environments from a job that read the reviewed plans first').toBe('find');
+    // prod waited for staging: dev and staging are applied, prod gets no apply job.
+    const prod = await runScript(findScript(), merged(footer([fp('dev'), fp('staging'), waits('prod')])).api, FIND_ENV());
+    for (const [name, j] of bound()) expect(runsFor(j, prod.outputs), name).toEqual(['dev', 'staging']);
+    expect(prod.outputs.waiting).toBe('prod');
+    // staging waited for dev (prod's plan then waits too, or failed the promotion check): dev only.
+    const staging = await runScript(findScript(), merged(footer([fp('dev'), waits('staging'), waits('prod')])).api, FIND_ENV());
+    for (const [name, j] of bound()) expect(runsFor(j, staging.outputs), name).toEqual(['dev']);
+    expect(staging.outputs).toMatchObject({ waiting: 'staging', 'waiting-after': 'prod', report: '["dev","staging"]' });
+    // The first environment waiting: no job bound to an Environment at all.
+    const first = await runScript(findScript(), merged(footer([waits('dev')])).api, FIND_ENV());
+    for (const [name, j] of bound()) expect(runsFor(j, first.outputs), name).toEqual([]);
+    expect(first.outputs).toMatchObject({ environments: '[]', waiting: 'dev', report: '["dev"]' });
+    // Nothing waits: every environment is applied, as before.
+    const none = await runScript(findScript(), merged(footer(ENVIRONMENTS.map(fp))).api, FIND_ENV());
+    for (const [name, j] of bound()) expect(runsFor(j, none.outputs), name).toEqual(ENVIRONMENTS);
+    expect(none.outputs.waiting).toBe('');
+  });
+
+  it('a run by hand still runs the chosen environment, whatever its pull request said', async () => {
+    const gh = merged(footer([fp('dev'), fp('staging'), waits('prod')]));
+    const core = await runScript(findScript(), gh.api, { ...FIND_ENV(), DISPATCH_ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: FRESH }, { context: { eventName: 'workflow_dispatch' } });
+    for (const [name, j] of bound()) expect(runsFor(j, core.outputs, { environment: 'prod' }), name).toEqual(['prod']);
+    expect(core.outputs).toMatchObject({ waiting: '', report: '["prod"]' });
+    expect(reviewedOf(core, 'prod')).toMatchObject({ source: 'dispatch', fingerprint: FRESH });
+    // The apply job takes that reviewed plan as its own.
+    const take = byId(w.jobs.apply!, 'reviewed');
+    const taken = await runStep(take.run!, { ENVIRONMENT: 'prod', REVIEWED: core.outputs.reviewed! });
+    expect(taken.code).toBe(0);
+    expect(taken.outputs).toMatchObject({ source: 'dispatch', fingerprint: FRESH, pr: '' });
+    // An environment the find job handed nothing for: nothing is applied.
+    const missing = await runStep(take.run!, { ENVIRONMENT: 'staging', REVIEWED: core.outputs.reviewed! });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/::error title=promptctl apply::the find job handed no reviewed plan of staging/);
+  });
+
+  it('plans the waiting environment in a job bound to no Environment, with read-only clients and token, after the others were applied', () => {
+    const job = w.jobs['plan-waiting']!;
+    expect(job.environment).toBeUndefined();
+    expect(job.needs).toEqual(['find', 'apply']);
+    expect(job.if).toBe(
+      "always() && needs.find.result == 'success' && needs.find.outputs.waiting != '' && (needs.apply.result == 'success' || (needs.apply.result == 'skipped' && needs.find.outputs.environments == '[]'))",
+    );
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(job.steps[0]!.uses).toMatch(/^actions\/checkout@/);
+    expect(job.steps[0]!.with).toMatchObject({ 'fetch-depth': 0 });
+    expect(promptctlSteps({ ...w, jobs: { 'plan-waiting': job } }, 'apply')).toEqual([]);
+    const plan = job.steps.find((s) => s.with?.command === 'plan')!;
+    expect(plan.with!.args).toBe('--env ${{ needs.find.outputs.waiting }} --format markdown --detailed-exitcode --out ${{ runner.temp }}/promptctl-apply/plan.json');
+    expect(plan.if).toBe("env.HAS_CREDENTIALS == 'true'");
+    expect(Object.keys(plan.env!).sort()).toEqual(CREDENTIAL_ENV);
+    for (const k of CREDENTIAL_ENV) expect(plan.env![k], k).toBe(`\${{ secrets.${k.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_')} }}`);
+    expect(job.env!.HAS_CREDENTIALS).toMatch(/_READONLY_OAUTHCLIENT_SECRET', .*\[needs\.find\.outputs\.waiting\]\)\] != ''/);
+    // Its result goes where an apply job's would, for the report job (which reports it).
+    const up = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(up.if).toBe('always()');
+    expect(up.with).toMatchObject({ name: 'promptctl-apply-plan-${{ needs.find.outputs.waiting }}-${{ github.run_id }}-${{ github.run_attempt }}', path: '${{ runner.temp }}/promptctl-apply/' });
+    expect(w.jobs.report!.steps[0]!.with!.name).toBe('promptctl-apply-plan-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}');
+    expect(job.steps.find((s) => s.name === 'Record the result')!.env).toMatchObject({ RESULT: '${{ job.status }}', DECISION: '${{ steps.compare.outputs.decision }}', PR: '${{ needs.find.outputs.pr }}', PLAN_CODE: '${{ steps.plan.outputs.exit-code }}' });
+  });
+
+  it('says in the job summary what applying it does now, with its fingerprint and the run to start; the report says it on the pull request', async () => {
+    const script = byId(w.jobs['plan-waiting']!, 'compare').run!;
+    const tmp = mkdtempSync(join(tmpdir(), 'promptctl-waiting-plan-'));
+    try {
+      const file = join(tmp, 'plan.json');
+      writeFileSync(file, JSON.stringify({ fingerprint: FRESH }));
+      const NOTE = 'the plan of prod posted on pull request #42 waited for the environment before it to run this merge';
+      const base = { PLAN_JSON: file, NOTE, LATER: '', SHA: 'abcdef1234567890', ENVIRONMENT: 'prod', CREDENTIALS: 'GENESYSCLOUD_PROD', HAS_CREDENTIALS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/prompts', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/apply.yml@refs/heads/main' };
+      const changes = await runStep(script, { ...base, PLAN_CODE: '2' });
+      expect(changes.code).toBe(0);
+      expect(changes.outputs).toMatchObject({ decision: 'waiting', fingerprint: FRESH });
+      expect(changes.outputs.reason).toBe(`Nothing was applied yet: ${NOTE}. It has run it now; what applying abcdef1 does is below. To apply exactly this plan, run the workflow for this environment with fingerprint ${FRESH}.`);
+      expect(changes.summary).toContain(`run [promptctl apply](https://github.com/acme/prompts/actions/workflows/apply.yml) ("Run workflow") with environment \`prod\` and the fingerprint \`${FRESH}\``);
+      // The environments after it wait for it.
+      expect((await runStep(script, { ...base, PLAN_CODE: '2', ENVIRONMENT: 'staging', LATER: 'prod' })).outputs.reason).toMatch(/The environments after it \(prod\) wait for it: apply them by hand after it, the same way\.$/);
+      // Nothing left to apply; the plan failed (the job fails, the report opens the issue); no read-only client.
+      const held = await runStep(script, { ...base, PLAN_CODE: '0' });
+      expect(held.code).toBe(0);
+      expect(held.outputs).toMatchObject({ decision: 'waiting', fingerprint: '' });
+      expect(held.outputs.reason).toMatch(/already matches abcdef1: there is nothing to apply\.$/);
+      const failed = await runStep(script, { ...base, PLAN_CODE: '1' });
+      expect(failed.code).toBe(1);
+      expect(failed.outputs).toMatchObject({ decision: 'waiting', fingerprint: '' });
+      expect(failed.stdout).toMatch(/::error title=promptctl apply::the plan of abcdef1 for prod failed \(exit 1\)/);
+      const blind = await runStep(script, { ...base, HAS_CREDENTIALS: 'false', PLAN_CODE: '' });
+      expect(blind.code).toBe(0);
+      expect(blind.outputs.fingerprint).toBe('');
+      expect(blind.outputs.reason).toMatch(/GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_ID and GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_SECRET are not set/);
+
+      // On the pull request, from the recorded result: the plan and the fingerprint; no issue.
+      writeFileSync(join(tmp, 'plan.md'), '**Plan:** 1 to create\n');
+      const report = w.jobs.report!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+      const said = { ENVIRONMENT: 'prod', RESULT: 'success', DECISION: 'waiting', REASON: changes.outputs.reason!, FINGERPRINT: FRESH, PR: '42', AUDIT_HEAD: '', TEST_CODE: '', PLAN_CODE: '2', PLAN_DIR: tmp };
+      const gh = fakeGitHub();
+      expect((await runScript(report, gh.api, said)).failed).toEqual([]);
+      expect(gh.comments.map((c) => c.issue_number)).toEqual([42]);
+      expect(gh.comments[0]!.body).toMatch(/prod waits for this merge to be applied by hand[\s\S]*with environment `prod` and the fingerprint `c{64}`[\s\S]*1 to create/);
+      expect(gh.issues).toEqual([]);
+      const heldGh = fakeGitHub();
+      await runScript(report, heldGh.api, { ...said, FINGERPRINT: '', PLAN_CODE: '0', REASON: held.outputs.reason! });
+      expect(heldGh.comments[0]!.body).toMatch(/^### :hourglass_flowing_sand: prod already holds this merge\n[\s\S]*Nothing is left to apply to it\./);
+      const failedGh = fakeGitHub();
+      await runScript(report, failedGh.api, { ...said, RESULT: 'failure', FINGERPRINT: '', PLAN_CODE: '1', REASON: failed.outputs.reason! });
+      expect(failedGh.comments[0]!.body).toMatch(/run \[promptctl apply\]\([^)]*\) \("Run workflow"\) with environment `prod` and no fingerprint/);
+      expect(failedGh.issues.map((i) => i.title)).toEqual(['promptctl apply to prod failed on main']);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a failed find job (no apply job ran) for the environment the run would have applied first', async () => {
+    const read = w.jobs.report!.steps.find((s) => s.id === 'result')!;
+    expect(read.env).toEqual({ FIND_RESULT: '${{ needs.find.result }}', FIND_REASON: '${{ needs.find.outputs.reason }}' });
+    const reason = 'A manual apply runs from main only, not refs/heads/x: it would apply prompts no merge brought to main; nothing was applied.';
+    const r = await runStep(read.run!, { FIND_RESULT: 'failure', FIND_REASON: reason });
+    expect(r.outputs).toMatchObject({ ran: 'true', result: 'failure', decision: '' });
+    expect(Object.keys(r.outputs)).toContain(reason);
+    expect((await runStep(read.run!, { FIND_RESULT: 'success', FIND_REASON: '' })).outputs).toEqual({ ran: 'false' });
   });
 });
 
@@ -1931,7 +2077,7 @@ describe('apply.yml: tests after the apply', () => {
     expect(j.steps[gate]!.if).toBe("steps.test.outcome == 'success'");
     expect(j.steps[gate]!.env).toMatchObject({ TEST_CODE: '${{ steps.test.outputs.exit-code }}' });
     // The job's permissions and concurrency are unchanged by it.
-    expect(j.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'read' });
+    expect(j.permissions).toEqual({ actions: 'read', contents: 'read' });
     expect(j.concurrency).toEqual({ group: 'promptctl-apply-${{ matrix.env }}', 'cancel-in-progress': false, queue: 'max' });
   });
   it('fails the job on a failed test (exit 1), saying the environments after it are not applied; passes on exit 0', async () => {
@@ -2147,8 +2293,9 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     const plan = stepIndex(j, (s) => s.with?.command === 'plan');
     const apply = stepIndex(j, (s) => s.with?.command === 'apply');
     expect([find > -1, find < restore, restore < verify, verify < plan, plan < apply]).toEqual([true, true, true, true, true]);
-    // Only from main (the reviewed-plan step refuses a manual run elsewhere) and with credentials.
+    // Only from main (the find job refuses a manual run elsewhere, and no apply job runs) and with credentials.
     expect(find).toBeGreaterThan(stepIndex(j, (s) => s.id === 'reviewed'));
+    expect(find).toBeGreaterThan(stepIndex(j, (s) => s.name === 'Require credentials'));
     expect(j.steps[find]!.uses).toMatch(/^actions\/github-script@/);
     expect(j.steps[restore]!.if).toBe("steps.trail.outputs.run-id != ''");
     expect(j.steps[restore]!.with).toMatchObject({ name: '${{ steps.trail.outputs.name }}', 'run-id': '${{ steps.trail.outputs.run-id }}', 'github-token': '${{ github.token }}', path: '${{ runner.temp }}/promptctl-restored-trail' });
