@@ -20,7 +20,7 @@ import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { locate, where as locationText } from '../rules/util.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
-import type { Revision } from '../export/promote.js';
+import type { RevisionHeader } from '../export/promote.js';
 import type { CliContext } from './context.js';
 import { checkPrevious } from './environments.js';
 import { DEFAULT_DIR } from './common.js';
@@ -306,7 +306,7 @@ const HISTORY_LIMIT = 2000;
 
 export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
   const s = await splitContext(ctx, template, flags.dir, 'rolled back');
-  const [{ dirHistory, isShallow, movedFrom, textsBefore }, { answeredWithoutSplit, lastSoleVersion, passedOver, scaleWeights, soleVersion }] = await Promise.all([
+  const [{ dirHistory, isShallow, movedFrom, pathFromTop, textsBefore }, { answeredWithoutSplit, isUnknown, lastSoleVersion, passedOver, scaleWeights, soleVersion }] = await Promise.all([
     import('../git/history.js'),
     import('../export/promote.js'),
   ]);
@@ -324,11 +324,15 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   // Before a commit that holds the split (and routes nothing at 100 % to another version), the
   // split may not have existed: then the template's newest version answered every call. That state
   // is newer than any older commit's 100 %, so each such commit's parent is read as it is passed
-  // (one git grep and one cat-file; at most a page of them).
-  let before: { version: string; addedBy: Omit<Revision, 'texts'> } | undefined;
+  // (one git grep and one cat-file; at most a page of them). A commit that left a file
+  // that may hold the split broken is no such commit's "before": what it routed is unknown (the
+  // loader refused it), so it is passed over, and the walk goes on to the state before it.
+  let before: { version: string; addedBy: RevisionHeader } | undefined;
   let parentsRead = 0;
   // Git runs in the prompts directory: its repository, wherever the command runs from.
   const prompts = resolve(ctx.cwd, flags.dir);
+  // The split's own file, as history names it: read in every state, whatever it holds then.
+  const splitPath = await pathFromTop(ctx.cwd, ctx.env, s.file);
   let scope: { dirs: string | string[]; from?: string } = { dirs: '.' };
   let skip = 0;
   let oldest: string | undefined;
@@ -342,20 +346,22 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     read += page.length;
     skip += page.length;
     if (page.length > 0) oldest = page[page.length - 1]!.commit;
-    const history = page.map((r) => ({ commit: r.commit, date: r.date, subject: r.subject, texts: r.files.map((f) => f.text) }));
-    const answer = lastSoleVersion(history, template, env, current, declared, keptTo);
+    const history = page.map((r) => ({ commit: r.commit, date: r.date, subject: r.subject, texts: r.files.map((f) => f.text), paths: r.files.map((f) => f.path) }));
+    const answer = lastSoleVersion(history, template, env, current, declared, keptTo, splitPath);
     skipped.push(...answer.skipped);
-    // The commits that hold the split newer than the one found (if any), newest first. One whose
-    // previous commit in the directory held it too had it before: no need to read its parent.
+    // The commits that hold the split (or may: unknown) newer than the one found (if any), newest
+    // first. One whose previous commit in the directory held it too, or may have, had it before
+    // (or an unknown state): no need to read its parent.
     const held = new Set(answer.holding.map((h) => h.commit));
     const previous = new Map(history.map((r, i) => [r.commit, history[i + 1]?.commit]));
     for (const rev of answer.holding) {
       if (rev.commit === answer.found?.commit) break;
       if (held.has(previous.get(rev.commit) ?? '')) continue;
       if (parentsRead++ >= HISTORY_PAGE) break;
-      const texts = await textsBefore(prompts, ctx.env, rev.commit, scope.dirs, template);
-      const then = texts && answeredWithoutSplit(texts, template, env);
-      if (then === 'split') continue;
+      const files = await textsBefore(prompts, ctx.env, rev.commit, scope.dirs, template, splitPath ? [splitPath] : []);
+      const then = files && answeredWithoutSplit(files.map((f) => f.text), template, env, files.map((f) => f.path), splitPath);
+      // Unknown: a file broken there came with an older commit of the directory, passed over and named when the walk reaches it.
+      if (then === 'split' || isUnknown(then)) continue;
       // A root commit, or none of the template's versions in the directory before it (it came
       // with the commit, or the directory moved in: older pages read where it came from).
       if (!then || then === current) continue;
@@ -377,7 +383,10 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   }
   if (before) {
     const by = before.addedBy;
-    ctx.info(`rolling back to ${before.version}: it answered every call before ${by.commit.slice(0, 7)} (${by.date.slice(0, 10)}, "${visibleName(by.subject)}") added the split`);
+    // A commit that left the split unknown (broken) may or may not have added it: the state before it is the last one known.
+    const what = by.unknown ? ' left a file of it that cannot be read (passed over: below), the last state known to hold no split' : ' added the split';
+    ctx.info(`rolling back to ${before.version}: it answered every call before ${by.commit.slice(0, 7)} (${by.date.slice(0, 10)}, "${visibleName(by.subject)}")${what}`);
+    if (skipped.length > 0) ctx.info(`passed over: ${skipped.join(', ')}`);
     const routes = scaleWeights(s.split.routes, before.version, 100);
     // Checked as promote is: the version held 100 % here once, but a protected environment's apply
     // refuses one the previous environment does not run now, so the edit would only be refused later.
@@ -397,6 +406,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   }
   // The subject is anyone's text: shown, never obeyed (a terminal escape in it would clear the screen or forge a line).
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${visibleName(found.subject)}")`);
+  if (skipped.length > 0) ctx.info(`passed over: ${skipped.join(', ')}`);
   const routes = scaleWeights(s.split.routes, found.version, 100);
   await refuseUnrun(ctx, s, routes, found.version, 'rolled back to');
   return finishEdit(ctx, s, routes, flags, `rollback to ${found.version}`);

@@ -1,12 +1,15 @@
 // promote and rollback (DESIGN §4, §6): which weights one TrafficSplit gets (a version's weight
 // set and the others scaled, an environment's own routes or the document's), and, for rollback,
 // the routes a file's text held in the prompts directory's history, read as the loader reads a
-// split. Writing the new weights into the file is split-edit.ts. Pure: data and text in, data out.
+// split; a state the loader refuses (a file that may hold the split does not parse) is unknown,
+// never "no split". Writing the new weights into the file is split-edit.ts. Pure: data and text
+// in, data out.
 import { parseAllDocuments, type Document } from 'yaml';
 import { belongsTo, resolveSplit } from '../model/environments.js';
 import { documentEnvironments, normalizeSplit } from '../model/normalize.js';
 import type { TrafficSplit } from '../model/types.js';
 import { UserError } from '../util/errors.js';
+import { visibleName } from '../util/escapes.js';
 import { newestVersionLabel } from '../util/semver.js';
 
 export interface Route {
@@ -93,7 +96,24 @@ export interface Revision {
   subject: string;
   /** The texts of the YAML files the commit wrote: the split's state then, if one holds it. */
   texts: readonly string[];
+  /** Their paths (from the top of the work tree), in the same order: named when one cannot be read. */
+  paths?: readonly string[];
 }
+
+/** A revision as rollback names it: `unknown` says why what it routed cannot be known (one of its files may hold the split and cannot be read). */
+export type RevisionHeader = Omit<Revision, 'texts' | 'paths'> & { unknown?: string };
+
+/**
+ * Why a state of the prompts directory says nothing certain of `template`: a file that may hold
+ * its split or versions (it names the template, or it is the split's own file: `splitPath`) is
+ * there and cannot be read as the loader reads it. Such a state is neither "this split" nor "no
+ * split": the loader refused it, nothing could apply it, and what it meant is unknown.
+ */
+export interface Unknown {
+  unknown: string;
+}
+
+export const isUnknown = (v: unknown): v is Unknown => isObj(v) && typeof v.unknown === 'string';
 
 /**
  * Why rollback passes over `version`, found at `where` (a commit, or what it did), which `env`'s
@@ -109,8 +129,11 @@ export function passedOver(version: string, where: string, env: string | undefin
  * rollback's answer: the newest revision whose routes (for `env`) held 100 % on one version that
  * is not the one holding them now (`current`) and is still `declared`. `skipped` names the
  * versions passed over because they are no longer declared, or are kept to other environments
- * (`keptTo`: each such version's metadata.environments). A revision whose files hold no split
- * of `template` left it as it was (or removed it): it says nothing.
+ * (`keptTo`: each such version's metadata.environments), and the revisions passed over because a
+ * file of theirs that may hold the split cannot be read (the loader refused them: what they routed
+ * is unknown, and the walk goes on past them). A revision whose files hold no split of `template`
+ * left it as it was (or removed it): it says nothing. `holding`: the revisions that hold the split,
+ * or may (`unknown`), newest first.
  */
 export function lastSoleVersion(
   history: readonly Revision[],
@@ -119,57 +142,98 @@ export function lastSoleVersion(
   current: string | undefined,
   declared: ReadonlySet<string>,
   keptTo: ReadonlyMap<string, readonly string[]> = new Map(),
-): { found?: { version: string } & Omit<Revision, 'texts'>; skipped: string[]; holding: Omit<Revision, 'texts'>[] } {
+  splitPath?: string,
+): { found?: { version: string } & RevisionHeader; skipped: string[]; holding: RevisionHeader[] } {
   const skipped: string[] = [];
-  const holding: Omit<Revision, 'texts'>[] = [];
+  const holding: RevisionHeader[] = [];
   for (const rev of history) {
-    const then = splitIn(rev.texts, template, env);
-    if (then) holding.push({ commit: rev.commit, date: rev.date, subject: rev.subject });
+    const header = { commit: rev.commit, date: rev.date, subject: rev.subject };
+    const then = splitIn(rev.texts, template, env, rev.paths, splitPath);
+    if (isUnknown(then)) {
+      holding.push({ ...header, unknown: then.unknown });
+      skipped.push(`${rev.commit.slice(0, 7)} (${then.unknown}: what it routed is unknown)`);
+      continue;
+    }
+    if (then) holding.push(header);
     const sole = then && soleVersion(then.routes);
     if (!sole || sole === current) continue;
     if (!declared.has(sole)) {
       skipped.push(passedOver(sole, rev.commit.slice(0, 7), env, keptTo.get(sole)));
       continue;
     }
-    return { found: { version: sole, commit: rev.commit, date: rev.date, subject: rev.subject }, skipped, holding };
+    return { found: { version: sole, ...header }, skipped, holding };
   }
   return { skipped, holding };
 }
 
 /**
  * Which version answered every call of `template` (in `env`) in a state of the prompts directory
- * (the texts of its files that name the template): without a split, its newest version then
- * (DESIGN §3: the newest one answers); 'split' when that state has a split of it; undefined when
- * it has no version of it. Rollback's answer from before the commit that added the split.
+ * (the texts of its files that name the template, and the split's own file: `splitPath`, with
+ * their `paths`): without a split, its newest version then (DESIGN §3: the newest one answers);
+ * 'split' when that state has a split of it; undefined when it has no version of it; Unknown when
+ * a file that may hold its split or versions cannot be read (the loader refused that state: it is
+ * not "no split"). Rollback's answer from before the commit that added the split.
  */
-export function answeredWithoutSplit(texts: readonly string[], template: string, env: string | undefined): string | 'split' | undefined {
-  const versions: string[] = [];
-  for (const text of texts) {
-    // As splitIn passes texts over: one that names the template neither as written nor through an escape holds none of its documents.
-    if (!text.includes('\\') && !text.includes(template)) continue;
-    for (const data of documentsIn(text)) {
-      if (!isObj(data.spec) || data.spec.template !== template) continue;
-      const environments = documentEnvironments(data);
-      if (env !== undefined && environments && !environments.includes(env)) continue;
-      if (data.kind === 'TrafficSplit') return 'split';
-      const version = data.spec.version;
-      if (data.kind === 'PromptVersion' && typeof version === 'string') versions.push(version);
-    }
-  }
-  return newestVersionLabel(versions);
+export function answeredWithoutSplit(
+  texts: readonly string[],
+  template: string,
+  env: string | undefined,
+  paths?: readonly string[],
+  splitPath?: string,
+): string | 'split' | Unknown | undefined {
+  const state = stateIn(texts, template, env, paths, splitPath);
+  return state.unknown ?? (state.split ? 'split' : newestVersionLabel(state.versions));
 }
 
-/** The split of `template` in the first of `texts` that holds one. */
-function splitIn(texts: readonly string[], template: string, env: string | undefined): ReturnType<typeof routesIn> {
-  for (const text of texts) {
-    // A split of `template` names its kind and the template in its text, as written or through
-    // an escape of a double-quoted scalar (names are [a-z0-9-]): any other text is passed over
+/** The split of `template` in the first of `texts` that holds one; Unknown when one that may hold its documents cannot be read. */
+function splitIn(texts: readonly string[], template: string, env: string | undefined, paths?: readonly string[], splitPath?: string): ReturnType<typeof routesIn> | Unknown {
+  const state = stateIn(texts, template, env, paths, splitPath);
+  return state.unknown ?? state.split;
+}
+
+/**
+ * What `texts` (files of one state, or those one commit wrote) hold of `template` for `env`: its
+ * split's routes (the first found), its versions' labels, and why the state is unknown when a file
+ * that may hold its documents cannot be read: such a state is neither this split nor no split,
+ * whatever else its files hold (the loader refused it, so nothing applied it).
+ */
+function stateIn(
+  texts: readonly string[],
+  template: string,
+  env: string | undefined,
+  paths: readonly string[] | undefined,
+  splitPath: string | undefined,
+): { split?: { routes: Route[]; from: RoutesTarget }; versions: string[]; unknown?: Unknown } {
+  const versions: string[] = [];
+  let split: { routes: Route[]; from: RoutesTarget } | undefined;
+  for (const [i, text] of texts.entries()) {
+    // Only a text that names the template, as written, through an escape of a double-quoted scalar
+    // (names are [a-z0-9-]) or in a wide encoding, can hold its documents: any other is passed over
     // unparsed (rollback reads every file of every commit of the directory, 1,000 in a bulk commit).
-    if (!text.includes('\\') && !(text.includes(template) && text.includes('TrafficSplit'))) continue;
-    const found = routesIn(text, template, env);
-    if (found) return found;
+    // The split's own file is read whatever it holds: broken there, the split is unknown.
+    const own = splitPath !== undefined && paths?.[i] === splitPath;
+    if (!own && !mayName(text, template)) continue;
+    const file = paths?.[i] === undefined ? 'a file' : visibleName(paths[i]!);
+    const read = readDocuments(text, template, own);
+    // yaml's words quote the text (an anchor's name): shown, never obeyed.
+    if (read.broken) return { versions, unknown: { unknown: `${file} ${visibleName(read.broken)}` } };
+    const found = splitAmong(read.docs, template, env);
+    if (isUnknown(found)) return { versions, unknown: { unknown: `${file} ${found.unknown}` } };
+    split ??= found;
+    for (const data of read.docs) {
+      if (data.kind !== 'PromptVersion' || !isObj(data.spec) || data.spec.template !== template) continue;
+      const environments = documentEnvironments(data);
+      if (env !== undefined && environments && !environments.includes(env)) continue;
+      if (typeof data.spec.version !== 'string') return { versions, unknown: { unknown: `${file} holds a PromptVersion of ${template} without a version label` } };
+      versions.push(data.spec.version);
+    }
   }
-  return undefined;
+  return split ? { split, versions } : { versions };
+}
+
+/** Whether a text may name `template`: as written, through an escape, or in UTF-16 or UTF-32 (its characters NUL-padded). */
+function mayName(text: string, template: string): boolean {
+  return text.includes(template) || text.includes('\\') || (text.includes('\0') && text.replaceAll('\0', '').includes(template));
 }
 
 /**
@@ -179,39 +243,92 @@ function splitIn(texts: readonly string[], template: string, env: string | undef
  * then model/environments.ts), so a past state means what the same text would mean today.
  */
 export function routesIn(text: string, template: string, env?: string): { routes: Route[]; from: RoutesTarget } | undefined {
-  for (const data of documentsIn(text)) {
-    if (data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template || !Array.isArray(data.spec.routes)) continue;
+  const found = splitAmong(readDocuments(text, template, false).docs, template, env);
+  return isUnknown(found) ? undefined : found;
+}
+
+/**
+ * The routes of the TrafficSplit of `template` among `docs` (as routesIn reads them); Unknown when
+ * none is found and one, for `env`, has routes that are no list (the loader refuses it).
+ */
+function splitAmong(docs: readonly Record<string, unknown>[], template: string, env: string | undefined): { routes: Route[]; from: RoutesTarget } | Unknown | undefined {
+  let unknown: Unknown | undefined;
+  for (const data of docs) {
+    if (data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template) continue;
+    const environments = documentEnvironments(data);
+    if (env !== undefined && environments && !environments.includes(env)) continue;
+    if (!Array.isArray(data.spec.routes)) {
+      unknown ??= { unknown: `holds a TrafficSplit of ${template} whose routes are no list` };
+      continue;
+    }
     const split = splitModel(data);
     if (env === undefined) return { routes: split.routes, from: { kind: 'document' } };
     if (!belongsTo(split, env)) continue;
     const from: RoutesTarget = split.overrides?.[env]?.routes !== undefined ? { kind: 'override', env } : { kind: 'document' };
     return { routes: resolveSplit(split, env).routes, from };
   }
-  return undefined;
+  return unknown;
 }
 
 /**
- * The documents of a file's text as data, as the loader reads them (lone CRs as line breaks); a
- * document committed broken (an alias naming no anchor, an alias bomb: toJS throws on it) is
- * passed over: it held nothing to go back to.
+ * The documents of a file's text as data, as the loader reads them (lone CRs as line breaks), and
+ * why one that may hold `template`'s (it names the template, or `own`: it is the split's own
+ * file) cannot be read: a NUL byte (binary, or UTF-16 or UTF-32 text: the loader refuses the
+ * file), a YAML error (a tab as indentation, a duplicate key), an alias naming no anchor or an
+ * alias bomb (toJS throws on them). Its readable documents are still given; the others, and those
+ * of other templates that cannot be read, hold nothing to go back to.
  */
-function* documentsIn(text: string): Generator<Record<string, unknown>> {
-  let docs: Document.Parsed[];
+function readDocuments(text: string, template: string, own: boolean): { docs: Record<string, unknown>[]; broken?: string } {
+  const concerns = (part: string): boolean => own || mayName(part, template);
+  // The loader refuses such a file whole (binary, or UTF-16 or UTF-32 text).
+  if (text.includes('\0')) return concerns(text) ? { docs: [], broken: 'is not UTF-8 text (a NUL byte)' } : { docs: [] };
+  const src = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  let parsed: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text) as Document.Parsed[];
+    parsed = parseAllDocuments(src) as Document.Parsed[];
   } catch {
-    return;
+    return concerns(text) ? { docs: [], broken: 'does not parse as YAML' } : { docs: [] };
   }
-  if (!Array.isArray(docs)) return;
-  for (const d of docs) {
-    if (d.errors.length > 0) continue;
+  if (!Array.isArray(parsed)) return concerns(text) ? { docs: [], broken: 'does not parse as YAML' } : { docs: [] };
+  const docs: Record<string, unknown>[] = [];
+  let broken: string | undefined;
+  for (const d of parsed) {
     let data: unknown;
-    try {
-      data = d.toJS({ maxAliasCount: 100 });
-    } catch {
+    let why: string | undefined;
+    // As the loader refuses it: a YAML error or warning (an unknown tag), yaml's first, its first
+    // line ("… at line 9, column 1:", the excerpt after it left out); or an alias naming no anchor,
+    // an alias bomb (toJS throws).
+    const problem = d.errors[0] ?? d.warnings[0];
+    if (problem) why = `does not parse as YAML (${firstLine(problem.message)})`;
+    else {
+      try {
+        data = d.toJS({ maxAliasCount: 100 });
+      } catch (err) {
+        why = `does not parse as YAML (${firstLine(String((err as Error).message))})`;
+      }
+    }
+    if (why === undefined) {
+      if (isObj(data)) docs.push(data);
       continue;
     }
-    if (isObj(data)) yield data;
+    // Only a document that may be the template's makes the state unknown: judged by its own text.
+    // One that names it only through an escape perhaps, whose data as yaml still reads it names
+    // it nowhere, is another's (prompt texts are full of escapes).
+    const part = src.slice(d.range[0], d.range[2]);
+    if (broken === undefined && (own || part.includes(template) || (mayName(part, template) && !namesNowhere(d, template)))) broken = why;
+  }
+  return broken === undefined ? { docs } : { docs, broken };
+}
+
+/** The first line of a message, without the colon that led to the excerpt after it. */
+const firstLine = (message: string): string => message.split('\n')[0]!.replace(/:$/, '');
+
+/** Whether a broken document's data, as far as yaml reads it, holds `template` in no key or value (none read: it may). */
+function namesNowhere(d: Document.Parsed, template: string): boolean {
+  try {
+    return !JSON.stringify(d.toJS({ maxAliasCount: 100 }) ?? null).includes(template);
+  } catch {
+    return false;
   }
 }
 

@@ -9,7 +9,7 @@
 // Where the directory's history begins with files moved in (the directory itself moved: prompts/
 // to config/prompts/), it goes on in the directories they came from (`movedFrom`). A shallow
 // clone holds only part of it (`isShallow`), which rollback says when it finds nothing.
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { isPromptFilePath, YAML_FILE } from '../util/prompt-paths.js';
 import { openRepo, tryRaw } from './repo.js';
 import { readObjects } from './blobs.js';
@@ -61,12 +61,21 @@ export async function dirHistory(
 }
 
 /**
- * The texts of the YAML files under `dir` that hold `needle` (a template's name) as they were
- * before `commit` (its first parent), found by one `git grep` and read by one `cat-file`;
- * undefined for a root commit. What rollback reads of a commit that may have added a split: what
- * routed the template's calls before it. A file naming it only through escapes is not found.
+ * The YAML files under `dir` that hold `needle` (a template's name) as they were before `commit`
+ * (its first parent), with `also` (paths from the top of the work tree: the split's own file,
+ * read whatever it holds, a file broken or not UTF-8 perhaps), found by one `git grep` and read by
+ * one `cat-file`; undefined for a root commit. What rollback reads of a commit that may have added
+ * a split: what routed the template's calls before it. A file naming it only through escapes, or
+ * in UTF-16, is not found unless `also` names it.
  */
-export async function textsBefore(cwd: string, env: RunEnv, commit: string, dir: string | readonly string[], needle: string): Promise<string[] | undefined> {
+export async function textsBefore(
+  cwd: string,
+  env: RunEnv,
+  commit: string,
+  dir: string | readonly string[],
+  needle: string,
+  also: readonly string[] = [],
+): Promise<{ path: string; text: string }[] | undefined> {
   const git = await openRepo(cwd, env);
   if (!git) return undefined;
   const parent = await firstParent(git, commit);
@@ -75,12 +84,23 @@ export async function textsBefore(cwd: string, env: RunEnv, commit: string, dir:
   const dirs = typeof dir === 'string' ? [dir] : [...dir];
   // -z: "<parent>:<path>" a name, whatever the path holds; --full-name: from the top, as tops are.
   const listed = (await tryRaw(git, ['grep', '-l', '-z', '-F', '--full-name', '-e', needle, parent, '--', ...dirs])) ?? '';
-  const paths = listed
+  const found = listed
     .split('\0')
     .map((name) => name.slice(parent.length + 1))
     .filter((path) => path !== '' && !path.includes('\n') && readUnder(tops, path));
+  const paths = [...new Set([...found, ...also.filter((path) => !path.includes('\n') && readUnder(tops, path))])];
   const texts = await readObjects(cwd, env, paths.map((path) => `${parent}:${path}`));
-  return texts.filter((t): t is string => t !== null);
+  return paths.flatMap((path, i) => (texts[i] === null || texts[i] === undefined ? [] : [{ path, text: texts[i]! }]));
+}
+
+/** A file's path from the top of its work tree (as history names files), or undefined outside one. */
+export async function pathFromTop(cwd: string, env: RunEnv, file: string): Promise<string | undefined> {
+  const abs = resolve(cwd, file);
+  const git = await openRepo(dirname(abs), env);
+  if (!git) return undefined;
+  const prefix = await tryRaw(git, ['rev-parse', '--show-prefix']);
+  // tryRaw reads an empty answer (the top itself) as none.
+  return `${prefix ?? ''}${basename(abs)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // promote and rollback's edits (src/export/promote.ts, split-edit.ts): deterministic weights, and YAML edits
 // that change only what must change.
 import { describe, expect, it } from 'vitest';
-import { lastSoleVersion, routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
+import { answeredWithoutSplit, lastSoleVersion, routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
 import { editSplit } from '../../../src/export/split-edit.js';
 
 const r = (...pairs: [string, number][]) => pairs.map(([version, weight]) => ({ version, weight }));
@@ -68,6 +68,39 @@ describe('lastSoleVersion', () => {
     const history = [rev('c3', split('support', 100)), rev('c2', split('other', 100), escaped), rev('c1', split('billing', 0))];
     expect(lastSoleVersion(history, 'billing', undefined, '1.1.0', declared).found).toMatchObject({ version: '1.0.0', commit: 'c2' });
     expect(lastSoleVersion(history.slice(0, 1), 'billing', undefined, '1.1.0', declared).found).toBeUndefined();
+  });
+
+  // A state the loader refuses (a file that may hold the split does not parse) routed nothing
+  // anyone can read: neither "this split" nor "no split". Passed over, named, and the walk goes on.
+  it('passes over a revision whose file that may hold the split cannot be read, naming it', () => {
+    const tab = split('billing', 100).replace('  routes:', '\troutes:');
+    const wide = Buffer.from(split('billing', 100), 'utf16le').toString('utf8');
+    const pathed = (commit: string, path: string, text: string) => ({ ...rev(commit, text), paths: [path] });
+    for (const broken of [tab, wide, split('billing', 100).replace('  routes:', '  strategy: *nope\n  routes:'), '{{{\n']) {
+      const history = [rev('c3', split('billing', 80)), pathed('c2', 'p/traffic.yaml', broken), rev('c1', split('billing', 100))];
+      const answer = lastSoleVersion(history, 'billing', undefined, undefined, declared, new Map(), 'p/traffic.yaml');
+      expect(answer.found).toMatchObject({ version: '1.0.0', commit: 'c1' });
+      expect(answer.skipped).toEqual([expect.stringMatching(/^c2 \(p\/traffic\.yaml (does not parse as YAML|is not UTF-8 text).*: what it routed is unknown\)$/)]);
+      expect(answer.holding.map((h) => [h.commit, h.unknown !== undefined])).toEqual([['c3', false], ['c2', true], ['c1', false]]);
+    }
+    // A broken document of another template, which names none but through the escapes of its prompt text: not this split's.
+    const other = 'kind: PromptVersion\nspec: {template: other, version: 1.0.0, text: "a\\nb"}\n\tbad: 1\n';
+    const answer = lastSoleVersion([rev('c2', other), rev('c1', split('billing', 100))], 'billing', undefined, undefined, declared);
+    expect(answer.skipped).toEqual([]);
+    expect(answer.found).toMatchObject({ commit: 'c1' });
+  });
+
+  it('tells a state with no split from one whose files cannot be read (answeredWithoutSplit)', () => {
+    const version = (v: string) => `kind: PromptVersion\nspec: {template: billing, version: "${v}"}\n`;
+    expect(answeredWithoutSplit([version('1.0.0'), version('1.1.0')], 'billing', undefined)).toBe('1.1.0');
+    expect(answeredWithoutSplit([version('1.0.0'), split('billing', 80)], 'billing', undefined)).toBe('split');
+    const dup = split('billing', 80).replace('  routes:', '  template: billing\n  routes:');
+    expect(answeredWithoutSplit([version('1.0.0'), version('1.1.0'), dup], 'billing', undefined, ['v0', 'v1', 'p/traffic.yaml'])).toEqual({
+      unknown: expect.stringMatching(/^p\/traffic\.yaml does not parse as YAML \(Map keys must be unique/),
+    });
+    // The split's own file, broken so that it names nothing: still unknown.
+    expect(answeredWithoutSplit([version('1.1.0'), 'routes: [\n'], 'billing', undefined, ['v1', 'p/traffic.yaml'], 'p/traffic.yaml')).toMatchObject({ unknown: expect.any(String) });
+    expect(answeredWithoutSplit([version('1.1.0'), 'routes: [\n'], 'billing', undefined, ['v1', 'p/other.yaml'], 'p/traffic.yaml')).toBe('1.1.0');
   });
 });
 
