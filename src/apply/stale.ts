@@ -123,9 +123,10 @@ function isPending(a: PlanAction): boolean {
 
 /**
  * What an action asks of apply, as a reason says it: a pending delete asks nothing (prune is
- * off), so it is named as the plan shows it, not as a delete apply would make.
+ * off, or apply cannot make it), so it is named as the plan shows it, not as a delete apply would make.
  */
 function needs(a: PlanAction): string {
+  if (a.action === 'delete' && a.unremovable) return 'shows delete (apply cannot make it)';
   return isPending(a) ? 'shows delete (pending: prune is off)' : `needs ${a.action}`;
 }
 

@@ -8,6 +8,7 @@ import { EXIT } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
+import { UNREMOVABLE_VERB, UNREMOVABLE_WHY } from '../views/plan-common.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
 import { applySteps, targetFlags } from './next-commands.js';
@@ -86,7 +87,10 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const keep = `to keep what the target holds instead, put it in git first (\`promptctl export${targetFlags(ctx, dir)} --out DIR\` writes it)`;
   const problems = entries.filter((e) => e.action === 'problem').length;
   const pending = plan.summary.pending ?? 0;
-  const rest = entries.length - problems - pending;
+  // Deletes no apply makes (a live traffic split git no longer defines): only git settles them.
+  const unremovable = entries.filter((e) => e.unremovable).length;
+  const cannot = unremovable > 0 ? `Apply cannot make ${unremovable === 1 ? 'the delete' : `the ${counted(unremovable, 'delete')}`} marked "${UNREMOVABLE_VERB}" (${UNREMOVABLE_WHY}).` : '';
+  const rest = entries.length - problems - pending - unremovable;
   // Deleting most of what promptctl manages (an emptied --dir, with prune on) is refused unless asked for.
   const massDelete = plan.problems.some((p) => p.rule === MASS_DELETE_RULE);
   // The deletes waiting for prune, made with --prune, would be one (the plan's warning says so).
@@ -96,18 +100,19 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
     ...(rest > 0 ? [`${applyWay(ctx, dir, false, massDelete)} puts the target back as git has it`] : []),
     ...(pending > 0 ? [`${applyWay(ctx, dir, true, massDelete || prunedMassDelete)}${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
   ];
+  if (problems === 0 && steps.length === 0) return cannot;
   if (problems === 0) {
     const refused = massDelete
       ? 'Apply refuses the plan as a mass delete (see Problems: a wrong --dir?); if git is right, '
       : prunedMassDelete
         ? `Apply with --prune refuses the ${deletes} as a mass delete (see Warnings: a wrong --dir?); if git is right, `
         : '';
-    return `${refused}${steps.join(', and ')}; ${keep}.`;
+    return `${refused}${steps.join(', and ')}; ${keep}.${cannot ? ` ${cannot}` : ''}`;
   }
   // Apply refuses a plan with any problem, so no apply puts anything back until git fixes them.
   const them = `the ${problems === 1 ? 'problem' : `${groupThousands(problems)} problems`} above`;
   const then = steps.length > 0 ? `; once git fixes ${problems === 1 ? 'it' : 'them'}, ${steps.join(', and ')}` : '';
-  return `Apply refuses the whole plan while ${them} ${problems === 1 ? 'stands' : 'stand'} (see Problems)${then}; ${keep}.`;
+  return `Apply refuses the whole plan while ${them} ${problems === 1 ? 'stands' : 'stand'} (see Problems)${then}; ${keep}.${cannot ? ` ${cannot}` : ''}`;
 }
 
 /**

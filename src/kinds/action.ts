@@ -162,8 +162,17 @@ export interface DeleteAction extends ActionCommon {
    * make the plan's seal move with a Draft's text).
    */
   takesAlong?: string[];
-  /** Removed from git while prune is off: shown, counted as a change, never applied. */
+  /**
+   * Shown, counted as a change, never applied: removed from git while prune is off, or (with
+   * `unremovable`) an object apply cannot remove at all.
+   */
   pending?: true;
+  /**
+   * A pending delete that no apply makes, prune or not: a managed object git no longer defines that
+   * the gateway cannot remove (a traffic split: it has no DELETE; a version a live split still
+   * routes). Only a change in git settles it, so it is counted apart (`summary.unremovable`).
+   */
+  unremovable?: true;
 }
 
 /** An object a delete takes with it, as audit records carry one (kinds/kind.ts Snapshot, with its address). */
@@ -217,7 +226,12 @@ export interface PlanPart {
   unmanaged: Unmanaged[];
 }
 
-/** Whether apply would act on it: not a noop, not a pending delete. */
+/** A delete apply leaves until prune is on (`- delete (pending: prune is off)`), not one it can never make. */
+export function waitsForPrune(a: PlanAction): boolean {
+  return a.action === 'delete' && a.pending === true && a.unremovable !== true;
+}
+
+/** Whether apply would act on it: not a noop, not a pending delete (an unremovable one is pending too). */
 export function isApplied(a: PlanAction): boolean {
   return a.action !== 'noop' && !(a.action === 'delete' && a.pending);
 }

@@ -4,6 +4,7 @@ import { groupThousands } from '../util/numbers.js';
 import { plural } from '../util/plural.js';
 import { compareVersionLabels } from '../util/semver.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
+import { waitsForPrune } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { kindOf, PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
 import type { KeptOut, LiveState, PlanContext, Surface, TokenCounter } from '../kinds/kind.js';
@@ -118,8 +119,9 @@ function pendingMassDeleteWarning(
   actions: readonly PlanAction[],
   ctx: { owned?: Ownership | undefined },
 ): PlanProblem | undefined {
-  if (!actions.some((a) => a.action === 'delete' && a.pending)) return undefined;
-  const pruned = actions.map((a) => (a.action === 'delete' && a.pending ? { ...a, pending: undefined } : a));
+  if (!actions.some(waitsForPrune)) return undefined;
+  // Not one no apply can make (a traffic split): --prune leaves it pending too.
+  const pruned = actions.map((a) => (waitsForPrune(a) ? { ...a, pending: undefined } : a));
   const what = massDeleteWhat(desired, live, pruned, ctx);
   if (what === undefined) return undefined;
   return {

@@ -16,6 +16,8 @@ export interface DriftEntry {
   action: PlanAction['action'] | 'problem';
   /** A delete apply leaves while prune is off (the plan's `- delete (pending: prune is off)`). */
   pending?: true;
+  /** A delete no apply can make (a live traffic split git no longer defines): only git settles it. */
+  unremovable?: true;
   /** Who last changed the live object (its modifiedBy id), when the target says. */
   modifiedBy: string | null;
   dateModified: string | null;
@@ -59,7 +61,7 @@ export function driftEntries(plan: Plan): DriftEntry[] {
       continue;
     }
     const who = a.liveModified;
-    const pending = a.action === 'delete' && a.pending ? { pending: true as const } : {};
+    const pending = a.action === 'delete' && a.unremovable ? { unremovable: true as const } : a.action === 'delete' && a.pending ? { pending: true as const } : {};
     entries.push({ address: a.address, action: a.action, ...pending, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
   }
   for (const p of plan.problems) {

@@ -40,7 +40,7 @@ function repeatedAddress(actions: readonly PlanAction[]): { address: string; cou
 }
 
 function countsOf(s: Plan['summary']): string {
-  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.pending ?? 0} pending delete, ${s.noop} unchanged`;
+  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.pending ?? 0} pending delete, ${s.unremovable ? `${s.unremovable} apply cannot delete, ` : ''}${s.noop} unchanged`;
 }
 
 /**

@@ -55,8 +55,11 @@ export interface Plan {
   org?: PlanOrg;
   git: PlanGit;
   prune: boolean;
-  /** Counts by action; `pending`: deletes shown but not applied (prune is off), when any. */
-  summary: { create: number; update: number; delete: number; noop: number; pending?: number };
+  /**
+   * Counts by action; `pending`: deletes shown but not applied (prune is off), when any;
+   * `unremovable`: deletes shown that no apply can make (kinds/action.ts), when any.
+   */
+  summary: { create: number; update: number; delete: number; noop: number; pending?: number; unremovable?: number };
   /** In apply order (a valid topological order of dependsOn). */
   actions: PlanAction[];
   problems: PlanProblem[];

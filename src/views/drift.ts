@@ -7,7 +7,7 @@ import type { Plan } from '../plan/types.js';
 import { escapeCodeCell, escapeInline, visibleName } from '../util/escapes.js';
 import { codeSpan } from './code-span.js';
 import { fitLeading, MARKDOWN_CAP } from './markdown-cap.js';
-import { leftAlone, formatInt } from './plan-common.js';
+import { leftAlone, formatInt, UNREMOVABLE_VERB } from './plan-common.js';
 
 /**
  * Room left below GitHub's limit for what a workflow puts around the report: drift.yml opens an
@@ -102,9 +102,9 @@ function heldBy(e: DriftEntry): string {
   return `; held by ${address}${stamp}`;
 }
 
-/** What apply does about a difference, worded as the plan words it: a delete waiting for prune is not made. */
+/** What apply does about a difference, worded as the plan words it: a delete waiting for prune is not made, nor one apply cannot make. */
 function fix(e: DriftEntry): string {
-  return e.pending ? `${e.action} (pending: prune is off)` : e.action;
+  return e.unremovable ? UNREMOVABLE_VERB : e.pending ? `${e.action} (pending: prune is off)` : e.action;
 }
 
 function leftOut(n: number, more: string): string {

@@ -112,9 +112,10 @@ export function waitsForPromotion(p: PlanProblem): boolean {
   return p.rule === PROMOTION_RULE;
 }
 
-/** The verb a reviewer reads: a pending delete is not a delete that happens. */
+/** The verb a reviewer reads: a pending delete is not a delete that happens, nor is one apply cannot make. */
 export function actionVerb(a: PlanAction): string {
   if (a.action === 'noop') return 'unchanged';
+  if (a.action === 'delete' && a.unremovable) return UNREMOVABLE_VERB;
   if (a.action === 'delete' && a.pending) return 'delete (pending: prune is off)';
   return a.action;
 }
@@ -135,11 +136,11 @@ export function supersedesNote(a: PlanAction): string {
  * delete takes along (a template's versions and split) counts in its own kind's row, as it goes
  * too: a table that showed only the template would read as if its versions stayed.
  */
-export function countsByKind(plan: Plan): Record<AnyResourceKind, Record<ActionType | 'pending', number>> {
-  const out = {} as Record<AnyResourceKind, Record<ActionType | 'pending', number>>;
-  for (const k of ALL_RESOURCE_KINDS) out[k] = { create: 0, update: 0, delete: 0, pending: 0, noop: 0 };
+export function countsByKind(plan: Plan): Record<AnyResourceKind, Record<ActionType | 'pending' | 'unremovable', number>> {
+  const out = {} as Record<AnyResourceKind, Record<ActionType | 'pending' | 'unremovable', number>>;
+  for (const k of ALL_RESOURCE_KINDS) out[k] = { create: 0, update: 0, delete: 0, pending: 0, unremovable: 0, noop: 0 };
   for (const a of plan.actions) {
-    const column = a.action === 'delete' && a.pending ? 'pending' : a.action;
+    const column = a.action === 'delete' && a.unremovable ? 'unremovable' : a.action === 'delete' && a.pending ? 'pending' : a.action;
     out[a.kind][column]++;
     for (const address of takenAlong(a)) {
       const kind = parseAddress(address)?.kind;
@@ -259,25 +260,34 @@ export function summaryCounts(plan: Plan, notes: readonly string[] = []): string
   let along = 0;
   let alongPending = 0;
   for (const a of plan.actions) {
-    if (a.action !== 'delete') continue;
+    if (a.action !== 'delete' || a.unremovable) continue;
     if (a.pending) alongPending += takenAlong(a).length;
     else along += takenAlong(a).length;
   }
   const plus = (n: number) => (n > 0 ? ` and ${formatInt(n)} taken along` : '');
   const pending = s.pending ? `, ${formatInt(s.pending)} pending delete${s.pending === 1 ? '' : 's'}${plus(alongPending)}` : '';
-  const said = [...(s.pending ? ['prune is off'] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
+  // Differences only git can settle: said with what to write there, since no apply will.
+  const unremovable = s.unremovable ? `, ${formatInt(s.unremovable)} apply cannot delete` : '';
+  const said = [...(s.pending ? ['prune is off'] : []), ...(s.unremovable ? [UNREMOVABLE_WHY] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
   // Grouped as every count the plan writes ("1,204 to create", as "… 1,204 more resources not shown").
-  return `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${plus(along)}${pending}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
+  return `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${plus(along)}${pending}${unremovable}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
 }
 
 /**
  * Whether git and the target differ (drives --detailed-exitcode, drift's exit code and apply's
- * "no changes"): a pending delete is a difference even though apply leaves it.
+ * "no changes"): a pending delete is a difference even though apply leaves it, and so is one no
+ * apply can make (a live traffic split git no longer defines).
  */
 export function hasChanges(plan: Plan): boolean {
   const s = plan.summary;
-  return s.create + s.update + s.delete + (s.pending ?? 0) > 0;
+  return s.create + s.update + s.delete + (s.pending ?? 0) + (s.unremovable ?? 0) > 0;
 }
+
+/** How the plan names a delete no apply can make (kinds/action.ts DeleteAction's `unremovable`). */
+export const UNREMOVABLE_VERB = 'delete (apply cannot make it)';
+
+/** Why apply cannot make those deletes, and what to do in git instead: said beside their count. */
+export const UNREMOVABLE_WHY = 'the gateway cannot remove a live traffic split, nor a version it routes, so keep the split in git, or route it 100 % to one version there';
 
 /** Whether apply would change anything. */
 export function hasAppliedChanges(plan: Plan): boolean {

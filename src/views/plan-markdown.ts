@@ -158,9 +158,11 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   // Pending deletes get their own column, when there are any, so the table adds up to the
   // summary line above it (which does not count them as deletes).
   const pending = (s.pending ?? 0) > 0;
+  // And those no apply can make (a live traffic split git no longer defines), theirs.
+  const unremovable = (s.unremovable ?? 0) > 0;
   head.push(
-    `| Kind | Create | Update | Delete |${pending ? ' Pending delete |' : ''} Unchanged |`,
-    `|---|--:|--:|--:|${pending ? '--:|' : ''}--:|`,
+    `| Kind | Create | Update | Delete |${pending ? ' Pending delete |' : ''}${unremovable ? ' Apply cannot delete |' : ''} Unchanged |`,
+    `|---|--:|--:|--:|${pending ? '--:|' : ''}${unremovable ? '--:|' : ''}--:|`,
   );
   const counts = countsByKind(plan);
   // A kind gets a row when the plan has any of it, taken along by a delete too (a repository of
@@ -168,7 +170,7 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   const kinds = [...RESOURCE_KINDS, ...AISTUDIO_KINDS].filter((k) => Object.values(counts[k]).some((n) => n > 0));
   for (const k of kinds.length > 0 ? kinds : RESOURCE_KINDS) {
     const c = counts[k];
-    head.push(`| ${k} | ${formatInt(c.create)} | ${formatInt(c.update)} | ${formatInt(c.delete)} |${pending ? ` ${formatInt(c.pending)} |` : ''} ${formatInt(c.noop)} |`);
+    head.push(`| ${k} | ${formatInt(c.create)} | ${formatInt(c.update)} | ${formatInt(c.delete)} |${pending ? ` ${formatInt(c.pending)} |` : ''}${unremovable ? ` ${formatInt(c.unremovable)} |` : ''} ${formatInt(c.noop)} |`);
   }
   head.push('');
 

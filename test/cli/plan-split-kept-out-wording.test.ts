@@ -3,7 +3,8 @@
 // in git; left as is", and a version it routes "still routed by the live traffic split, which is
 // not in git", though git holds that split and keeps it to dev and staging. Said now as every other
 // kind says it (DESIGN §6, README "Documents per environment"): kept out of prod by its document's
-// metadata.environments (dev, staging); a split git never defined at all stays "not in git".
+// metadata.environments (dev, staging); a split git never defined at all stays "not in git". Either
+// is a delete apply cannot make (the gateway cannot remove a split), which drift counts.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,12 +51,14 @@ describe('a live split git keeps out of the environment', () => {
 
     const plan = await runCliInProcess(['plan', '--env', 'prod', '--prune'], { cwd, env: {} });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain(`TrafficSplit/billing-assistant — live traffic split ${KEPT}; left as is`);
-    expect(plan.stdout).toContain(`PromptVersion/billing-assistant@1.1.0 — ${KEPT}; still routed by the live traffic split, which is ${KEPT}`);
+    // A difference apply cannot make (the gateway cannot remove a split), kept out by git all the same.
+    expect(plan.stdout).toContain(`- delete (apply cannot make it) TrafficSplit/billing-assistant\n    ${KEPT}; the gateway cannot remove a traffic split: it still routes 1.0.0 95 %, 1.1.0 5 %`);
+    expect(plan.stdout).toContain(`- delete (apply cannot make it) PromptVersion/billing-assistant@1.1.0\n    ${KEPT}; still routed (5 %) by the live traffic split, which is ${KEPT}, and the gateway cannot remove a traffic split`);
     expect(plan.stdout).not.toContain('not in git');
 
     const drift = await runCliInProcess(['drift', '--env', 'prod'], { cwd, env: {} });
-    expect(drift.stdout).toContain(`TrafficSplit/billing-assistant — live traffic split ${KEPT}; left as is`);
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(drift.stdout).toContain(`TrafficSplit/billing-assistant: on the target, ${KEPT} (the gateway cannot remove a traffic split: it still routes 1.0.0 95 %, 1.1.0 5 %`);
     expect(drift.stdout + drift.stderr).not.toContain('not in git');
   });
 
@@ -64,6 +67,8 @@ describe('a live split git keeps out of the environment', () => {
     writeFileSync(join(cwd, SPLIT), '');
     const plan = await runCliInProcess(['plan', '--env', 'prod'], { cwd, env: {} });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('TrafficSplit/billing-assistant — live traffic split not in git; left as is');
+    expect(plan.stdout).toContain('- delete (apply cannot make it) TrafficSplit/billing-assistant\n    the gateway cannot remove a traffic split: it still routes 1.0.0 95 %, 1.1.0 5 %');
+    const drift = await runCliInProcess(['drift', '--env', 'prod'], { cwd, env: {} });
+    expect(drift.stdout).toContain('TrafficSplit/billing-assistant: on the target, not in git (the gateway cannot remove a traffic split');
   });
 });

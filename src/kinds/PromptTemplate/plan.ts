@@ -4,17 +4,17 @@
 import { splitAddress, templateAddress, versionAddress } from '../../model/address.js';
 import { routedVersions } from '../../model/routing.js';
 import type { DesiredState, PromptTemplate, PromptVersion, TrafficSplit } from '../../model/types.js';
-import type { WireTemplate } from '../../targets/llmgateway/wire.js';
+import type { WireTemplate, WireTraffic, WireVersion } from '../../targets/llmgateway/wire.js';
 import { compareVersionLabels, parseSemver } from '../../util/semver.js';
 import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
-import { absentFromGit, isManaged, notInGit, ownershipRestored, pendingReason, withTakeover } from '../labels.js';
+import { absentFromGit, isManaged, keptOutWords, notInGit, ownershipRestored, pendingReason, withTakeover } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot, versionGuard } from '../PromptVersion/index.js';
 import { planVersion, publishedAfterPlan, tokenDelta, type Published } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
 import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
-import { planSplit, snapshot as splitSnapshot } from '../TrafficSplit/index.js';
+import { canonical as splitCanonical, planSplit, snapshot as splitSnapshot } from '../TrafficSplit/index.js';
 import { canonical, fromWire, plainlySame, toWire } from './index.js';
 import { noteRenames } from './renamed.js';
 
@@ -173,13 +173,14 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       trafficAction.dependsOn.push(...needsTemplate, ...routed, ...guards);
     }
     part.actions.push(trafficAction);
-  } else if (liveTraffic) {
+  } else if (liveTraffic && lT && isManaged(lT.labels)) {
     // Of a template promptctl manages, its split's document taken out of git most likely meant
-    // "no split": the gateway has no call that removes one, so it keeps routing; said with its
-    // routes and what to write instead (a review: "No changes", and its versions never retired).
-    const routes = [...liveTraffic.routes].sort((a, b) => compareVersionLabels(a.version, b.version)).map((r) => `${r.version} ${r.weight} %`).join(', ');
-    const kept = lT && isManaged(lT.labels) ? `: the gateway cannot remove a traffic split, so it still routes ${routes}; to route every call elsewhere, keep a TrafficSplit document that routes 100 % to that version` : '';
-    part.unmanaged.push({ address: splitAddress(name), reason: `live traffic split ${splitAbsent()}; left as is${kept}` });
+    // "no split": the gateway has no call that removes one, so it keeps routing. A difference no
+    // apply can settle, counted and said with its routes and what to write instead (a review:
+    // "No changes" and exit 0, while 10 % of the calls still went to a version git no longer had).
+    part.actions.push(unremovableSplit(name, lT.id, liveTraffic, ctx));
+  } else if (liveTraffic) {
+    part.unmanaged.push({ address: splitAddress(name), reason: `live traffic split ${splitAbsent()}; left as is` });
   }
 
   // Live versions that git no longer declares.
@@ -197,8 +198,10 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
         // Left alone only until this plan's update labels the template promptctl's: say so there.
         if (!stillRouted(lV.version)) becomePrunable.push(lV.version);
       }
-      else if (stillRouted(lV.version))
-        part.unmanaged.push({ address, reason: routedByGit.has(lV.version) ? `${absent} but routed by the traffic split` : `${absent}; still routed by the live traffic split, which is ${splitAbsent()}` });
+      else if (routedByGit.has(lV.version)) part.unmanaged.push({ address, reason: `${absent} but routed by the traffic split` });
+      // Routed by a live split git no longer defines, which apply cannot remove (above): nor can it
+      // retire the version while the split routes it (the gateway refuses, version.in.use).
+      else if (stillRouted(lV.version)) part.actions.push(unremovableVersion(name, lT.id, lV, liveTraffic!, splitAbsent(), ctx));
       else {
         const serving = servingNow.has(lV.version);
         const a: DeleteAction = {
@@ -238,6 +241,65 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       tAction.destructive = true;
     }
   }
+}
+
+/** Why such a delete is never made, in the words each one's reason gives it. */
+const UNREMOVABLE_SPLIT = 'the gateway cannot remove a traffic split';
+
+/**
+ * The delete of a live split git does not define for this target, which no apply can make (the
+ * gateway has no call that removes a split): shown and counted as a change, never run.
+ */
+function unremovableSplit(name: string, templateId: string, live: WireTraffic, ctx: PlanContext): DeleteAction {
+  const address = splitAddress(name);
+  const content = splitCanonical(live);
+  const routes = [...live.routes].sort((a, b) => compareVersionLabels(a.version, b.version)).map((r) => `${r.version} ${r.weight} %`).join(', ');
+  const kept = keptOutWords(ctx, address);
+  const a: DeleteAction = {
+    address,
+    action: 'delete',
+    kind: 'TrafficSplit',
+    name,
+    liveId: templateId,
+    guard: { version: live.version, hash: canonicalHash(content) },
+    live: content,
+    changes: [],
+    dependsOn: [],
+    reason: `${kept ? `${kept}; ` : ''}${UNREMOVABLE_SPLIT}: it still routes ${routes}; keep the split in git, or route it 100 % to one version there`,
+    pending: true,
+    unremovable: true,
+  };
+  const m = liveModified(live);
+  if (m) a.liveModified = m;
+  return a;
+}
+
+/**
+ * The delete of a version git does not define that a live split it does not define either still
+ * routes: the gateway refuses to delete a routed version, and apply cannot remove the split.
+ */
+function unremovableVersion(name: string, templateId: string, lV: WireVersion, split: WireTraffic, splitAbsent: string, ctx: PlanContext): DeleteAction {
+  const address = versionAddress(name, lV.version);
+  const kept = keptOutWords(ctx, address);
+  const weight = split.routes.find((r) => r.version === lV.version)?.weight ?? 0;
+  const a: DeleteAction = {
+    address,
+    action: 'delete',
+    kind: 'PromptVersion',
+    name,
+    version: lV.version,
+    liveId: templateId,
+    guard: versionGuard(lV, contentHash(lV)),
+    live: versionCanonical(lV),
+    changes: [],
+    dependsOn: [],
+    reason: `${kept ? `${kept}; ` : ''}still routed (${weight} %) by the live traffic split, which is ${splitAbsent}, and ${UNREMOVABLE_SPLIT}`,
+    pending: true,
+    unremovable: true,
+  };
+  const m = liveModified(lV);
+  if (m) a.liveModified = m;
+  return a;
 }
 
 /** The versions that follow the template's model (no model of their own), counted on both. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
 import { contentHash } from '../../../src/kinds/PromptVersion/index.js';
+import { isApplied } from '../../../src/kinds/action.js';
 import { problemPatch } from '../../../src/views/plan-common.js';
 import { renderText } from '../../../src/views/plan-text.js';
 import { renderJson } from '../../../src/views/plan-json.js';
@@ -551,21 +552,54 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(act(buildPlan(routed, live, opts()), 'PromptVersion/a@1.1.0')!.reason ?? '').not.toMatch(/answers every call/);
   });
 
-  it('keeps a version the live split still routes when git has no split', () => {
+  it('keeps a version the live split still routes when git has no split, as deletes no apply makes', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
     d.splits = [];
     d.versions = d.versions.filter((v) => v.version !== '1.0.0');
+    for (const prune of [true, false]) {
+      const plan = buildPlan(d, live, opts({ prune }));
+      // promptctl's template: a difference (a review: "No changes", exit 0), which apply cannot make.
+      expect(changed(plan)).toEqual(['delete TrafficSplit/billing-assistant', 'delete PromptVersion/billing-assistant@1.0.0']);
+      expect(plan.unmanaged).toEqual([]);
+      expect(act(plan, 'TrafficSplit/billing-assistant')).toMatchObject({
+        pending: true,
+        unremovable: true,
+        reason: 'the gateway cannot remove a traffic split: it still routes 1.0.0 80 %, 1.1.0 20 %; keep the split in git, or route it 100 % to one version there',
+      });
+      expect(act(plan, 'PromptVersion/billing-assistant@1.0.0')).toMatchObject({
+        pending: true,
+        unremovable: true,
+        reason: 'still routed (80 %) by the live traffic split, which is not in git, and the gateway cannot remove a traffic split',
+      });
+      expect(plan.summary).toEqual({ create: 0, update: 0, delete: 0, noop: 4, unremovable: 2 });
+      expect(plan.problems).toEqual([]);
+      expect(plan.actions.filter(isApplied)).toEqual([]);
+      expect(plan.warnings).toBeUndefined();
+    }
+  });
+
+  it('does not count deletes no apply makes towards a mass delete, with prune or without', () => {
+    const d = desiredState({ templates: [template('a')], versions: [version('a', '1.0.0'), version('a', '1.1.0')], splits: [split('a', [['1.0.0', 50], ['1.1.0', 50]])] });
+    const live = liveAfterApply(d);
+    // 1.1.0, newer than every version git keeps, is no cleanup: a delete of it would count.
+    const dropped = desiredState({ templates: [template('a')], versions: [version('a', '1.0.0')] });
+    for (const prune of [true, false]) {
+      const plan = buildPlan(dropped, live, opts({ prune }));
+      expect(changed(plan)).toEqual(['delete TrafficSplit/a', 'delete PromptVersion/a@1.1.0']);
+      expect(plan.problems).toEqual([]);
+      expect(plan.warnings).toBeUndefined();
+    }
+  });
+
+  it('leaves a live split alone on a template promptctl does not manage', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    live.templates[0]!.labels = {};
+    d.splits = [];
     const plan = buildPlan(d, live, opts({ prune: true }));
-    expect(changed(plan)).toEqual([]);
-    expect(plan.unmanaged).toEqual([
-      // promptctl's template: why the split stays, and what to write instead (a review: only "left as is").
-      {
-        address: 'TrafficSplit/billing-assistant',
-        reason: 'live traffic split not in git; left as is: the gateway cannot remove a traffic split, so it still routes 1.0.0 80 %, 1.1.0 20 %; to route every call elsewhere, keep a TrafficSplit document that routes 100 % to that version',
-      },
-      { address: 'PromptVersion/billing-assistant@1.0.0', reason: 'not in git; still routed by the live traffic split, which is not in git' },
-    ]);
+    expect(plan.actions.some((a) => a.kind === 'TrafficSplit')).toBe(false);
+    expect(plan.unmanaged).toContainEqual({ address: 'TrafficSplit/billing-assistant', reason: 'live traffic split not in git; left as is' });
   });
 });
 
