@@ -1,5 +1,6 @@
 // What promptctl last applied to each of some addresses, as the audit trail says: the last outcome
-// record of each that landed, with the hash of what it left and the commit it was applied from.
+// record of each that landed, with the hash of what it left, the commit it was applied from and
+// whether the working tree was dirty then (what it left may be in no commit).
 // Plan and drift ask it of objects the target changed after git last changed them, to tell an
 // apply of another commit (a stacked pull request's base, merged and applied) from a hand change.
 // Pure: the caller reads the text; read-only, never locking or repairing the trail.
@@ -14,6 +15,8 @@ export interface LastApplied {
   commit: string | null;
   /** The org the record names (its id); null where it names none. */
   org: string | null;
+  /** The record says `dirty: true`: applied from uncommitted changes, which no commit holds. */
+  dirty: boolean;
 }
 
 /**
@@ -38,6 +41,7 @@ export function lastAppliedEach(text: string, addresses: ReadonlySet<string>): M
       hash: typeof after?.hash === 'string' ? after.hash : null,
       commit: typeof r.commit === 'string' && r.commit !== '' ? r.commit : null,
       org: typeof org === 'string' ? org : null,
+      dirty: r.dirty === true,
     });
   }
   return out;

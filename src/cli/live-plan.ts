@@ -289,7 +289,9 @@ async function trailFacts(ctx: CliContext, org: string | null, state: DesiredSta
   const snapshots = liveSnapshots(live);
   const inHead = await inHeadEach(ctx.cwd, ctx.env, last.flatMap(([, r]) => (r.commit !== null ? [r.commit] : [])));
   return {
-    applied: new Map(last.map(([address, r]) => [address, { hash: r.hash, commit: r.commit, ...(r.commit !== null && inHead.has(r.commit) ? { inBranch: inHead.get(r.commit)! } : {}) }])),
+    applied: new Map(
+      last.map(([address, r]) => [address, { hash: r.hash, commit: r.commit, ...(r.commit !== null && inHead.has(r.commit) ? { inBranch: inHead.get(r.commit)! } : {}), ...(r.dirty ? { dirty: true as const } : {}) }]),
+    ),
     live: new Map([...addresses].map((a) => [a, snapshots.get(a)?.hash ?? null])),
   };
 }

@@ -72,6 +72,8 @@ export interface LastAppliedFact {
   commit: string | null;
   /** Whether this branch (HEAD) holds that commit; absent where git cannot say. */
   inBranch?: boolean;
+  /** Applied from uncommitted changes (the record's `dirty`): no commit holds what it left, whatever `commit` says. */
+  dirty?: true;
 }
 
 /**

@@ -39,6 +39,14 @@ export function appliedByPromptctl(address: string, trail: TrailFacts): LastAppl
   return last && last.hash !== null && now === last.hash ? last : undefined;
 }
 
+/**
+ * Whether what promptctl applied is in this branch: applied from a commit HEAD holds, and not from
+ * uncommitted changes of it (a dirty apply left content no commit holds, though it names HEAD).
+ */
+export function appliedFromBranch(fact: Pick<LastAppliedFact, 'inBranch' | 'dirty'>): boolean {
+  return fact.inBranch === true && fact.dirty !== true;
+}
+
 /** Who last changed the live object, for drift reports; undefined when the server does not say. */
 export function liveModified(live: LiveStamp): PlanAction['liveModified'] {
   const m: NonNullable<PlanAction['liveModified']> = {};

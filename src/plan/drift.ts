@@ -5,7 +5,7 @@ import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
 import { planFingerprint } from './fingerprint.js';
 import type { GitChange, TrailFacts } from '../kinds/kind.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
-import { appliedByPromptctl, changedAfterGit } from '../kinds/shared.js';
+import { appliedByPromptctl, appliedFromBranch, changedAfterGit } from '../kinds/shared.js';
 import { PRIORITY_CONFLICT_RULE } from '../kinds/SafetyFilter/plan.js';
 import { UNDER_ANOTHER_NAME } from '../kinds/PromptTemplate/renamed.js';
 import { nextPatch } from '../util/semver.js';
@@ -115,21 +115,25 @@ export const IMMUTABLE_VERSION_RULE = 'immutable-version';
 
 /**
  * Who moved an object the target changed after git last changed it: promptctl's apply of some
- * commit (the live object holds exactly what the trail's last landed change of it left), someone
- * else (the trail, read, says not), or either (no trail to read).
+ * commit (the live object holds exactly what the trail's last landed change of it left; `dirty`
+ * when it applied uncommitted changes of it), someone else (the trail, read, says not), or either
+ * (no trail to read).
  */
-type Mover = { by: 'hand' } | { by: 'either' } | { by: 'promptctl'; commit: string | null; inBranch?: boolean };
+type Mover = { by: 'hand' } | { by: 'either' } | { by: 'promptctl'; commit: string | null; inBranch?: boolean; dirty?: true };
 
 function moverOf(address: string, trail: TrailFacts | undefined): Mover {
   if (!trail) return { by: 'either' };
   const last = appliedByPromptctl(address, trail);
   if (!last) return { by: 'hand' };
-  return { by: 'promptctl', commit: last.commit, ...(last.inBranch !== undefined ? { inBranch: last.inBranch } : {}) };
+  return { by: 'promptctl', commit: last.commit, ...(last.inBranch !== undefined ? { inBranch: last.inBranch } : {}), ...(last.dirty ? { dirty: true as const } : {}) };
 }
 
-/** The branch's own change: the target holds what promptctl applied from a commit this branch has. */
+/**
+ * The branch's own change: the target holds what promptctl applied from a commit this branch has.
+ * Never an apply from uncommitted changes: what it left is in no commit, though its record names HEAD.
+ */
 function ownChange(m: Mover): boolean {
-  return m.by === 'promptctl' && m.inBranch === true;
+  return m.by === 'promptctl' && appliedFromBranch(m);
 }
 
 /**
@@ -138,8 +142,8 @@ function ownChange(m: Mover): boolean {
  * request does), which blames git for a change made on the target. Such a problem is reworded,
  * naming who changed the target and when: drift when the audit trail (`trail`) shows no apply of
  * promptctl made it; an apply of another commit, to merge or rebase on, when it shows one did; either,
- * said as such, when there is no trail to read. One applied from a commit this branch has is the
- * branch's own change, and keeps its words. The plan is sealed again when it was sealed. And each
+ * said as such, when there is no trail to read; an apply from uncommitted changes, which no commit
+ * holds, as such. One applied from a commit this branch has is the branch's own change, and keeps its words. The plan is sealed again when it was sealed. And each
  * update of an object the target changed after git's last change gets an `undoes-target-change`
  * warning (warnings are outside the fingerprint), worded alike; none for the branch's own change.
  * `changes` maps an address to when git last changed what defines it.
@@ -186,9 +190,11 @@ function shortCommit(commit: string): string {
   return commit.slice(0, 12);
 }
 
-/** "at T from commit C", or that the record names none. */
+/** "at T from commit C" (from uncommitted changes of C, for a dirty apply), or that the record names none. */
 function appliedWhen(m: Extract<Mover, { by: 'promptctl' }>, at: string): string {
-  return `at ${at} ${m.commit !== null ? `from commit ${shortCommit(m.commit)}` : '(its audit record names no commit)'}`;
+  const commit = m.commit !== null ? `commit ${shortCommit(m.commit)}` : null;
+  if (m.dirty) return `at ${at} from uncommitted changes ${commit !== null ? `of ${commit}` : '(its audit record names no commit)'}`;
+  return `at ${at} ${commit !== null ? `from ${commit}` : '(its audit record names no commit)'}`;
 }
 
 /** What to do of an apply of another commit: merge or rebase on it (where git cannot say whether the branch has it, if it does not). */
@@ -201,6 +207,8 @@ function undoingMessage(who: { by?: string }, at: string, m: Mover): string {
   const by = who.by ? ` by ${who.by}` : '';
   if (m.by === 'hand') return `the target was changed${by} at ${at}, after git last changed it: applying puts git's back`;
   if (m.by === 'either') return `the target was changed${by} at ${at}, after git last changed it (by hand, or by an apply of a commit this branch does not have): applying puts git's back`;
+  // No commit holds what a dirty apply left: nothing to merge, and applying puts git's back.
+  if (m.dirty) return `the target holds what promptctl applied ${appliedWhen(m, at)}, after git last changed it here: no commit holds it; applying puts git's back`;
   return `the target holds what promptctl applied ${appliedWhen(m, at)}, after git last changed it here, ${mergeAdvice(m)}; applying puts this branch's back`;
 }
 
@@ -212,6 +220,7 @@ function targetChangedMessage(p: PlanProblem, at: string, gitAt: string, m: Move
   const head = `${p.address} is published and immutable, but its ${fields.join(', ') || 'content'} on the target no longer match${fields.length === 1 ? 'es' : ''} git: `;
   const newVersion = `add it as a new version${next ? ` (e.g. ${next})` : ''} and route traffic to it`;
   // Not drift: promptctl wrote it, from a commit the branch may lack (a stacked pull request's base, merged and applied).
+  if (m.by === 'promptctl' && m.dirty) return head + `applied by promptctl ${appliedWhen(m, at)}, after git last changed it here (${gitAt}): no commit holds it. Apply cannot write a published version back: to keep the target's content, put it in git; to serve git's, ${newVersion}.`;
   if (m.by === 'promptctl') return head + `applied by promptctl ${appliedWhen(m, at)}, after git last changed it here (${gitAt}), ${mergeAdvice(m)}, then plan again.`;
   const how = m.by === 'hand' ? `changed on the target (drift)${by} at ${at}, after git last changed it (${gitAt})` : `changed on the target${by} at ${at}, after git last changed it (${gitAt}), by hand or by an apply of a commit this branch does not have`;
   return head + `${how}. Apply cannot write a published version back: ${m.by === 'either' ? 'if an apply of another commit made it, merge or rebase on that commit; ' : ''}to keep the target's content, put it in git; to serve git's, ${newVersion}.`;

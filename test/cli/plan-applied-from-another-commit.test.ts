@@ -166,3 +166,53 @@ describe('a template that an apply of another commit made under a new name', () 
     expect(plan.stdout).not.toContain('renamed by hand on the target after git last changed it');
   });
 });
+
+/** The outcome records of `address` in the trail. */
+const outcomesOf = async (address: string) =>
+  (await readFile(join(s.dir.path, '.promptctl/audit.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { type: string; address: string; dirty?: true; commit: string | null })
+    .filter((r) => r.type === 'outcome' && r.address === address);
+
+describe('what an apply from uncommitted changes made', () => {
+  // No commit holds what it applied: it is never the branch's own change, though its record names HEAD.
+  it("is no branch's own split change: its update is warned of as putting git's back", { timeout: 90_000 }, async () => {
+    await s.edit(FILE, 'weight: 80', 'weight: 50');
+    await s.edit(FILE, 'weight: 20', 'weight: 50');
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await outcomesOf('TrafficSplit/billing-assistant')).at(-1)).toMatchObject({ dirty: true, commit: first });
+    git('checkout', '-q', '--', FILE);
+    const at = (await s.emu.api.getTraffic((await s.emu.api.listTemplates({ name: 'billing-assistant' }))[0]!.id))!.dateModified!;
+    const plan = await s.cli(['plan', '--format', 'json']);
+    const warnings = (JSON.parse(plan.stdout) as { warnings?: { address: string; rule: string; message: string }[] }).warnings ?? [];
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        address: 'TrafficSplit/billing-assistant',
+        rule: 'undoes-target-change',
+        message: `the target holds what promptctl applied at ${at} from uncommitted changes of commit ${first.slice(0, 12)}, after git last changed it here: no commit holds it; applying puts git's back`,
+      }),
+    ]);
+    expect(warnings[0]!.message).not.toContain('merge or rebase');
+  });
+
+  it('is not said to be git changing a published version: no commit held that text', { timeout: 90_000 }, async () => {
+    const original = await file();
+    await write(original + v120('Answer only billing questions.'));
+    const head = commit('2020-01-02T00:00:00Z', 'add 1.2.0');
+    await write(original + v120('Answer only billing questions, kindly.'));
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await outcomesOf('PromptVersion/billing-assistant@1.2.0')).at(-1)).toMatchObject({ dirty: true, commit: head });
+    git('checkout', '-q', '--', FILE);
+    const at = (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions'] }))[0]!.versions!.find((v) => v.version === '1.2.0')!.dateModified!;
+    const plan = await s.cli(['plan', '--format', 'json']);
+    const problem = (JSON.parse(plan.stdout) as { problems: { address: string; message: string }[] }).problems.find((p) => p.address === 'PromptVersion/billing-assistant@1.2.0')!;
+    expect(problem.message).toBe(
+      `PromptVersion/billing-assistant@1.2.0 is published and immutable, but its systemInstruction on the target no longer matches git: applied by promptctl at ${at} from uncommitted changes of commit ${head.slice(0, 12)}, after git last changed it here (2020-01-02T00:00:00+00:00): no commit holds it. Apply cannot write a published version back: to keep the target's content, put it in git; to serve git's, add it as a new version (e.g. 1.2.1) and route traffic to it.`,
+    );
+    const drift = await s.cli(['drift']);
+    expect(drift.stdout).toContain(`from uncommitted changes of commit ${head.slice(0, 12)}`);
+    expect(drift.stdout).not.toContain('git changes its');
+    expect(drift.stdout).not.toContain('merge or rebase');
+  });
+});

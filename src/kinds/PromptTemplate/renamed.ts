@@ -27,7 +27,7 @@ import { canonicalEqual } from '../canonical.js';
 import type { GitChange, PlanContext, TrailFacts } from '../kind.js';
 import { isManaged, ownershipLost } from '../labels.js';
 import { canonical as versionCanonical } from '../PromptVersion/index.js';
-import { appliedByPromptctl, changedAfterGit, liveModified, UNDER_ANOTHER_NAME } from '../shared.js';
+import { appliedByPromptctl, appliedFromBranch, changedAfterGit, liveModified, UNDER_ANOTHER_NAME } from '../shared.js';
 
 export { UNDER_ANOTHER_NAME };
 
@@ -91,7 +91,7 @@ type Where = 'by hand' | 'in git' | 'unknown';
 /**
  * After git's last change, it is a rename by hand only where the audit trail, read, shows no apply
  * of promptctl made the live template (another branch renamed it in git and applied it): without
- * the trail, or from a commit this branch may lack, either is said possible.
+ * the trail, or from a commit this branch may lack or from uncommitted changes, either is said possible.
  */
 function renamedWhere(live: WireTemplate, git: GitChange | null | undefined, trail: TrailFacts | null | undefined): Where {
   const after = changedAfterGit(live.dateModified || undefined, git);
@@ -99,7 +99,7 @@ function renamedWhere(live: WireTemplate, git: GitChange | null | undefined, tra
   if (!after) return 'in git';
   if (trail === null) return 'unknown';
   const applied = trail ? appliedByPromptctl(templateAddress(live.name), trail) : undefined;
-  if (applied) return applied.inBranch === true ? 'in git' : 'unknown';
+  if (applied) return appliedFromBranch(applied) ? 'in git' : 'unknown';
   return 'by hand';
 }
 

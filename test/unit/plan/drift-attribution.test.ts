@@ -37,8 +37,8 @@ const git = (change: GitChange | null) => new Map([[ADDRESS, change]]);
 /** A trail read that records no apply of the address. */
 const NO_APPLY: TrailFacts = { applied: new Map(), live: new Map([[ADDRESS, 'h-live']]) };
 /** A trail read whose last landed change of the address left what the target holds, from commit `commit`. */
-const applied = (commit: string | null, inBranch?: boolean): TrailFacts => ({
-  applied: new Map([[ADDRESS, { hash: 'h-live', commit, ...(inBranch !== undefined ? { inBranch } : {}) }]]),
+const applied = (commit: string | null, inBranch?: boolean, dirty = false): TrailFacts => ({
+  applied: new Map([[ADDRESS, { hash: 'h-live', commit, ...(inBranch !== undefined ? { inBranch } : {}), ...(dirty ? { dirty: true as const } : {}) }]]),
   live: new Map([[ADDRESS, 'h-live']]),
 });
 
@@ -90,6 +90,19 @@ describe('attributeToTarget', () => {
     expect(attributeToTarget(own, changed, applied('0123456789abcdef0123', true))).toBe(own);
     // Another hash live: what promptctl applied was changed since, by hand.
     expect(said(attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, { ...applied('0123', false), live: new Map([[ADDRESS, 'h-other']]) }))).toContain('(drift)');
+  });
+
+  it('says what promptctl applied from uncommitted changes as such, whatever commit it names: no commit holds it, nothing to merge', () => {
+    const changed = git({ at: '2026-12-06T10:00:03+00:00' });
+    for (const inBranch of [true, false, undefined]) {
+      const out = attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, applied('0123456789abcdef0123', inBranch, true));
+      expect(said(out)).toBe(
+        `${ADDRESS} is published and immutable, but its systemInstruction on the target no longer matches git: applied by promptctl at 2026-12-06T10:00:05.000Z from uncommitted changes of commit 0123456789ab, ` +
+          "after git last changed it here (2026-12-06T10:00:03+00:00): no commit holds it. Apply cannot write a published version back: to keep the target's content, put it in git; to serve git's, add it as a new version (e.g. 1.2.1) and route traffic to it.",
+      );
+      expect(out.fingerprint).toBe(planFingerprint(out));
+    }
+    expect(said(attributeToTarget(plan('2026-12-06T10:00:05.000Z'), changed, applied(null, undefined, true)))).toContain('from uncommitted changes (its audit record names no commit), after');
   });
 
   it('leaves an unsealed plan unsealed', () => {
