@@ -8,7 +8,7 @@ import { EXIT } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
-import { UNREMOVABLE_VERB, UNREMOVABLE_WHY } from '../views/plan-common.js';
+import { UNREMOVABLE_VERB, unremovableKinds, unremovableWhy } from '../views/plan-common.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
 import { applySteps, targetFlags } from './next-commands.js';
@@ -89,7 +89,7 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const pending = plan.summary.pending ?? 0;
   // Deletes no apply makes (a live traffic split git no longer defines): only git settles them.
   const unremovable = entries.filter((e) => e.unremovable).length;
-  const cannot = unremovable > 0 ? `Apply cannot make ${unremovable === 1 ? 'the delete' : `the ${counted(unremovable, 'delete')}`} marked "${UNREMOVABLE_VERB}" (${UNREMOVABLE_WHY}).` : '';
+  const cannot = unremovable > 0 ? `Apply cannot make ${unremovable === 1 ? 'the delete' : `the ${counted(unremovable, 'delete')}`} marked "${UNREMOVABLE_VERB}" (${unremovableWhy(unremovableKinds(plan))}).` : '';
   const rest = entries.length - problems - pending - unremovable;
   // Deleting most of what promptctl manages (an emptied --dir, with prune on) is refused unless asked for.
   const massDelete = plan.problems.some((p) => p.rule === MASS_DELETE_RULE);

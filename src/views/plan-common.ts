@@ -252,6 +252,9 @@ export function leftAlone(n: number): string {
 /**
  * `N to create, N to update, N to delete`, and the pending deletes. `notes` (markdown's "13
  * unchanged"): said in the same parentheses as "prune is off", never in a second pair beside it.
+ * Why apply cannot make some deletes is a clause of advice, not a note: beside notes it is a
+ * sentence of its own after them ("(13 unchanged). The gateway cannot remove …"), not their
+ * middle part ("(prune is off; the gateway cannot remove …; 13 unchanged)").
  */
 export function summaryCounts(plan: Plan, notes: readonly string[] = []): string {
   const s = plan.summary;
@@ -268,9 +271,12 @@ export function summaryCounts(plan: Plan, notes: readonly string[] = []): string
   const pending = s.pending ? `, ${formatInt(s.pending)} pending delete${s.pending === 1 ? '' : 's'}${plus(alongPending)}` : '';
   // Differences only git can settle: said with what to write there, since no apply will.
   const unremovable = s.unremovable ? `, ${formatInt(s.unremovable)} apply cannot delete` : '';
-  const said = [...(s.pending ? ['prune is off'] : []), ...(s.unremovable ? [UNREMOVABLE_WHY] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
+  const why = s.unremovable ? unremovableWhy(unremovableKinds(plan)) : undefined;
+  const apart = why !== undefined && notes.length > 0;
+  const said = [...(s.pending ? ['prune is off'] : []), ...(why !== undefined && !apart ? [why] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
   // Grouped as every count the plan writes ("1,204 to create", as "… 1,204 more resources not shown").
-  return `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${plus(along)}${pending}${unremovable}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
+  const counts = `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${plus(along)}${pending}${unremovable}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
+  return apart ? `${counts}. ${why[0]!.toUpperCase()}${why.slice(1)}.` : counts;
 }
 
 /**
@@ -286,8 +292,21 @@ export function hasChanges(plan: Plan): boolean {
 /** How the plan names a delete no apply can make (kinds/action.ts DeleteAction's `unremovable`). */
 export const UNREMOVABLE_VERB = 'delete (apply cannot make it)';
 
-/** Why apply cannot make those deletes, and what to do in git instead: said beside their count. */
-export const UNREMOVABLE_WHY = 'the gateway cannot remove a live traffic split, nor a version it routes, so keep the split in git, or route it 100 % to one version there';
+/**
+ * Why apply cannot make those deletes, and what to do in git instead: said beside their count,
+ * naming only the kinds among them (`kinds`: a live split git does not define, a version it routes).
+ */
+export function unremovableWhy(kinds: ReadonlySet<string>): string {
+  const split = kinds.has('TrafficSplit');
+  const version = kinds.has('PromptVersion');
+  const what = split && version ? 'a live traffic split, nor a version it routes' : version ? 'a version a live traffic split routes' : 'a live traffic split';
+  return `the gateway cannot remove ${what}, so keep the split in git, or route it 100 % to one version there`;
+}
+
+/** The kinds of a plan's deletes no apply can make. */
+export function unremovableKinds(plan: Plan): Set<string> {
+  return new Set(plan.actions.flatMap((a) => (a.action === 'delete' && a.unremovable ? [a.kind] : [])));
+}
 
 /** Whether apply would change anything. */
 export function hasAppliedChanges(plan: Plan): boolean {

@@ -26,8 +26,8 @@ const SPLIT_LINE =
 const VERSION_LINE =
   '  - delete (apply cannot make it) PromptVersion/support-triage@2.1.0-beta.1\n    still routed (10 %) by the live traffic split, which is not in git, and the gateway cannot remove a traffic split\n';
 
-/** The example prompts applied to dev, then the split's file and the 2.1.0-beta.1 document removed. */
-async function splitRemoved(): Promise<{ cli: (args: string[]) => ReturnType<typeof runCliInProcess>; cwd: string }> {
+/** The example prompts applied to dev, then the split's file and the `dropped` version documents (2.1.0-beta.1, which it routes, unless told) removed. */
+async function splitRemoved(dropped: readonly string[] = ['2.1.0-beta.1']): Promise<{ cli: (args: string[]) => ReturnType<typeof runCliInProcess>; cwd: string }> {
   dir = await tempDir('promptctl-split-removed-');
   const cwd = dir.path;
   copyExamplePrompts(cwd);
@@ -35,11 +35,10 @@ async function splitRemoved(): Promise<{ cli: (args: string[]) => ReturnType<typ
   const applied = await cli(['apply', '--auto-approve']);
   expect(applied.code, applied.stdout + applied.stderr).toBe(0);
   rmSync(join(cwd, SPLIT));
-  const versions = readFileSync(join(cwd, VERSIONS), 'utf8');
-  const docs = versions.split(/^---\n/m);
-  const beta = docs.findIndex((d) => d.includes('version: "2.1.0-beta.1"'));
-  expect(beta).toBeGreaterThan(0);
-  writeFileSync(join(cwd, VERSIONS), docs.filter((_, i) => i !== beta).join('---\n'));
+  const docs = readFileSync(join(cwd, VERSIONS), 'utf8').split(/^---\n/m);
+  const kept = docs.filter((d) => !dropped.some((v) => d.includes(`version: "${v}"`)));
+  expect(docs.length - kept.length).toBe(dropped.length);
+  writeFileSync(join(cwd, VERSIONS), kept.join('---\n'));
   return { cli, cwd };
 }
 
@@ -64,10 +63,26 @@ describe('a traffic split removed from git, which the gateway cannot remove', ()
       expect.objectContaining({ address: 'PromptVersion/support-triage@2.1.0-beta.1', action: 'delete', pending: true, unremovable: true }),
     ]);
     const md = await cli(['plan', '--format', 'markdown']);
-    expect(md.stdout).toContain('**Plan:** 0 to create, 0 to update, 0 to delete, 2 apply cannot delete (the gateway cannot remove a live traffic split');
+    // The advice is a sentence of its own after the notes, not wedged between them.
+    expect(md.stdout.split('\n')[0]).toBe(
+      '**Plan:** 0 to create, 0 to update, 0 to delete, 2 apply cannot delete (12 unchanged). The gateway cannot remove a live traffic split, nor a version it routes, so keep the split in git, or route it 100 % to one version there.',
+    );
     expect(md.stdout).toContain('| Kind | Create | Update | Delete | Apply cannot delete | Unchanged |');
     expect(md.stdout).toContain('| TrafficSplit | 0 | 0 | 0 | 1 | 1 |');
     expect(md.stdout).not.toContain('No changes');
+  });
+
+  it('names only the split when it routes no version git dropped, beside a pending delete and the notes', async () => {
+    // 1.0.0, which the split does not route, removed too: a delete that waits for prune.
+    const { cli } = await splitRemoved(['1.0.0']);
+    const why = 'the gateway cannot remove a live traffic split, so keep the split in git, or route it 100 % to one version there';
+    const plan = await cli(['plan']);
+    expect(plan.stdout).toContain(`Plan: 0 to create, 0 to update, 0 to delete, 1 pending delete, 1 apply cannot delete (prune is off; ${why}).`);
+    const md = await cli(['plan', '--format', 'markdown']);
+    expect(md.stdout.split('\n')[0]).toBe(`**Plan:** 0 to create, 0 to update, 0 to delete, 1 pending delete, 1 apply cannot delete (prune is off; 12 unchanged). T${why.slice(1)}.`);
+    const drift = await cli(['drift']);
+    expect(drift.stderr).toContain(`Apply cannot make the delete marked "delete (apply cannot make it)" (${why}).`);
+    expect(plan.stdout + md.stdout + drift.stderr).not.toContain('nor a version');
   });
 
   it('is drift (exit 2), listed, with what to do in git', async () => {

@@ -3,10 +3,10 @@
 // counted as a delete, the fields of a version whose prompt is too long for one comment block).
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
-import { formatCost, problemPatch, tokenLine } from '../../../src/views/plan-common.js';
+import { formatCost, problemPatch, summaryCounts, tokenLine } from '../../../src/views/plan-common.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
 import { renderText } from '../../../src/views/plan-text.js';
-import { desiredState, filter, liveAfterApply, liveVersion, opts, sampleDesired, template, version } from '../plan/fixtures.js';
+import { desiredState, filter, liveAfterApply, liveVersion, opts, sampleDesired, split, template, version } from '../plan/fixtures.js';
 
 describe('a published version edited only at its end', () => {
   it('shows the dropped trailing newline in the problem diff', () => {
@@ -91,6 +91,25 @@ describe('the markdown counts', () => {
     // The table agrees with the summary line: the delete is pending, not done.
     expect(md).toContain('| Kind | Create | Update | Delete | Pending delete | Unchanged |');
     expect(md).toContain('| SafetyFilter | 0 | 0 | 0 | 1 | 1 |');
+  });
+
+  it('say why apply cannot delete a split, naming only the kinds it cannot delete, after the notes rather than among them', () => {
+    const d = desiredState({ templates: [template('a')], versions: [version('a', '1.0.0'), version('a', '1.1.0')], splits: [split('a', [['1.0.0', 50], ['1.1.0', 50]])] });
+    const live = liveAfterApply(d);
+    const advice = 'so keep the split in git, or route it 100 % to one version there';
+    // The split alone: its versions stay in git.
+    const splitOnly = buildPlan({ ...d, splits: [] }, live, opts());
+    expect(splitOnly.summary).toMatchObject({ unremovable: 1 });
+    expect(renderMarkdown(splitOnly).split('\n')[0]).toBe(`**Plan:** 0 to create, 0 to update, 0 to delete, 1 apply cannot delete (3 unchanged). The gateway cannot remove a live traffic split, ${advice}.`);
+    expect(renderText(splitOnly)).toContain(`\nPlan: 0 to create, 0 to update, 0 to delete, 1 apply cannot delete (the gateway cannot remove a live traffic split, ${advice}).\n`);
+    // The split and a version it routes, both dropped from git.
+    const both = buildPlan(desiredState({ templates: [template('a')], versions: [version('a', '1.0.0')] }), live, opts());
+    expect(renderMarkdown(both).split('\n')[0]).toBe(
+      `**Plan:** 0 to create, 0 to update, 0 to delete, 2 apply cannot delete (2 unchanged). The gateway cannot remove a live traffic split, nor a version it routes, ${advice}.`,
+    );
+    // A version alone (a plan that lists only it): the split it names is git's to settle.
+    const versionOnly = { ...both, actions: both.actions.filter((a) => a.kind !== 'TrafficSplit'), summary: { ...both.summary, unremovable: 1 } };
+    expect(summaryCounts(versionOnly)).toBe(`0 to create, 0 to update, 0 to delete, 1 apply cannot delete (the gateway cannot remove a version a live traffic split routes, ${advice})`);
   });
 
   it('keep the table as it was when nothing is pending', () => {
