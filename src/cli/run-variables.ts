@@ -89,9 +89,10 @@ function noPublishedVersion(t: WireTemplate): string {
 
 /**
  * Values a version the call may land on would refuse (a required variable not given, a value not
- * among an enum's, one past its maxLength) are refused here, before the call: that version would
- * answer 400, and status would count the user's slip as its error. A variable's maxTokens is the
- * gateway's to judge (it counts with the model's own tokenizer).
+ * among an enum's, one past its maxLength, a default left to fill in that no call could send) are
+ * refused here, before the call: that version would answer 400, and status would count the user's
+ * slip as its error. A variable's maxTokens is the gateway's to judge (it counts with the model's
+ * own tokenizer).
  */
 export function refuseVariables(t: WireTemplate, version: string | undefined, variables: Readonly<Record<string, VariableValue>>): void {
   const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });

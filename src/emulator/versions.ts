@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { compareVersionLabels } from '../util/semver.js';
 import { paths } from '../targets/llmgateway/paths.js';
+import { defaultProblems } from '../targets/llmgateway/variables.js';
 import { versionContentHash, type VersionContent, type VersionCreate, type WireJob, type WireVersion } from '../targets/llmgateway/wire.js';
 import { own, param, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { ApiFailure, conflict, invalidValue, notFound } from './errors.js';
@@ -49,7 +50,7 @@ export function createVersion(ctx: Ctx): Reply {
     throw conflict('version.exists', `prompt template ${t.name} already has version ${body.version}`, existing.id, existing.version);
   }
   const content = pickContent(body);
-  checkPlaceholders(content);
+  checkVariableDeclarations(content);
   const v: VersionRec = {
     id: randomUUID(),
     name: body.version,
@@ -82,7 +83,7 @@ export function patchVersion(ctx: Ctx): Reply {
     else merged[k] = body[k];
   }
   const content = merged as unknown as VersionContent;
-  checkPlaceholders(content);
+  checkVariableDeclarations(content);
   const next: VersionRec = {
     id: v.id,
     name: v.name,
@@ -209,29 +210,49 @@ function pickContent(src: VersionContent): VersionContent {
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
+const INVALID_VARIABLES = 'invalid.variables';
+
+interface DeclarationProblem {
+  message: string;
+  fieldName: string;
+}
+
+/**
+ * What a version's create and PATCH refuse of its variables, with one 400 invalid.variables naming
+ * each (DESIGN §3): a placeholder/variable mismatch, and a default no call could send as a value
+ * (the check invocations apply to values: a stored one would be rendered into calls that leave it out).
+ */
+function checkVariableDeclarations(c: VersionContent): void {
+  const found = [
+    ...placeholderProblems(c),
+    ...defaultProblems(c.variables ?? []).map((p) => ({ message: p.message, fieldName: `variables.${p.name}.default` })),
+  ];
+  if (found.length) {
+    throw new ApiFailure(
+      400,
+      INVALID_VARIABLES,
+      [...new Set(found.map((f) => f.message))].join('; '),
+      found.map((f) => ({ errorCode: INVALID_VARIABLES, fieldName: f.fieldName })),
+    );
+  }
+}
+
 /** Every {{placeholder}} declared as a variable and every variable used, each name once. */
-export function checkPlaceholders(c: VersionContent): void {
+function placeholderProblems(c: VersionContent): DeclarationProblem[] {
   const used = new Set<string>();
   for (const text of [c.systemInstruction, c.userTemplate]) for (const m of text.matchAll(PLACEHOLDER)) used.add(m[1] ?? '');
   const declared = new Set<string>();
-  const problems: string[] = [];
-  const details: Array<{ errorCode: string; fieldName: string }> = [];
+  const out: DeclarationProblem[] = [];
   for (const v of c.variables ?? []) {
-    if (declared.has(v.name)) {
-      problems.push(`variable ${v.name} is declared twice`);
-      details.push({ errorCode: 'invalid.variables', fieldName: `variables.${v.name}` });
-    }
+    if (declared.has(v.name)) out.push({ message: `variable ${v.name} is declared twice`, fieldName: `variables.${v.name}` });
     declared.add(v.name);
   }
   const undeclared = [...used].filter((n) => !declared.has(n)).sort();
   const unused = [...declared].filter((n) => !used.has(n)).sort();
-  if (undeclared.length) {
-    problems.push(`placeholders not declared as variables: ${undeclared.join(', ')}`);
-    for (const n of undeclared) details.push({ errorCode: 'invalid.variables', fieldName: `placeholders.${n}` });
-  }
-  if (unused.length) {
-    problems.push(`variables never used as {{placeholders}}: ${unused.join(', ')}`);
-    for (const n of unused) details.push({ errorCode: 'invalid.variables', fieldName: `variables.${n}` });
-  }
-  if (problems.length) throw new ApiFailure(400, 'invalid.variables', problems.join('; '), details);
+  // One sentence names every name of a kind (said once: the caller drops repeats); each name has its own detail.
+  const undeclaredSaid = `placeholders not declared as variables: ${undeclared.join(', ')}`;
+  const unusedSaid = `variables never used as {{placeholders}}: ${unused.join(', ')}`;
+  out.push(...undeclared.map((n) => ({ message: undeclaredSaid, fieldName: `placeholders.${n}` })));
+  out.push(...unused.map((n) => ({ message: unusedSaid, fieldName: `variables.${n}` })));
+  return out;
 }

@@ -49,6 +49,56 @@ describe('versions', () => {
     expect(none.body.variables).toBeUndefined();
   });
 
+  it('refuses a default no call could send as a value with 400 invalid.variables, at create and PATCH', async () => {
+    // Stored, such defaults were rendered into every call that left the variable out, though the
+    // same values sent were refused.
+    const id = await api.template('ver-defaults');
+    const vars = (extra: Record<string, unknown> = {}) => ({
+      userTemplate: 'n={{n}} k={{k}} s={{s}} b={{b}}',
+      systemInstruction: 'plain',
+      variables: [
+        { name: 'n', type: 'number', default: 'abc' },
+        { name: 'k', type: 'enum', values: ['a', 'b'], default: 'zzz' },
+        { name: 's', type: 'string', maxLength: 3, default: 'toolong' },
+        { name: 'b', type: 'boolean', default: true },
+      ],
+      ...extra,
+    });
+    const bad = await api.post(paths.versions(id), { version: '1.0.0', ...vars() });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('invalid.variables');
+    expect(bad.body.message).toBe(
+      'the default of variable n must be a number, got a string; the default of variable k must be one of a, b, got "zzz"; ' +
+        'the default of variable s is 7 characters long, more than its maxLength 3',
+    );
+    expect(bad.body.details).toEqual(['n', 'k', 's'].map((n) => ({ errorCode: 'invalid.variables', fieldName: `variables.${n}.default` })));
+    expect((await api.get(paths.version(id, '1.0.0'))).status).toBe(404);
+
+    // With a placeholder mismatch too, one refusal says both.
+    const both = await api.post(paths.versions(id), { version: '1.0.0', ...vars({ userTemplate: 'n={{n}} k={{k}} s={{s}} b={{b}} {{extra}}' }) });
+    expect(both.body.message).toMatch(/^placeholders not declared as variables: extra; the default of variable n /);
+
+    // Defaults a call could send are kept, a required variable's too (the gateway fills it in).
+    const fine = [
+      { name: 'n', type: 'number', default: 3 },
+      { name: 'k', type: 'enum', values: ['a', 'b'], default: 'b', required: true },
+      { name: 's', type: 'string', maxLength: 3, default: 'abc' },
+      { name: 'b', type: 'boolean', default: false },
+    ];
+    const ok = await api.post(paths.versions(id), { version: '1.0.0', ...vars({ variables: fine }) });
+    expect(ok.status).toBe(201);
+    const patched = await api.patch(paths.version(id, '1.0.0'), { variables: [...fine.slice(0, 3), { name: 'b', type: 'boolean', default: 'yes' }] });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toBe('the default of variable b must be a boolean, got a string');
+    expect((await api.get(paths.version(id, '1.0.0'))).body.variables).toEqual(fine);
+
+    // The check is the one a call's values get: the same value sent is refused in the same words.
+    await api.publish(id, '1.0.0');
+    const sent = await api.post(paths.invocations(), { template: 'ver-defaults', variables: { n: 'abc', k: 'zzz' } });
+    expect(sent.status).toBe(400);
+    expect(sent.body.message).toBe('variable n must be a number, got a string; variable k must be one of a, b, got "zzz"');
+  });
+
   it('refuses a bad semver label and bad fields with 400 naming the field', async () => {
     const id = await api.template('ver-bad');
     for (const [extra, field] of [

@@ -1,5 +1,6 @@
 // An invocation's variables against a version's declarations (DESIGN §3, POST /invocations: a
-// missing or ill-typed variable → 400 invalid.variables). Pure: the emulator answers with it, and
+// missing or ill-typed variable → 400 invalid.variables), and a version's defaults by the same
+// check (its create refuses one no call could send). Pure: the emulator answers with it, and
 // `run` asks it before a call, so a refusal of the user's own values is never sent to be counted
 // as the version's error.
 import type { WireVariable } from './wire.js';
@@ -37,34 +38,65 @@ export function checkedVariables(
   for (const d of declared) {
     const raw = Object.hasOwn(given, d.name) ? given[d.name] : undefined;
     if (raw === undefined || raw === null) {
-      if (d.default !== undefined) values.set(d.name, String(d.default));
-      else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`, true);
+      if (d.default !== undefined) {
+        // A version stored before create refused such a default (an emulator's older state) holds
+        // one still: it is refused as create refuses it, never rendered.
+        const problem = defaultProblem(d);
+        if (problem) fail(d.name, problem);
+        else values.set(d.name, String(d.default));
+      } else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`, true);
       else values.set(d.name, '');
       continue;
     }
-    const problem = typeProblem(d, raw);
+    const problem = valueProblem(d, raw, countTokens);
     if (problem) {
       fail(d.name, `variable ${d.name} ${problem}`);
       continue;
     }
-    const text = String(raw);
-    if (d.maxLength !== undefined && (d.type === 'string' || d.type === 'enum')) {
-      const length = [...text].length;
-      if (length > d.maxLength) {
-        fail(d.name, `variable ${d.name} is ${length} characters long, more than its maxLength ${d.maxLength}`);
-        continue;
-      }
-    }
-    if (d.maxTokens !== undefined && countTokens) {
-      const n = countTokens(text);
-      if (n > d.maxTokens) {
-        fail(d.name, `variable ${d.name} is ${n} tokens long, more than its maxTokens ${d.maxTokens}`);
-        continue;
-      }
-    }
-    values.set(d.name, text);
+    values.set(d.name, String(raw));
   }
   return { values, problems };
+}
+
+/**
+ * Defaults a call could not send as values (DESIGN §3: an ill-typed variable is invalid.variables),
+ * each judged by the same check as a value: a version holding one would render it into every call
+ * that leaves the variable out. A default's maxTokens is not judged: validate does not count it
+ * either, so apply would meet a refusal validate never warned of.
+ */
+export function defaultProblems(declared: readonly WireVariable[]): VariableProblem[] {
+  const problems: VariableProblem[] = [];
+  for (const d of declared) {
+    const problem = defaultProblem(d);
+    if (problem) problems.push({ name: d.name, message: problem });
+  }
+  return problems;
+}
+
+function defaultProblem(d: WireVariable): string | undefined {
+  if (d.default === undefined) return undefined;
+  const problem = valueProblem(d, d.default);
+  return problem && `the default of variable ${d.name} ${problem}`;
+}
+
+/**
+ * What is wrong with one value of a variable (its type, an enum's values, maxLength; maxTokens when
+ * `countTokens` is given), worded to follow "variable NAME", or undefined.
+ */
+function valueProblem(d: WireVariable, raw: unknown, countTokens?: (text: string) => number): string | undefined {
+  const problem = typeProblem(d, raw);
+  if (problem) return problem;
+  const text = String(raw);
+  // The gateway bounds the length of text only: a number's or a boolean's maxLength is ignored.
+  if (d.maxLength !== undefined && (d.type === 'string' || d.type === 'enum')) {
+    const length = [...text].length;
+    if (length > d.maxLength) return `is ${length} characters long, more than its maxLength ${d.maxLength}`;
+  }
+  if (d.maxTokens !== undefined && countTokens) {
+    const n = countTokens(text);
+    if (n > d.maxTokens) return `is ${n} tokens long, more than its maxTokens ${d.maxTokens}`;
+  }
+  return undefined;
 }
 
 function typeProblem(d: WireVariable, raw: unknown): string | undefined {
