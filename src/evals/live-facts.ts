@@ -5,7 +5,9 @@
 // a call's answer and no more: the filters that apply to the template it calls, in the order they
 // run; the versions it can reach (the pinned one, else the split's routes and the versions they
 // name, else the newest Published), each with the model that answers for it; a guide's version its
-// turns run. A change elsewhere (a filter of another template, a template's description or labels,
+// turns run; and the template's or guide's id: one deleted and made again is another object, whose
+// sticky split places keys anew (the gateway hashes the key with the id) and which a canned
+// answer may name by id. A change elsewhere (a filter of another template, a template's description or labels,
 // a version no call reaches) keeps the cached results. A part the target did not let us read is
 // undefined: its calls are made, and not cached.
 import { RESOURCE_NAME } from '../model/address.js';
@@ -84,6 +86,8 @@ export interface LiveFacts {
 
 /** What of a live template a call can reach, digested. */
 export interface LiveTemplateDigests {
+  /** Its id: a sticky split places a key by it, so the same content made again routes otherwise. */
+  id: string;
   /** Per version label: that version, for a call that names it. */
   pinned: ReadonlyMap<string, string>;
   /** For a call that names no version: the split (or none) and the versions it can land on. */
@@ -92,6 +96,8 @@ export interface LiveTemplateDigests {
 
 /** A live guide's versions, digested. */
 export interface LiveGuideDigests {
+  /** Its id: a canned answer may name the guide by it. */
+  id: string;
   /** The label of its newest version, which turns run unless `guideVersions` names another. */
   latest: string | null;
   /** Per version label (the latest and production ones): what its turns answer from. */
@@ -169,19 +175,24 @@ export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?:
  * that names none, and the filters it meets; undefined while either part is unread (the call is
  * then not cached). null: the template, or the version named, is not live.
  */
-export function liveTemplateKey(facts: LiveFacts | undefined, template: string, requested: string | undefined): { template: string | null; filters: string | null } | undefined {
+export function liveTemplateKey(
+  facts: LiveFacts | undefined,
+  template: string,
+  requested: string | undefined,
+): { id: string | null; template: string | null; filters: string | null } | undefined {
   if (!facts?.templates || !facts.filters) return undefined;
   const t = facts.templates.get(template);
   const reached = t === undefined ? null : requested !== undefined ? (t.pinned.get(requested) ?? null) : t.unpinned;
-  return { template: reached, filters: facts.filters.get(template) ?? null };
+  // The id for a pinned call too: a canned answer may match the template by it.
+  return { id: t?.id ?? null, template: reached, filters: facts.filters.get(template) ?? null };
 }
 
 /** The key material of a guide call (render.ts): the version its turns run; undefined while the guides are unread. */
-export function liveGuideKey(facts: LiveFacts | undefined, guide: string): { guide: string | null } | undefined {
+export function liveGuideKey(facts: LiveFacts | undefined, guide: string): { id: string | null; guide: string | null } | undefined {
   if (!facts?.guides) return undefined;
   const g = facts.guides.get(guide);
   const label = facts.guideVersions?.get(guide) ?? g?.latest ?? undefined;
-  return { guide: (label !== undefined ? g?.versions.get(label) : undefined) ?? null };
+  return { id: g?.id ?? null, guide: (label !== undefined ? g?.versions.get(label) : undefined) ?? null };
 }
 
 /**
@@ -197,7 +208,7 @@ export function filtersMet<F extends Pick<WireFilter, 'name' | 'enabled' | 'prio
     .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The server's bookkeeping on an object: no answer depends on it. */
+/** The server's bookkeeping on an object (a template's or guide's id is key material of its own). */
 const BOOKKEEPING = ['id', 'dateCreated', 'dateModified', 'createdBy', 'modifiedBy', 'selfUri'];
 
 /**
@@ -243,12 +254,12 @@ function templateDigests(t: WireTemplate): LiveTemplateDigests {
     : t.traffic === null
       ? null
       : 'unread';
-  return { pinned: digest, unpinned: stableHash({ traffic, versions: reached }) };
+  return { id: t.id, pinned: digest, unpinned: stableHash({ traffic, versions: reached }) };
 }
 
 /** A guide's latest and production versions, each as its turns answer from it. */
 function guideDigests(g: LiveGuide): LiveGuideDigests {
   const versions = new Map<string, string>();
   for (const v of [g.latest, g.production]) if (v) versions.set(v.version, stableHash(without(v, NOT_GUIDE_VERSION_ANSWERS)));
-  return { latest: g.latestSavedVersion?.version ?? null, versions };
+  return { id: g.id, latest: g.latestSavedVersion?.version ?? null, versions };
 }

@@ -6,8 +6,8 @@
 // (model, temperature, maxTokens), the safety filters that cover the template, the canned
 // answers the embedded emulator may give for the target (a test's `responses:`, its own first, in
 // the order the emulator tries them), what the target
-// serves for it (live-facts.ts: the live versions the call can reach or the guide version its
-// turns run, and the live filters that apply), where
+// serves for it (live-facts.ts: the live template's or guide's id, the live versions the call can
+// reach or the guide version its turns run, and the live filters that apply), where
 // promptctl's registry prices the answer (the embedded emulator) the prices it does so with, and
 // the repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';

@@ -2,7 +2,12 @@
 // stands while what the target answers a call from is the same (the filters that apply to the
 // template it calls, the versions it can reach), whatever else changes on the target; a change to
 // those runs just the calls it can affect again.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TestReport } from '../../src/evals/types.js';
+import { runCliInProcess } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 import { ANSWERS_TEST, evalsProject, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -97,5 +102,110 @@ describe('promptctl test: what keeps a cached result', () => {
     expect(await counts(p)).toEqual(ALL_CACHED);
     await api.putTraffic(faq!.id, { strategy: 'random', routes: [{ version: '1.0.0', weight: 60 }, { version: '3.0.0', weight: 40 }], version: moved.version });
     expect(await counts(p)).toEqual({ 'faq-answers': { made: 0, cached: 2 }, 'faq-split': { made: 1, cached: 0 } });
+  });
+});
+
+/** sticky-bot: 1.0.0 and 1.1.0 split 50/50, sticky on `customer`; each version its own canned answer. */
+const STICKY_PROMPTS = `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: sticky-bot
+spec:
+  model: gpt-4o-mini
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: sticky-bot
+  version: "1.0.0"
+  systemInstruction: "Greet the customer."
+  userTemplate: "Customer: {{customer}}"
+  variables:
+    - name: customer
+      type: string
+      maxLength: 40
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: sticky-bot
+  version: "1.1.0"
+  systemInstruction: "Greet the customer warmly."
+  userTemplate: "Customer: {{customer}}"
+  variables:
+    - name: customer
+      type: string
+      maxLength: 40
+---
+apiVersion: promptctl/v1
+kind: TrafficSplit
+spec:
+  template: sticky-bot
+  strategy: sticky
+  stickyKey: customer
+  routes:
+    - version: "1.0.0"
+      weight: 50
+    - version: "1.1.0"
+      weight: 50
+`;
+
+const CUSTOMERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+
+const STICKY_TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: sticky-cases
+spec:
+  target:
+    template: sticky-bot
+  threshold: 0
+  responses:
+    - match: {version: "1.0.0"}
+      output: "answered by one-zero"
+    - match: {version: "1.1.0"}
+      output: "answered by one-one"
+  cases:
+${CUSTOMERS.map((c) => `    - name: ${c}\n      vars: {customer: ${c}}\n      expect:\n        - contains: answered`).join('\n')}
+`;
+
+describe('promptctl test: a template deleted and made again', () => {
+  it('is another object: its sticky split places keys anew, so no result of the old one is reused', { timeout: 60_000 }, async () => {
+    const dir = await tempDir('promptctl-sticky-recreated-');
+    try {
+      await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
+      await writeFile(join(dir.path, 'prompts', 'sticky.yaml'), STICKY_PROMPTS);
+      await writeFile(join(dir.path, 'prompts', 'tests', 'sticky.yaml'), STICKY_TEST);
+      const run = (args: string[]) => runCliInProcess(args, { cwd: dir.path });
+      const ok = async (args: string[]) => {
+        const r = await run(args);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        return r;
+      };
+      /** Per case: the version that answered, and whether the cache did. */
+      const routed = async (args: string[]) => {
+        const report = JSON.parse((await run(['test', '--format', 'json', ...args])).stdout) as TestReport;
+        return report.tests[0]!.runs.map((r) => ({ output: r.observation.output, cached: r.cached }));
+      };
+      await ok(['apply', '--auto-approve']);
+      expect((await routed([])).every((r) => !r.cached)).toBe(true);
+
+      // Deleted (prune), then made again from the same files: a new id.
+      await rename(join(dir.path, 'prompts'), join(dir.path, 'away'));
+      await mkdir(join(dir.path, 'prompts'));
+      await ok(['apply', '--auto-approve', '--prune', '--allow-mass-delete']);
+      await rm(join(dir.path, 'prompts'), { recursive: true });
+      await rename(join(dir.path, 'away'), join(dir.path, 'prompts'));
+      await ok(['apply', '--auto-approve']);
+
+      // Before the fix every case was "answered from the cache" with the old object's versions.
+      const again = await routed([]);
+      const fresh = await routed(['--no-cache']);
+      expect(again.every((r) => !r.cached)).toBe(true);
+      expect(again.map((r) => r.output)).toEqual(fresh.map((r) => r.output));
+      expect((await routed([])).every((r) => r.cached)).toBe(true);
+    } finally {
+      await dir.remove();
+    }
   });
 });

@@ -141,6 +141,11 @@ describe("a template call's key keeps what can change its answer in", () => {
     expect([a.pinned === b.pinned, a.routed === b.routed]).toEqual([true, false]);
   });
 
+  it("the template's id: both keys (made again, it is another object; a sticky split places keys by it)", () => {
+    const again = keys([liveTemplate({ id: 't9' })], [liveFilter('billing-pii', 1, { appliesTo: { templates: ['billing'] } })]);
+    expect([again.pinned === base.pinned, again.routed === base.routed]).toEqual([false, false]);
+  });
+
   it('filters or templates unread: the call is not cached', () => {
     const [p] = planTests(s, [pinned], { targetLabel: 'org', live: liveFacts({ templates: [liveTemplate()] }) });
     expect(p!.calls[0]!.uncached).toBe(true);
@@ -160,6 +165,10 @@ describe("a guide call's key", () => {
   it("keeps the guide's dates, status and the version its turns do not run out", () => {
     expect(key(liveGuide({ dateModified: '2026-02-02T00:00:00Z', status: 'Draft' } as Partial<LiveGuide>))).toBe(before);
     expect(key(liveGuide({ latest: gv('1.0', { state: 'TestReady', dateModified: '2026-02-02T00:00:00Z' }) }))).toBe(before);
+  });
+
+  it("keeps the guide's id in: one made again is another guide (a canned answer may name it by id)", () => {
+    expect(key(liveGuide({ id: 'g9' } as Partial<LiveGuide>))).not.toBe(before);
   });
 
   it('keeps the content of the version its turns run in', () => {
