@@ -11,6 +11,7 @@ import type { ConfigResult } from '../load/index.js';
 import type { AnalyticsQuery, AnalyticsResult, WireTemplate, WireVersion } from '../targets/llmgateway/wire.js';
 import { liveRoutes } from '../model/routing.js';
 import type { TestCalls } from '../evals/types.js';
+import type { TemplateModelChanged } from '../evals/comparison.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
@@ -102,14 +103,14 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     }
     const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
     const names = former ?? (await formerNames(ctx, configRead, gone));
-    const models = await routedModels(api, only, result);
+    const models = await routedModels(api, only, result, interval.start);
     return buildStatus(
       result,
       only.map((t) => ({
         id: t.id,
         name: t.name,
         ...(t.traffic ? { split: { strategy: t.traffic.strategy, routes: t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) } } : {}),
-        ...(models.has(t.id) ? { models: models.get(t.id)! } : {}),
+        ...(models.has(t.id) ? models.get(t.id)! : {}),
       })),
       { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls, ...(names.trail !== undefined ? { trail: names.trail } : {}) },
       percentiles,
@@ -156,15 +157,22 @@ function idsNamed(names: ReadonlyMap<string, string>, name: string): Set<string>
  * the splits with calls on two routed versions or more, whose comparison judges cost rather than
  * tokens when the models differ (DESIGN §2: a version may override the model). One read of the
  * versions a split; a template whose versions cannot be read is left out (its verdict keeps to
- * tokens, and its cost line is shown all the same).
+ * tokens, and its cost line is shown all the same). A version's own model never changes, the
+ * template's may: one modified since `start` says which versions take its model, whose calls may
+ * have run another one than it names now.
  */
-async function routedModels(api: GatewayApi, templates: readonly WireTemplate[], result: AnalyticsResult): Promise<Map<string, Map<string, string>>> {
+async function routedModels(
+  api: GatewayApi,
+  templates: readonly WireTemplate[],
+  result: AnalyticsResult,
+  start: number,
+): Promise<Map<string, { models: Map<string, string>; modelChanged?: TemplateModelChanged }>> {
   const called = new Map<string, Set<string>>();
   for (const r of result.results) {
     if (r.group.templateId === undefined || r.group.version === undefined) continue;
     called.set(r.group.templateId, (called.get(r.group.templateId) ?? new Set()).add(r.group.version));
   }
-  const out = new Map<string, Map<string, string>>();
+  const out = new Map<string, { models: Map<string, string>; modelChanged?: TemplateModelChanged }>();
   for (const t of templates) {
     const routes = liveRoutes(t.traffic?.routes ?? []).filter((r) => called.get(t.id)?.has(r.version));
     if (routes.length < 2) continue;
@@ -176,9 +184,23 @@ async function routedModels(api: GatewayApi, templates: readonly WireTemplate[],
       throw err;
     }
     const byLabel = new Map(versions.map((v) => [v.version, v.model ?? t.model]));
-    out.set(t.id, new Map(routes.filter((r) => byLabel.has(r.version)).map((r) => [r.version, byLabel.get(r.version)!])));
+    const models = new Map(routes.filter((r) => byLabel.has(r.version)).map((r) => [r.version, byLabel.get(r.version)!]));
+    const inheriting = new Set(versions.filter((v) => v.model === undefined && models.has(v.version)).map((v) => v.version));
+    const changed = inheriting.size > 0 && modifiedSince(t, start);
+    out.set(t.id, { models, ...(changed ? { modelChanged: { at: t.dateModified, model: t.model, inheriting } } : {}) });
   }
   return out;
+}
+
+/**
+ * Whether a template was modified (not just created) at or after `start`: its model may then have
+ * been another before. The write count or the dates say it was modified; a server giving neither
+ * readable is taken at its word that the model is as named.
+ */
+export function modifiedSince(t: Pick<WireTemplate, 'version' | 'dateCreated' | 'dateModified'>, start: number): boolean {
+  const modified = Date.parse(t.dateModified);
+  if (Number.isNaN(modified) || modified < start) return false;
+  return t.version > 1 || modified > Date.parse(t.dateCreated);
 }
 
 /**

@@ -26,7 +26,10 @@
 // - the difference of mean cost per call (the calls with a cost: those the model ran for), by the
 //   same interval, spread and minimum of calls. Versions may run different models (a version's
 //   `model` overrides the template's, DESIGN §2), whose tokens are priced, and may be counted,
-//   differently: when the routes' models differ, the verdict leads with cost, not tokens.
+//   differently: when the routes' models differ, the verdict leads with cost, not tokens. A
+//   version naming no model takes the template's as it is at each call: when the template was
+//   modified inside the interval, which model such a version's calls ran is unknown (only its
+//   model now is read), so the verdict says what both tokens and cost per call show.
 import { liveRoutes } from '../model/routing.js';
 import { fisherExact } from './fisher.js';
 import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire.js';
@@ -50,6 +53,23 @@ export interface Totals {
 }
 
 /**
+ * The template was modified inside the interval: a version that takes its model (names none of
+ * its own) may have run another one for some of its calls. A version's own model cannot change
+ * (a published version is immutable).
+ */
+export interface TemplateModelChanged {
+  /** The template's dateModified, inside the interval. */
+  at: string;
+  /** Its model now. */
+  model: string;
+  /** The routed versions that take its model. */
+  inheriting: ReadonlySet<string>;
+}
+
+/** What a comparison's verdict leads with: tokens (the same model), cost per call (different ones), or both (unknown). */
+type Lead = 'tokens' | 'cost' | 'both';
+
+/**
  * A split's comparisons, one per candidate in version order, each against the baseline; and the
  * notes they call for: which route is the baseline when that is not plain (a tie, or several
  * candidates), and why a comparison reaches no verdict (no calls, too few). None below two routes.
@@ -60,6 +80,8 @@ export function compareSplit(
   groups: ReadonlyMap<string, Totals>,
   /** The model each routed version runs (its own, else the template's), when status could read them. */
   models?: ReadonlyMap<string, string>,
+  /** The template was modified inside the interval: the models its inheriting versions ran are unknown. */
+  changed?: TemplateModelChanged,
 ): { comparisons: SplitComparison[]; notes: string[] } {
   const routes = liveRoutes(split?.routes ?? []);
   if (routes.length < 2) return { comparisons: [], notes: [] };
@@ -79,12 +101,15 @@ export function compareSplit(
     const blocked = both ? rateDifference(a.blocked, a.invocations, b.blocked, b.invocations) : null;
     const tokens = tokenDifference(a, b, groups.get(top.version), groups.get(candidate));
     const cost = costDifference(a, b, groups.get(top.version), groups.get(candidate));
-    const pair = modelsOf(models, top.version, candidate);
-    const byCost = pair !== undefined && pair.baseline !== pair.candidate;
-    if (byCost) {
-      notes.push(`${candidate} runs ${pair.candidate} and ${top.version} ${pair.baseline}: their tokens are priced (and may be counted) differently, so the verdict compares cost per call, not tokens`);
+    // Both taking the template's model ran the same one as each other at every call: tokens compare.
+    const unsure = [top.version, candidate].filter((v) => changed?.inheriting.has(v) === true);
+    const pair = unsure.length === 0 ? modelsOf(models, top.version, candidate) : undefined;
+    const lead: Lead = unsure.length === 1 ? 'both' : pair !== undefined && pair.baseline !== pair.candidate ? 'cost' : 'tokens';
+    if (lead === 'cost') {
+      notes.push(`${candidate} runs ${pair!.candidate} and ${top.version} ${pair!.baseline}: their tokens are priced (and may be counted) differently, so the verdict compares cost per call, not tokens`);
     }
-    const why = noVerdict(a, b, byCost);
+    if (lead === 'both') notes.push(modelsUnknownNote(unsure[0]!, unsure[0] === candidate ? top.version : candidate, changed!, models));
+    const why = noVerdict(a, b, lead);
     if (why) notes.push(`no verdict for ${candidate} vs ${top.version}: ${why}`);
     // Too few calls for any verdict: said so, not "not different yet" beside a note saying there is none.
     const said = why && a.invocations > 0 && b.invocations > 0 ? `${candidate} vs ${top.version}: no verdict yet, too few calls (${callsOf(b, a, (v) => v.invocations)}): keep collecting` : undefined;
@@ -94,9 +119,10 @@ export function compareSplit(
       tokens,
       cost,
       ...(pair !== undefined ? { models: pair } : {}),
+      ...(lead === 'both' ? { modelsUnknown: unsure } : {}),
       errors,
       blocked,
-      verdict: said ?? verdict(top.version, candidate, a, b, { tokens, cost, errors, blocked }, candidates.length > 1, byCost, groups),
+      verdict: said ?? verdict(top.version, candidate, a, b, { tokens, cost, errors, blocked }, candidates.length > 1, lead, groups),
     };
   });
   return { comparisons, notes };
@@ -114,14 +140,31 @@ function modelsOf(models: ReadonlyMap<string, string> | undefined, baseline: str
   return a !== undefined && b !== undefined ? { baseline: a, candidate: b } : undefined;
 }
 
-/** Why a comparison cannot decide anything yet for want of calls; undefined when it can. `byCost`: its verdict compares cost, not tokens. */
-function noVerdict(a: VersionStatus, b: VersionStatus, byCost: boolean): string | undefined {
+/**
+ * Said of a pair where one side takes the template's model and the template was modified inside
+ * the interval: the models its calls ran are unknown (an audit trail may say what changed; status
+ * does not read it), so neither tokens nor cost per call alone can be trusted to compare them.
+ */
+function modelsUnknownNote(inheriting: string, other: string, changed: TemplateModelChanged, models: ReadonlyMap<string, string> | undefined): string {
+  const own = models?.get(other);
+  const others = own !== undefined ? ` (${other} runs ${own} of its own)` : '';
+  return (
+    `${inheriting} takes the template's model, ${changed.model} now, but the template was modified at ${changed.at}, inside the interval${others}: ` +
+    `which model ${inheriting}'s calls ran on is unknown, so the verdict says what both tokens and cost per call show`
+  );
+}
+
+/** What a verdict led by `lead` needs MIN_CALLS calls of. */
+const NEEDS: Record<Lead, string> = { tokens: 'tokens need', cost: 'cost per call needs', both: 'tokens and cost per call need' };
+
+/** Why a comparison cannot decide anything yet for want of calls; undefined when it can. `lead`: what its verdict compares. */
+function noVerdict(a: VersionStatus, b: VersionStatus, lead: Lead): string | undefined {
   if (a.invocations === 0 && b.invocations === 0) return 'neither has had a call in the interval';
   if (a.invocations === 0 || b.invocations === 0) return `${(a.invocations === 0 ? a : b).version} has had no call in the interval`;
   // Even every call of one failing and none of the other would not stand out: the counts are too small.
   const [n1, n2] = [a.invocations, b.invocations];
   if (!rateDifference(0, n1, n2, n2).significant && !rateDifference(n1, n1, 0, n2).significant) {
-    return `too few calls (${callsOf(b, a, (v) => v.invocations)}): not even every call of one failing and none of the other would stand out at 95 %, and ${byCost ? 'cost per call needs' : 'tokens need'} ${MIN_CALLS} calls the model ran for each`;
+    return `too few calls (${callsOf(b, a, (v) => v.invocations)}): not even every call of one failing and none of the other would stand out at 95 %, and ${NEEDS[lead]} ${MIN_CALLS} calls the model ran for each`;
   }
   return undefined;
 }
@@ -259,8 +302,8 @@ function verdict(
   b: VersionStatus,
   d: Pick<SplitComparison, 'tokens' | 'errors' | 'blocked'> & { cost: SplitComparison['cost'] | undefined },
   several: boolean,
-  /** The routes run different models: the verdict leads with cost per call, as tokens are not comparable. */
-  byCost: boolean,
+  /** What the verdict leads with: tokens (the same model), cost per call (different models: tokens are not comparable), or both (the models unknown). */
+  lead: Lead,
   groups: ReadonlyMap<string, Totals>,
 ): string {
   if (a.invocations === 0 || b.invocations === 0) {
@@ -268,18 +311,18 @@ function verdict(
     return `no calls to ${none.join(' or ')} yet: nothing to compare`;
   }
   const { tokens, cost, errors, blocked } = d;
-  // What the verdict leads with: tokens, or cost per call when the routes' models differ.
-  const lead = byCost ? cost : tokens;
-  const firstPart = byCost ? costPart(candidate, a, b, cost ?? null, groups) : tokenPart(candidate, a, b, tokens);
+  const firstPart =
+    lead === 'cost' ? costPart(candidate, a, b, cost ?? null, groups) : lead === 'tokens' ? tokenPart(candidate, a, b, tokens) : bothPart(candidate, a, b, tokens, cost ?? null, groups);
+  const leadSignificant = lead === 'cost' ? cost?.significant === true : lead === 'tokens' ? tokens?.significant === true : tokens?.significant === true || cost?.significant === true;
   const errorPart = ratePart(errors, 'errors not comparable', 'errors not different yet', (higher) => `errors ${higher ? 'higher' : 'lower'}`);
   const blocks = blocked !== null && (a.blocked > 0 || b.blocked > 0);
   const blockPart = blocks ? ratePart(blocked, '', 'blocks not different yet', (higher) => `blocked ${higher ? 'more' : 'less'} often by safety filters`) : undefined;
   // A candidate whose callers get no answer more often, by errors or by blocks, is the worse one.
   const worse = [errors, blocks ? blocked : null].some((r) => r?.significant && r.estimate > 0);
-  const undecided = !lead?.significant || !errors?.significant || (blocks && !blocked!.significant);
+  const undecided = !leadSignificant || !errors?.significant || (blocks && !blocked!.significant);
   const back = several ? `${candidate}'s traffic` : 'traffic';
   const tail = worse ? `: consider routing ${back} back to ${baseline}` : undecided ? ': keep collecting' : '';
-  const subject = lead?.significant ? '' : `${candidate} vs ${baseline}: `;
+  const subject = leadSignificant ? '' : `${candidate} vs ${baseline}: `;
   return `${subject}${[firstPart, errorPart, ...(blockPart !== undefined ? [blockPart] : [])].join(', ')}${tail}`;
 }
 
@@ -306,9 +349,26 @@ function costPart(candidate: string, a: VersionStatus, b: VersionStatus, cost: S
   }
   if (!cost) return `too few calls with a cost to compare cost per call (${callsOf(b, a, calls)}; ${MIN_CALLS} each needed)`;
   if (!cost.significant) return 'cost per call not different yet';
+  return `${candidate} ${costWords(cost)}`;
+}
+
+/** "costs 7.7× more per call" (twice the baseline's or more), "costs 30 % more per call", "costs 45 % less per call". */
+function costWords(cost: NonNullable<SplitComparison['cost']>): string {
   const ratio = 1 + cost.relative.estimate;
-  if (ratio >= 2) return `${candidate} costs ${ratio.toFixed(1)}× more per call`;
-  return `${candidate} costs ${pct(Math.abs(cost.relative.estimate))} ${cost.estimate < 0 ? 'less' : 'more'} per call`;
+  if (ratio >= 2) return `costs ${ratio.toFixed(1)}× more per call`;
+  return `costs ${pct(Math.abs(cost.relative.estimate))} ${cost.estimate < 0 ? 'less' : 'more'} per call`;
+}
+
+/**
+ * The verdict's words where the models the calls ran are unknown: what tokens and cost per call
+ * show that is significant ("1.2.0 uses 45 % fewer tokens and costs 3.0× more per call"), or,
+ * neither being so, what each says.
+ */
+function bothPart(candidate: string, a: VersionStatus, b: VersionStatus, tokens: SplitComparison['tokens'], cost: SplitComparison['cost'], groups: ReadonlyMap<string, Totals>): string {
+  if (tokens?.significant && cost?.significant) return `${tokenPart(candidate, a, b, tokens)} and ${costWords(cost)}`;
+  if (tokens?.significant) return tokenPart(candidate, a, b, tokens);
+  if (cost?.significant) return costPart(candidate, a, b, cost, groups);
+  return `${tokenPart(candidate, a, b, tokens)}, ${costPart(candidate, a, b, cost, groups)}`;
 }
 
 /** A rate difference in the verdict's words: "errors higher (8.7 % vs 1.0 %)", "… not different yet", or `none` without one. */

@@ -13,7 +13,7 @@
 import type { AnalyticsMetric, AnalyticsPredicate, AnalyticsQuery, AnalyticsResult, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
 import type { StatusReport, TemplateStatus, TestCalls, VersionStatus } from './types.js';
-import { compareSplit, pct, type Totals } from './comparison.js';
+import { compareSplit, pct, type TemplateModelChanged, type Totals } from './comparison.js';
 import { byCodeUnits } from '../util/compare.js';
 import { isCalendarDay } from '../util/calendar.js';
 
@@ -132,6 +132,8 @@ export interface TemplateInfo {
   split?: { strategy: string; routes: Array<{ version: string; weight: number }> };
   /** The model each routed version runs (its own, else the template's), when read: a split's comparison judges cost, not tokens, when they differ. */
   models?: ReadonlyMap<string, string>;
+  /** The template was modified inside the interval: the models its versions naming none ran are unknown. */
+  modelChanged?: TemplateModelChanged;
 }
 
 function total(a: AnalyticsStats | undefined, b: AnalyticsStats): AnalyticsStats {
@@ -195,7 +197,7 @@ export function buildStatus(
         ? 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)'
         : 'latency: no call in the interval measured one',
     'share: of the calls that reached a version, pinned calls included; calls refused before a version was chosen are counted on their own, in no share',
-    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates and blocked rates (blocks are not errors: each is compared on its own) by Newcombe\'s hybrid score interval; mean tokens per call the model ran for (its output blocked after or not) by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative); mean cost per call alike (the calls with a cost), and when the routes run different models the verdict compares cost per call, not tokens',
+    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates and blocked rates (blocks are not errors: each is compared on its own) by Newcombe\'s hybrid score interval; mean tokens per call the model ran for (its output blocked after or not) by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative); mean cost per call alike (the calls with a cost), and when the routes run different models the verdict compares cost per call, not tokens (when which models they ran is unknown, a template\'s model changed during the interval, it says what both show)',
   ];
   if (out.some((t) => (t.comparisons?.length ?? 0) > 1)) {
     method.push('a split of three routes or more: each version against the baseline on its own, each interval 95 % by itself (of several comparisons, one stands out by chance more often than 1 in 20)');
@@ -253,7 +255,7 @@ function templateStatus(
       notes.push(`${v.version} received ${pct(v.share ?? 0)} of calls against a weight of ${v.weight} %: ${why}`);
     }
   }
-  const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])), t.models);
+  const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])), t.models, t.modelChanged);
   notes.push(...why);
   // A sticky split assigns routing keys, not calls: the intervals count calls as independent draws,
   // which a few keys making many calls are not (one customer's blocked messages read as a version's).

@@ -239,6 +239,12 @@ export interface SplitComparison {
   cost?: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
   /** The model each side runs (a version's own, else the template's), when status could read them; when they differ the verdict compares cost, not tokens. */
   models?: { baseline: string; candidate: string };
+  /**
+   * The side (its version) that takes the template's model, which was modified inside the interval:
+   * which models its calls ran on is unknown (`models` is then absent), and the verdict says what
+   * both tokens and cost per call show. Absent where the models are known.
+   */
+  modelsUnknown?: string[];
   /** Error rate, candidate minus baseline (Newcombe's hybrid score interval): refusals other than blocks. */
   errors: RateDifference | null;
   /**

@@ -120,7 +120,7 @@ function differenceLines(c: SplitComparison): string[] {
     lines.push(
       `cost per call: ${signedUsd(c.cost.estimate)} (${signed(r.estimate * 100, 1)} %), 95 % interval ${signedUsd(c.cost.low)} to ${signedUsd(c.cost.high)} (${signed(r.low * 100, 1)} % to ${signed(r.high * 100, 1)} %); spread: ${c.cost.method}`,
     );
-  } else if (c.models && c.models.baseline !== c.models.candidate) lines.push('cost per call: no interval (see the verdict)');
+  } else if ((c.models && c.models.baseline !== c.models.candidate) || c.modelsUnknown) lines.push('cost per call: no interval (see the verdict)');
   if (c.errors) lines.push(`error rate: ${rateLine(c.errors)}`);
   // Its own line, as the verdict judges it on its own (errors are refusals other than blocks); as
   // the verdict, said only when either side had a block: "0 % vs 0 %" under every split decides nothing.

@@ -8,6 +8,11 @@
 //   tokens alone: a candidate costing several times more per call "uses … fewer tokens". Cost per
 //   call is now compared too (a `cost per call` line, JSON `cost`), and leads the verdict when the
 //   routes' models differ.
+// - and that judgement read the models as they are now, not as the calls ran: a version naming no
+//   model takes the template's, which may have changed during the interval (all of 1.0.0's calls
+//   on gpt-4o-mini, the template then switched to gpt-4o, read "1.2.0 runs gpt-4o-mini and 1.0.0
+//   gpt-4o"; the reverse brought the token verdict back). Status now says it cannot tell, and the
+//   verdict says what both tokens and cost per call show.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/genesys/errors.js';
 import { evalsProject, type EvalsProject } from './evals-support.js';
@@ -121,5 +126,63 @@ describe('status: a candidate on another model', () => {
     expect(md.stdout).toContain(`**Verdict:** ${c.verdict}`);
     // Markdown escapes the dollar sign (a math delimiter on GitHub).
     expect(md.stdout).toMatch(/^- cost per call: \+\\\$0\.\d+ /m);
+  });
+});
+
+describe('status: the template\'s model changed during the interval', () => {
+  /**
+   * sticky-bot split 50/50, sticky: 1.0.0 takes the template's model (`model`), 1.2.0 runs
+   * gpt-4o-mini of its own and answers shorter; 120 calls, each with its routing key; then the
+   * template's model switched to `after`.
+   */
+  async function switched(model: string, after: string): Promise<EvalsProject> {
+    const project = await evalsProject({}, { responses: [] });
+    const api = project.emu.api;
+    const t = await api.createTemplate({ name: 'sticky-bot', model });
+    const v = { systemInstruction: 'Greet the customer.', userTemplate: 'Customer: {{customer}}', variables: [{ name: 'customer', type: 'string' as const, maxLength: 40 }] };
+    await api.createVersion(t.id, { version: '1.0.0', ...v, maxTokens: 120 });
+    await api.createVersion(t.id, { version: '1.2.0', ...v, maxTokens: 60, model: 'gpt-4o-mini' });
+    for (const label of ['1.0.0', '1.2.0']) await api.publishVersion(t.id, label);
+    await api.putTraffic(t.id, { strategy: 'sticky', stickyKey: 'customer', routes: [{ version: '1.0.0', weight: 50 }, { version: '1.2.0', weight: 50 }], version: 0 });
+    for (let i = 0; i < 120; i++) await api.invoke({ template: 'sticky-bot', routingKey: `w${i}`, variables: { customer: `customer ${i}` } });
+    const live = await api.getTemplate(t.id);
+    await api.updateTemplate(t.id, { name: live.name, model: after, labels: live.labels, version: live.version });
+    return project;
+  }
+
+  const unknown = (now: string) =>
+    new RegExp(`^1\\.0\\.0 takes the template's model, ${now} now, but the template was modified at \\S+, inside the interval \\(1\\.2\\.0 runs gpt-4o-mini of its own\\): which model 1\\.0\\.0's calls ran on is unknown, so the verdict says what both tokens and cost per call show$`);
+
+  it('all on gpt-4o-mini, the template then switched to gpt-4o: not "1.0.0 runs gpt-4o", and no verdict on cost alone', async () => {
+    p = await switched('gpt-4o-mini', 'gpt-4o');
+    const json = await p.cli(['status', 'sticky-bot', '--format', 'json', '--since', '1h']);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout).templates[0];
+    const c = report.comparison;
+    expect(c.models).toBeUndefined();
+    expect(c.modelsUnknown).toEqual(['1.0.0']);
+    expect(report.notes.join('\n')).not.toMatch(/runs gpt-4o and|1\.0\.0 gpt-4o/);
+    expect(report.notes.filter((n: string) => unknown('gpt-4o').test(n))).toHaveLength(1);
+    // The same model on both sides all along: fewer tokens is what shows (and less cost, when it stands out).
+    expect(c.tokens).toMatchObject({ significant: true });
+    expect(c.verdict).toMatch(/^1\.2\.0 uses \d+ % fewer tokens( and costs \d+ % less per call)?, errors not different yet: keep collecting$/);
+
+    const text = await p.cli(['status', 'sticky-bot', '--since', '1h']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`  verdict: ${c.verdict}`);
+    expect(text.stdout).toMatch(/^ {2}note: 1\.0\.0 takes the template's model, gpt-4o now, but the template was modified at /m);
+  });
+
+  it('1.0.0 on gpt-4o, the template then switched to gpt-4o-mini: the models match now, yet the verdict is not on tokens alone', async () => {
+    p = await switched('gpt-4o', 'gpt-4o-mini');
+    const json = await p.cli(['status', 'sticky-bot', '--format', 'json', '--since', '1h']);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout).templates[0];
+    const c = report.comparison;
+    expect(c.modelsUnknown).toEqual(['1.0.0']);
+    expect(report.notes.filter((n: string) => unknown('gpt-4o-mini').test(n))).toHaveLength(1);
+    // 1.0.0's calls ran on gpt-4o, 16× dearer a token: what the cost shows is said.
+    expect(c.cost).toMatchObject({ significant: true });
+    expect(c.verdict).toMatch(/costs \d+ % less per call, errors not different yet: keep collecting$/);
   });
 });
