@@ -210,6 +210,11 @@ export interface ModelOverride {
   maxOutputTokens?: number;
   inputCostPer1M?: number;
   outputCostPer1M?: number;
+  /**
+   * Whether `encoding` only approximates the model's own tokenizer. Absent: as the built-in
+   * registry decides it, by the id (Claude, Gemini, Llama are approximate).
+   */
+  approximate?: boolean;
 }
 
 export interface HttpAuditSink {

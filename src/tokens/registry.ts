@@ -2,7 +2,9 @@
 // OpenAI models are counted exactly with their own encoding. Other vendors' tokenizers are not
 // public tiktoken encodings, so their counts use a stated stand-in encoding and are marked
 // approximate everywhere they are reported. Config `models:` adds models or overrides these; an
-// entry there names its encoding, so its counts are taken as exact.
+// entry there is approximate by the same rule as the built-ins (another vendor's id, `otherVendor`)
+// unless it says otherwise (`approximate:`). A dated snapshot or alias resolves through its family,
+// and says so (`pricedAs`): its own price, window or output limit may differ.
 import type { Config } from '../model/types.js';
 import type { EncodingName } from './encoder.js';
 import { foldLookalikes } from '../util/lookalike.js';
@@ -18,9 +20,14 @@ export interface ModelInfo {
   /** List prices in US dollars per 1,000,000 tokens. */
   inputCostPer1M?: number;
   outputCostPer1M?: number;
+  /**
+   * The family a snapshot or alias id (gpt-4o-2024-05-13) was counted and priced as, where nothing
+   * under `models:` declares the id itself: its own price, window or output limit may differ.
+   */
+  pricedAs?: string;
 }
 
-type Entry = Omit<ModelInfo, 'id' | 'approximate'>;
+type Entry = Omit<ModelInfo, 'id' | 'approximate' | 'pricedAs'>;
 
 /** The models a Config adds or overrides (`models:` in promptctl.yaml), by id. */
 export type ModelCatalog = Config['models'];
@@ -81,16 +88,23 @@ const LLAMA: Record<string, Entry> = {
   'llama-3.3-70b': { encoding: 'cl100k_base', contextWindow: 131_072 },
 };
 
-function build(entries: Record<string, Entry>, approximate: boolean): [string, ModelInfo][] {
-  return Object.entries(entries).map(([id, e]) => [id, { id, approximate, ...e }]);
+/**
+ * Whether an id names a model of a vendor whose tokenizer is no public tiktoken encoding (Claude,
+ * Gemini, Llama: `claude-3-5-sonnet`, `anthropic.claude-v2`, `gemini-pro`, `meta-llama/Llama-3-8b`),
+ * so that any count of it is a stand-in's. The built-ins and the Config's models both go by it.
+ */
+export function otherVendor(id: string): boolean {
+  return OTHER_VENDOR.test(id);
 }
 
-export const BUILT_IN_MODELS: ReadonlyMap<string, ModelInfo> = new Map([
-  ...build(OPENAI, false),
-  ...build(CLAUDE, true),
-  ...build(GEMINI, true),
-  ...build(LLAMA, true),
-]);
+/** Claude, Gemini or Llama as a word of the id (after its start, `.`, `/`, `:`, `-` or `_`). */
+const OTHER_VENDOR = /(?:^|[./:_-])(?:claude|gemini|llama)/i;
+
+function build(entries: Record<string, Entry>): [string, ModelInfo][] {
+  return Object.entries(entries).map(([id, e]) => [id, { id, approximate: otherVendor(id), ...e }]);
+}
+
+export const BUILT_IN_MODELS: ReadonlyMap<string, ModelInfo> = new Map([...build(OPENAI), ...build(CLAUDE), ...build(GEMINI), ...build(LLAMA)]);
 
 // Dated snapshots and aliases resolve to their family: gpt-4o-2024-08-06, gpt-4-0613,
 // claude-3-5-sonnet-20241022, claude-3-5-sonnet-latest, gemini-2.0-flash-001.
@@ -104,10 +118,11 @@ export function resolveModel(id: string, config: Pick<Config, 'models'>): ModelI
     // An override keeps the prices and limits it does not restate of what the id names without it:
     // the built-in, or a dated snapshot's family (a price set for gpt-4o-2024-05-13 keeps gpt-4o's
     // maximum output, which the cost of a version without maxTokens assumes).
-    const base = builtIn ?? familyOf(id, config) ?? { id };
-    // Counted exactly only where the encoding is the model's own: another vendor's model known here
-    // stays approximate whatever price or encoding is set for it (DESIGN §2: such counts are marked).
-    const approximate = (base as Partial<ModelInfo>).approximate === true;
+    const { pricedAs: _declared, ...base }: Partial<ModelInfo> = builtIn ?? familyOf(id, config) ?? { id };
+    // Counted exactly only where the encoding is the model's own: another vendor's model stays
+    // approximate whatever price or encoding is set for it (DESIGN §2: such counts are marked),
+    // unless the entry says its encoding is exact (or that an id of no such vendor's is not).
+    const approximate = own.approximate ?? (base.approximate === true || otherVendor(id));
     return { ...base, ...definedOnly(own), id, approximate } as ModelInfo;
   }
   return builtIn ?? familyOf(id, config);
@@ -118,7 +133,8 @@ function familyOf(id: string, config: Pick<Config, 'models'>): ModelInfo | undef
   const family = id.replace(SNAPSHOT_SUFFIX, '');
   if (family === id) return undefined;
   const m = resolveModel(family, config);
-  return m && { ...m, id };
+  // The family a chain of suffixes (gpt-4-0613-latest) ends at is the one it was priced as.
+  return m && { ...m, id, pricedAs: m.pricedAs ?? family };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

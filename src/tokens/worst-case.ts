@@ -28,11 +28,19 @@ export interface VersionTokenReport {
   contextWindow: number;
   costPer1kCalls?: number;
   /**
-   * Without maxTokens, the output a call may take is the model's maximum: the cost assumes it
-   * (this many tokens), or, where the model names none, there is no cost (`outputUnbounded`).
+   * Without maxTokens, the output a call may take is the model's maximum, or what the context
+   * window leaves after the worst-case prompt where that is less (`assumedOutputFrom` says which):
+   * the cost assumes it (this many tokens), or, where the model names no maximum, there is no cost
+   * (`outputUnbounded`).
    */
   assumedOutputTokens?: number;
+  assumedOutputFrom?: 'maxOutputTokens' | 'contextWindow';
   outputUnbounded?: true;
+  /**
+   * The family whose encoding, context window, output limit and prices a dated snapshot or alias
+   * id was counted and priced with (gpt-4o for gpt-4o-2024-05-13): nothing declares the id itself.
+   */
+  pricedAs?: string;
 }
 
 /** Chat format overhead (OpenAI's cookbook): 3 tokens per message, 3 more priming the reply. */
@@ -126,29 +134,26 @@ export function variableBound(
 }
 
 /** The declaration field a variable's bound is read from, where one is. */
-export type BoundField = 'maxTokens' | 'maxLength';
+export type BoundField = 'maxTokens' | 'maxLength' | 'values';
 
 /** The longest text of a JavaScript number: "-1.7976931348623157e+308". */
 const NUMBER_TEXT_MAX = 24;
 
-/** The bound the declaration states (maxTokens, a string's or enum's maxLength, enum values, boolean, number), else the configured default. */
+/** The bound the declaration states (enum values, maxTokens, a string's maxLength, boolean, number), else the configured default. */
 function declaredBound(
   variable: Variable,
   model: ModelInfo,
   defaultTokens: number,
   memo: TokenMemo,
 ): { tokens: number; unbounded: boolean; field?: BoundField } {
+  // An enum's values are all it can take: its bound is the longest of them in tokens, not its
+  // maxLength (characters, which undercounts "🧿🧿🧿", 3 characters and 6 tokens) nor its maxTokens.
+  if (variable.type === 'enum') return { tokens: enumBound(variable, model, memo), unbounded: false, field: 'values' };
   if (variable.maxTokens !== undefined) return { tokens: variable.maxTokens, unbounded: false, field: 'maxTokens' };
   // The gateway checks maxLength on strings and enums only: on a number or boolean it bounds nothing.
-  if (variable.maxLength !== undefined && (variable.type === 'string' || variable.type === 'enum')) {
+  if (variable.maxLength !== undefined && variable.type === 'string') {
     return { tokens: variable.maxLength, unbounded: false, field: 'maxLength' };
   }
-  if (variable.type === 'enum' && variable.values && variable.values.length > 0) {
-    return { tokens: Math.max(...variable.values.map((s) => memo.count(s, model.encoding))), unbounded: false };
-  }
-  // An enum without values is variables/enum-values' error, bounded by the values it will list:
-  // counted as nothing meanwhile, so no budget error stands on a made-up bound.
-  if (variable.type === 'enum') return { tokens: 0, unbounded: false };
   if (variable.type === 'boolean') {
     return { tokens: Math.max(memo.count('true', model.encoding), memo.count('false', model.encoding)), unbounded: false };
   }
@@ -156,6 +161,24 @@ function declaredBound(
   // more than one token.
   if (variable.type === 'number') return { tokens: NUMBER_TEXT_MAX, unbounded: false };
   return { tokens: defaultTokens, unbounded: true };
+}
+
+/**
+ * The tokens of an enum's longest value the gateway takes: it refuses a value longer than the
+ * enum's maxLength (in characters) or maxTokens (targets/llmgateway/variables.ts), which
+ * variables/max-length reports of the values. An enum without values is variables/enum-values'
+ * error, bounded by the values it will list: counted as nothing meanwhile, so no budget error
+ * stands on a made-up bound.
+ */
+function enumBound(variable: Variable, model: ModelInfo, memo: TokenMemo): number {
+  let most = 0;
+  for (const value of variable.values ?? []) {
+    if (variable.maxLength !== undefined && [...value].length > variable.maxLength) continue;
+    const tokens = memo.count(value, model.encoding);
+    if (variable.maxTokens !== undefined && tokens > variable.maxTokens) continue;
+    most = Math.max(most, tokens);
+  }
+  return most;
 }
 
 /** Counts and bounds one version. Throws when its model is unknown: check `resolveModel` first. */
@@ -210,10 +233,15 @@ export function analyseVersion(
     maxTokens,
     contextWindow: model.contextWindow,
   };
-  const output = maxTokens ?? model.maxOutputTokens;
+  if (model.pricedAs !== undefined) report.pricedAs = model.pricedAs;
+  const assumed = maxTokens === null ? assumedOutput(worst, model) : undefined;
+  const output = maxTokens ?? assumed?.tokens;
   const priced = model.inputCostPer1M !== undefined && model.outputCostPer1M !== undefined;
   // Said only of a cost that assumed it: an unpriced model has none.
-  if (priced && maxTokens === null && model.maxOutputTokens !== undefined) report.assumedOutputTokens = model.maxOutputTokens;
+  if (priced && assumed !== undefined) {
+    report.assumedOutputTokens = assumed.tokens;
+    report.assumedOutputFrom = assumed.from;
+  }
   if (priced && output === undefined) report.outputUnbounded = true;
   const cost = output === undefined ? undefined : costPer1kCalls(worst, output, model);
   if (cost !== undefined) report.costPer1kCalls = cost;
@@ -221,8 +249,19 @@ export function analyseVersion(
 }
 
 /**
+ * The output a call without maxTokens may take: the model's maximum output, or what its context
+ * window leaves after the worst-case prompt where that is less (gpt-4: 8,192 tokens for prompt and
+ * answer together), never below 0. Undefined where the model names no maximum output.
+ */
+export function assumedOutput(worstCasePrompt: number, model: ModelInfo): { tokens: number; from: 'maxOutputTokens' | 'contextWindow' } | undefined {
+  if (model.maxOutputTokens === undefined) return undefined;
+  const left = Math.max(0, model.contextWindow - worstCasePrompt);
+  return left < model.maxOutputTokens ? { tokens: left, from: 'contextWindow' } : { tokens: model.maxOutputTokens, from: 'maxOutputTokens' };
+}
+
+/**
  * List-price cost of 1,000 worst-case calls that each answer with `outputTokens` (the version's
- * maxTokens, else the model's maximum output: a version without maxTokens is not free to answer),
+ * maxTokens, else what `assumedOutput` allows: a version without maxTokens is not free to answer),
  * in USD, 4 decimals.
  */
 export function costPer1kCalls(promptTokens: number, outputTokens: number, model: ModelInfo): number | undefined {

@@ -177,12 +177,35 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
   if (unpriced.length > 0) {
     lines.push(`$/1K CALLS - : no price for ${unpriced.join(', ')} (a model needs both inputCostPer1M and outputCostPer1M in promptctl.yaml's models:)`);
   }
-  // MAX OUT "-" costs the model's maximum output, not nothing.
-  const assumed = [...new Map(reports.filter((r) => r.assumedOutputTokens !== undefined).map((r) => [r.model, `${r.model}: ${num(r.assumedOutputTokens!)}`])).values()];
-  if (assumed.length > 0) lines.push(`MAX OUT - : no maxTokens; the cost assumes the model's maximum output (${assumed.join(', ')}): set maxTokens to bound it`);
+  const assumed = assumedOutputNote(reports);
+  if (assumed !== undefined) lines.push(assumed);
   const unbounded = [...new Set(reports.filter((r) => r.outputUnbounded).map((r) => r.model))];
   if (unbounded.length > 0) {
     lines.push(`$/1K CALLS - : no maxTokens, and no maxOutputTokens for ${unbounded.join(', ')} in promptctl.yaml's models: the output, and so the cost, has no bound`);
   }
+  // Once per model: a snapshot's own price, window or output limit may differ from its family's.
+  const pricedAs = [...new Map(reports.filter((r) => r.pricedAs !== undefined).map((r) => [r.model, r.pricedAs!])).entries()];
+  for (const [model, family] of pricedAs) {
+    lines.push(`${model}: counted and priced as ${family}, its family; declare it under models: in promptctl.yaml if its price, window or output limit differ`);
+  }
+  // The columns do not add up to the worst case by themselves: say what else it holds.
+  lines.push(
+    'SYSTEM and USER are the fixed text, plus 1 token a side where a placeholder meets text or another; WORST CASE adds FEW-SHOT, each variable\'s bound and the chat framing (3 tokens a message, 3 priming the reply); USE is WORST CASE plus MAX OUT of CONTEXT',
+  );
   return lines.join('\n');
+}
+
+/**
+ * MAX OUT "-" costs an output, not nothing: the model's maximum (once per model), or, where the
+ * context window leaves less after a version's worst-case prompt, that (per version).
+ */
+function assumedOutputNote(reports: readonly VersionTokenReport[]): string | undefined {
+  const open = reports.filter((r) => r.assumedOutputTokens !== undefined);
+  const byModel = [...new Map(open.filter((r) => r.assumedOutputFrom !== 'contextWindow').map((r) => [r.model, `${r.model}: ${num(r.assumedOutputTokens!)}`])).values()];
+  const byWindow = open.filter((r) => r.assumedOutputFrom === 'contextWindow').map((r) => `${r.address.replace(/^PromptVersion\//, '')}: ${num(r.assumedOutputTokens!)} of ${r.model}'s ${num(r.contextWindow)}`);
+  if (open.length === 0) return undefined;
+  const window = `what the context window leaves after the worst-case prompt, less than the model's maximum output (${byWindow.join(', ')})`;
+  const assumes =
+    byModel.length === 0 ? window : `the model's maximum output (${byModel.join(', ')})${byWindow.length > 0 ? `, or ${window}` : ''}`;
+  return `MAX OUT - : no maxTokens; the cost assumes ${assumes}: set maxTokens to bound it`;
 }

@@ -178,6 +178,7 @@ describe('promptctl tokens', () => {
           // No maxTokens: claude-sonnet-4 may answer with its whole maximum output.
           costPer1kCalls: Math.round((worst2 * 3 + 64_000 * 15) / 1e3 * 1e4) / 1e4,
           assumedOutputTokens: 64_000,
+          assumedOutputFrom: 'maxOutputTokens',
         },
         {
           address: 'PromptVersion/support-bot@2.0.0',
