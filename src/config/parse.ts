@@ -62,9 +62,10 @@ export interface ParseResult {
   broken?: unknown[];
   /**
    * What the file defines is not all known: it could not be parsed into documents (nor told apart,
-   * for one refused for its size), or a document refused whole does not say its kind or name.
+   * for one refused for its size), or a document refused whole does not say its kind or name:
+   * the rule of the error that says why (named by what refers to a name it may define).
    */
-  unread?: true;
+  unread?: string;
   /** The file's comments (none when it could not be lexed), placed by `lineCounter`: committed with it, so checked too. */
   comments: { list: readonly YamlComment[]; lineCounter: LineCounter };
 }
@@ -107,8 +108,8 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     return { file, line, column: col, severity: 'error', rule, message };
   };
 
-  if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)], unread: true };
-  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany.at, 'yaml/too-large', lexed.tooMany.message)], unread: true };
+  if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)], unread: 'yaml/syntax' };
+  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany.at, 'yaml/too-large', lexed.tooMany.message)], unread: 'yaml/too-large' };
   const tokens = lexed.tokens;
 
   // Depth first, on the concrete syntax tree (walked without recursion): composing a
@@ -120,7 +121,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     const headers = lexed.stoppedAt === undefined ? headersOfTokens(tokens) : [];
     const broken = headers.filter(identifies);
     const unread = lexed.stoppedAt !== undefined || broken.length < headers.length;
-    return { documents: [], diagnostics, ...(broken.length > 0 ? { broken } : {}), ...(unread ? { unread } : {}) };
+    return { documents: [], diagnostics, ...(broken.length > 0 ? { broken } : {}), ...(unread ? { unread: 'yaml/too-deep' } : {}) };
   }
 
   let docs: Document.Parsed[];
@@ -129,14 +130,14 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     docs = Array.from(composer.compose(tokens));
   } catch (err) {
     const rule = err instanceof RangeError ? 'yaml/too-deep' : 'yaml/syntax';
-    return { documents: [], diagnostics: [diag(0, rule, `cannot parse YAML: ${messageOf(err)}`)], unread: true };
+    return { documents: [], diagnostics: [diag(0, rule, `cannot parse YAML: ${messageOf(err)}`)], unread: rule };
   }
   if (docs.length === 0) {
     const info = composer.streamInfo();
     for (const e of [...info.errors, ...info.warnings].slice(0, MAX_YAML_ERRORS)) {
       diagnostics.push(diag(e.pos[0], 'yaml/syntax', e.message));
     }
-    return diagnostics.length > 0 ? { documents: [], diagnostics, unread: true } : { documents: [], diagnostics };
+    return diagnostics.length > 0 ? { documents: [], diagnostics, unread: diagnostics[0]!.rule } : { documents: [], diagnostics };
   }
 
   // A `---` that cut an indented text in two: said at the marker, the cause of what follows.
@@ -150,20 +151,21 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
   const mayHoldSurrogate = MAY_HOLD_SURROGATE_ESCAPE.test(src);
   // Lines indented with a space other than ASCII's: found once a file, told to their documents.
   const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src, tokens) : [];
-  let unread = false;
+  let unread: string | undefined;
   // A document refused whole (its aliases, its depth): its header, read without expanding it, for
-  // the names it meant to define; one that does not say them leaves what the file defines unknown.
-  const keepRefused = (doc: Document.Parsed): void => {
+  // the names it meant to define; one that does not say them leaves what the file defines unknown
+  // (`rule`: the error that refused it).
+  const keepRefused = (doc: Document.Parsed, rule: string): void => {
     const header = headerOfDocument(doc);
     if (identifies(header)) broken.push(header);
-    else unread = true;
+    else unread ??= rule;
   };
   // A refused document's best-effort data, kept for the names it meant to define.
-  const keepBroken = (doc: Document.Parsed): void => {
+  const keepBroken = (doc: Document.Parsed, rule: string): void => {
     try {
       broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     } catch {
-      keepRefused(doc);
+      keepRefused(doc, rule);
     }
   };
   docs.forEach((doc, index) => {
@@ -239,7 +241,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
     }
     if (said.length > 0) {
       // Known by its name, so that what refers to it is not an error too.
-      keepBroken(doc);
+      keepBroken(doc, said[0]!.rule);
       // Problems of its keys and tags alone leave a tree to check further (its schema, its text)
       // in this run: duplicate keys read with their first value, a tagged value as its plain
       // scalar. Not one whose values a directive or an escape makes mean other than written, nor
@@ -260,7 +262,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
         const cycle = selfContainingAlias(targets);
         if (cycle) {
           diagnostics.push(diag(cycle.offset, 'yaml/alias', `alias *${cycle.name} stands inside the value &${cycle.name} names, so that value contains itself: repeat what it needs instead`));
-          keepRefused(doc);
+          keepRefused(doc, 'yaml/alias');
           return;
         }
         // Counted without expanding: a bomb is refused before toJS or any check walks it.
@@ -274,7 +276,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
               `its aliases expand this document to ${what}: refusing a possible alias bomb (repeat less through aliases, or split the document)`,
             ),
           );
-          keepRefused(doc);
+          keepRefused(doc, 'yaml/aliases');
           return;
         }
       }
@@ -291,14 +293,14 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
       } else {
         diagnostics.push(diag(start, 'yaml/syntax', `cannot read document: ${messageOf(err)}`));
       }
-      keepRefused(doc);
+      keepRefused(doc, diagnostics.at(-1)!.rule);
       return;
     }
     // Valid YAML, so a warning: the document is read as YAML reads it.
     if (mayHoldContinuedItem) for (const c of continuedItems(doc, src)) diagnostics.push({ ...diag(c.at, 'yaml/continued-item', c.message), severity: 'warning' });
     documents.push({ file, index, doc, data, src, lineCounter });
   });
-  return { documents, diagnostics, ...(broken.length ? { broken } : {}), ...(unread ? { unread: true as const } : {}) };
+  return { documents, diagnostics, ...(broken.length ? { broken } : {}), ...(unread !== undefined ? { unread } : {}) };
 }
 
 /**

@@ -269,8 +269,8 @@ export class Loader {
   }
 
   /** A file (or a document) whose content could not be read: what it defines is unknown (unloaded.ts `unread`). */
-  rememberUnread(): void {
-    this.unloaded.unread();
+  rememberUnread(file: string, rule: string, directory = false): void {
+    this.unloaded.unread(file, rule, directory);
   }
 
   /**

@@ -84,9 +84,10 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     });
   }
   for (const s of discovery.skipped) {
-    loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
+    const file = rel(path.join(dirAbs, s.path));
+    loader.diagnostics.push({ file, line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
     // Its files are unknown (a second path to a directory read is read there): what they define too.
-    if (s.readElsewhere !== true) loader.rememberUnread();
+    if (s.readElsewhere !== true) loader.rememberUnread(file, s.rule, true);
   }
   for (const f of discovery.misnamed) {
     const renamed = path.basename(f).replace(/\.ya?ml$/i, (ext) => ext.toLowerCase());
@@ -122,15 +123,15 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
       if (deep) loader.diagnostics.push(deep);
       else loader.error({ file, line: read.line, column: read.column }, read.rule, read.message);
       // Nothing of it is read (one refused for its size is not parsed for its names either): a
-      // reference to a name defined nowhere else may be to one of its, so it is left to this error.
-      loader.rememberUnread();
+      // reference to a name defined nowhere else may be to one of its, and is said so.
+      loader.rememberUnread(file, deep?.rule ?? read.rule);
       continue;
     }
     const parsed = parseYaml(read.text, file);
     loader.diagnostics.push(...parsed.diagnostics);
     loader.comments.add(file, parsed);
     for (const data of parsed.broken ?? []) loader.rememberBroken(data);
-    if (parsed.unread) loader.rememberUnread();
+    if (parsed.unread !== undefined) loader.rememberUnread(file, parsed.unread);
     if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
       // Harmless, but usually a mistake (a file emptied by a bad merge, content commented out).
       loader.diagnostics.push({ file, line: 1, column: 1, severity: 'warning', rule: 'file/empty', message: 'no YAML documents in this file: nothing here is checked or applied' });

@@ -2,13 +2,14 @@
 // guide, a filter), by name: the rules take it (RuleContext) so that a reference to one of them
 // is not reported as a second error, the first being why it failed. A version whose label is no
 // semver string, or whose template cannot be read, leaves which label was meant unknown; a file
-// that could not be read at all (or a document whose kind or name cannot be), every name.
+// that could not be read at all (or a document whose kind or name cannot be) is named, for the
+// rules to say a name that resolves to nothing may be defined there.
 import { isPlainObject } from '../config/plain-data.js';
-import type { RuleContext } from '../rules/util.js';
+import type { RuleContext, UnreadFile } from '../rules/util.js';
 import { SEMVER } from '../util/semver.js';
 
 /** The names of RuleContext that UnloadedNames gathers. */
-export type UnloadedContext = Pick<RuleContext, 'unloadedTemplates' | 'unloadedVersions' | 'templatesWithBadVersion' | 'unreadableVersion' | 'unloadedGuides' | 'unloadedFilters' | 'unreadDocuments'>;
+export type UnloadedContext = Pick<RuleContext, 'unloadedTemplates' | 'unloadedVersions' | 'templatesWithBadVersion' | 'unreadableVersion' | 'unloadedGuides' | 'unloadedFilters' | 'unreadFiles'>;
 
 /** Gathers, document by document, what the failed ones meant to define. */
 export class UnloadedNames {
@@ -18,7 +19,7 @@ export class UnloadedNames {
   private unreadableVersion = false;
   private readonly guides = new Set<string>();
   private readonly filters = new Set<string>();
-  private unreadDocuments = false;
+  private readonly unreadFiles = new Map<string, UnreadFile>();
 
   /** A document that failed: remember its identity so references to it are not errors too. */
   failed(data: Record<string, unknown>): void {
@@ -54,10 +55,11 @@ export class UnloadedNames {
   /**
    * A file whose content could not be read (binary, not UTF-8, too large, unreadable, outside the
    * directory, a directory not listed), or a document refused whole whose kind or name cannot be
-   * read: what it defines is unknown, so no reference is reported as undefined until it reads.
+   * read (`rule`: its error's): what it defines is unknown, so a reference to a name defined
+   * nowhere else is said to be undefined unless it is there. Once a file: its first error names it.
    */
-  unread(): void {
-    this.unreadDocuments = true;
+  unread(file: string, rule: string, directory = false): void {
+    if (!this.unreadFiles.has(file)) this.unreadFiles.set(file, { file, rule, ...(directory ? { directory } : {}) });
   }
 
   /** What the rules are told. */
@@ -69,7 +71,7 @@ export class UnloadedNames {
       unreadableVersion: this.unreadableVersion,
       unloadedGuides: this.guides,
       unloadedFilters: this.filters,
-      unreadDocuments: this.unreadDocuments,
+      unreadFiles: [...this.unreadFiles.values()],
     };
   }
 }

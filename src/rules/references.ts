@@ -2,15 +2,15 @@
 // appliesTo names templates (a warning: the template may live only in the gateway).
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { didYouMean } from '../util/suggest.js';
-import { diagnostic, locate, mayBeUnloaded, type RuleContext } from './util.js';
+import { diagnostic, locate, suggestion, unlessUnread, type RuleContext } from './util.js';
 
 export function checkReferences(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const templates = new Set(state.templates.map((t) => t.name));
-  const known = (name: string) => templates.has(name) || mayBeUnloaded(ctx, ctx.unloadedTemplates, name);
+  // A template that failed to load is its own error; one a file not read may define is said with that doubt.
+  const known = (name: string) => templates.has(name) || ctx.unloadedTemplates?.has(name) === true;
   const unknown = (name: string) =>
-    `template "${name}" is not defined by any PromptTemplate${didYouMean(name, templates)}`;
+    `template "${name}" is not defined by any PromptTemplate${unlessUnread(ctx)}${suggestion(ctx, name, templates)}`;
 
   for (const v of state.versions) {
     if (!known(v.template)) out.push(diagnostic(locate(v, 'spec.template'), 'error', 'references/unknown-template', unknown(v.template)));
@@ -26,7 +26,7 @@ export function checkReferences(state: DesiredState, ctx: RuleContext = {}): Dia
           locate(f, `spec.appliesTo.templates.${i}`),
           'warning',
           'references/filter-target',
-          `appliesTo names template "${name}", which is not defined here${didYouMean(name, templates)}; the filter applies to it only if it exists in the gateway`,
+          `appliesTo names template "${name}", which is not defined here${unlessUnread(ctx)}${suggestion(ctx, name, templates)}; the filter applies to it only if it exists in the gateway`,
         ),
       );
     });

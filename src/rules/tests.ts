@@ -22,12 +22,11 @@ import type {
 } from '../model/types.js';
 import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '../util/regex.js';
 import { compareVersionLabels, newestVersionLabel } from '../util/semver.js';
-import { didYouMean } from '../util/suggest.js';
 import { controlCharacter } from './names.js';
 import { checkGuideAssertions, checkGuideInput } from './test-guide-cases.js';
 import { checkShadowedResponses } from './test-responses.js';
 import { checkGuideVars, checkTemplateVars, versionsLabel, type Err, type VersionTarget } from './test-vars.js';
-import { diagnostic, labelsUnsure, locate, mayBeUnloaded, type RuleContext } from './util.js';
+import { diagnostic, labelsUnsure, locate, suggestion, unlessUnread, type RuleContext } from './util.js';
 
 interface Indexes {
   templates: Map<string, PromptTemplate>;
@@ -122,8 +121,8 @@ function checkCaseNames(t: PromptTest, indexes: Iterable<number>, err: Err): voi
 /** The guide a test targets, or undefined (said unless that guide failed to load). */
 function guideTarget(t: PromptTest, name: string, ix: Indexes, ctx: RuleContext, err: Err): Guide | undefined {
   const guide = ix.guides.get(name);
-  if (!guide && !mayBeUnloaded(ctx, ctx.unloadedGuides, name)) {
-    err(locate(t, 'spec.target.guide'), 'tests/unknown-target', `guide "${name}" is not defined by any Guide${didYouMean(name, ix.guides.keys())}`);
+  if (!guide && !ctx.unloadedGuides?.has(name)) {
+    err(locate(t, 'spec.target.guide'), 'tests/unknown-target', `guide "${name}" is not defined by any Guide${unlessUnread(ctx)}${suggestion(ctx, name, ix.guides.keys())}`);
   }
   return guide;
 }
@@ -201,8 +200,8 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
   const template = ix.templates.get(name);
   const declared = ix.versions.get(name) ?? [];
   if (!template && declared.length === 0) {
-    if (!mayBeUnloaded(ctx, ctx.unloadedTemplates, name)) {
-      err(locate(t, 'spec.target.template'), 'tests/unknown-target', `template "${name}" is not defined by any PromptTemplate${didYouMean(name, ix.templates.keys())}`);
+    if (!ctx.unloadedTemplates?.has(name)) {
+      err(locate(t, 'spec.target.template'), 'tests/unknown-target', `template "${name}" is not defined by any PromptTemplate${unlessUnread(ctx)}${suggestion(ctx, name, ix.templates.keys())}`);
     }
     return undefined;
   }
@@ -214,7 +213,7 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
       err(
         locate(t, 'spec.target.version'),
         'tests/unknown-version',
-        `version ${version} of template "${name}" is not declared by any PromptVersion${didYouMean(version, labels)}${labels.length ? `; declared: ${labels.join(', ')}` : ''}`,
+        `version ${version} of template "${name}" is not declared by any PromptVersion${unlessUnread(ctx)}${suggestion(ctx, version, labels)}${labels.length ? `; declared: ${labels.join(', ')}` : ''}`,
       );
     }
     return undefined;
@@ -241,7 +240,7 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
   const v = declared.find((x) => x.version === latest);
   if (!v) {
     if (!labelsUnsure(ctx, name) && ![...(ctx.unloadedVersions ?? [])].some((x) => x.startsWith(`${name}@`))) {
-      err(locate(t, 'spec.target.template'), 'tests/no-version', `template "${name}" has no PromptVersion here to test`);
+      err(locate(t, 'spec.target.template'), 'tests/no-version', `template "${name}" has no PromptVersion here to test${unlessUnread(ctx, 'one')}`);
     }
     return undefined;
   }
@@ -315,8 +314,8 @@ function checkGatewayAssertion(
   if (a.type === 'blockedBy') {
     const f = ix.filters.get(a.value);
     if (!f) {
-      if (!mayBeUnloaded(ctx, ctx.unloadedFilters, a.value)) {
-        err(at, 'tests/unknown-filter', `safety filter "${a.value}" is not defined by any SafetyFilter${didYouMean(a.value, ix.filters.keys())}`);
+      if (!ctx.unloadedFilters?.has(a.value)) {
+        err(at, 'tests/unknown-filter', `safety filter "${a.value}" is not defined by any SafetyFilter${unlessUnread(ctx)}${suggestion(ctx, a.value, ix.filters.keys())}`);
       }
       return;
     }
@@ -332,8 +331,9 @@ function checkGatewayAssertion(
     return;
   }
   if (a.type === 'redacts') {
-    // A filter that failed to load, or a file not read at all, may be the one that redacts it.
-    if (a.not || ctx.unreadDocuments === true || (ctx.unloadedFilters?.size ?? 0) > 0) return;
+    // A filter that failed to load may be the one that redacts it; one a file not read may
+    // define is said with that doubt.
+    if (a.not || (ctx.unloadedFilters?.size ?? 0) > 0) return;
     const redacting = [...ix.filters.values()].some(
       (f) => f.enabled && f.action === 'redact_and_log' && f.categories.includes(a.value) && filterCovers(f.appliesTo, spec.template, labels),
     );
@@ -341,7 +341,7 @@ function checkGatewayAssertion(
       err(
         at,
         'tests/no-redacting-filter',
-        `no enabled SafetyFilter with action redact_and_log covers ${a.value} for template "${spec.template}", so nothing redacts it and the assertion can only fail`,
+        `no enabled SafetyFilter with action redact_and_log covers ${a.value} for template "${spec.template}", so nothing redacts it and the assertion can only fail${unlessUnread(ctx, 'such a filter')}`,
         'warning',
       );
     }
@@ -352,7 +352,7 @@ function checkGatewayAssertion(
   if (!declared.some((v) => v.version === a.value)) {
     if (declared.length > 0 && !ctx.unloadedVersions?.has(`${spec.template}@${a.value}`) && !labelsUnsure(ctx, spec.template)) {
       const list = declared.map((v) => v.version).sort(compareVersionLabels);
-      err(at, 'tests/unknown-version', `version ${a.value} of template "${spec.template}" is not declared by any PromptVersion${didYouMean(a.value, list)}; declared: ${list.join(', ')}`);
+      err(at, 'tests/unknown-version', `version ${a.value} of template "${spec.template}" is not declared by any PromptVersion${unlessUnread(ctx)}${suggestion(ctx, a.value, list)}; declared: ${list.join(', ')}`);
     }
     return;
   }
@@ -367,7 +367,8 @@ function checkGatewayAssertion(
     // routedTo to it holds; one to another version can only fail. Said only when the newest is
     // known (a version that failed to load may be newer).
     const newest = newestVersionLabel([...declared].map((v) => v.version));
-    const unsure = labelsUnsure(ctx, spec.template) || [...(ctx.unloadedVersions ?? [])].some((k) => k.startsWith(`${spec.template}@`));
+    // Nor while a file is not read: a newer version, or a split, may be in it (no reference here resolves to nothing).
+    const unsure = labelsUnsure(ctx, spec.template) || (ctx.unreadFiles?.length ?? 0) > 0 || [...(ctx.unloadedVersions ?? [])].some((k) => k.startsWith(`${spec.template}@`));
     if (newest !== undefined && newest !== a.value && !unsure) {
       err(
         at,

@@ -3,8 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, Variable } from '../model/types.js';
 import { variableTypes } from '../model/routing.js';
 import { byCodeUnits } from '../util/compare.js';
-import { didYouMean } from '../util/suggest.js';
-import { diagnostic, labelsUnsure, locate, type RuleContext } from './util.js';
+import { diagnostic, labelsUnsure, locate, suggestion, unlessUnread, type RuleContext } from './util.js';
 
 export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -59,7 +58,7 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
           at(),
           'error',
           'traffic/unknown-version',
-          `version ${r.version} of template "${s.template}" is not declared by any PromptVersion${didYouMean(r.version, list)}${list.length ? `; declared: ${list.join(', ')}` : ''}`,
+          `version ${r.version} of template "${s.template}" is not declared by any PromptVersion${unlessUnread(ctx)}${suggestion(ctx, r.version, list)}${list.length ? `; declared: ${list.join(', ')}` : ''}`,
         ),
       );
     });

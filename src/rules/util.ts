@@ -3,6 +3,7 @@ import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { AnyResource, Config, FieldLocations, Guide, PromptTest, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
 import { textLocator } from '../model/text-origin.js';
 import type { NamedSecret } from '../util/secrets.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** Names of documents that failed to load, so references to them are not reported again. */
 export interface RuleContext {
@@ -17,12 +18,12 @@ export interface RuleContext {
   unloadedGuides?: ReadonlySet<string>;
   unloadedFilters?: ReadonlySet<string>;
   /**
-   * A file or document could not be read far enough to know what it defines (binary, not UTF-8,
-   * too large, unreadable, nested too deep or refused for its aliases with its kind or name
-   * unreadable): any name may be one of its, so a reference that resolves to nothing is left to
-   * that file's own error (a did-you-mean would steer the user to rewrite a correct file).
+   * Files (or directories) that could not be read far enough to know what they define (binary,
+   * not UTF-8, too large, unreadable, nested too deep or refused for its aliases with its kind or
+   * name unreadable): a name may be one of theirs, so a reference that resolves to nothing is said
+   * with that doubt and no did-you-mean (which would steer the user to rewrite a correct file).
    */
-  unreadDocuments?: boolean;
+  unreadFiles?: readonly UnreadFile[];
   /**
    * Why a user's JSON Schema (a `jsonSchema` assertion) is unusable, or undefined when it is fine
    * (src/schema's check, passed in: rules do no schema compiling of their own). Without it, such
@@ -34,6 +35,13 @@ export interface RuleContext {
    * that holds them): pasted into a prompt, each is an error that names the variable, never the value.
    */
   knownSecrets?: readonly KnownSecret[];
+}
+
+/** A file (or a directory not listed) whose documents could not be read, with the rule of its own error. */
+export interface UnreadFile {
+  file: string;
+  rule: string;
+  directory?: true;
 }
 
 /** A credential of the run's environment, by the variable that holds it (e.g. GENESYSCLOUD_OAUTHCLIENT_SECRET). */
@@ -69,12 +77,30 @@ export interface Located {
 
 /** Whether a label of `template` may be one a broken document meant (undeclared-version errors wait for it to read). */
 export function labelsUnsure(ctx: RuleContext, template: string): boolean {
-  return ctx.unreadableVersion === true || ctx.unreadDocuments === true || ctx.templatesWithBadVersion?.has(template) === true;
+  return ctx.unreadableVersion === true || ctx.templatesWithBadVersion?.has(template) === true;
 }
 
-/** Whether `name` may be one a document that failed meant to define (`names`: those of its kind), so a reference to it is no second error. */
-export function mayBeUnloaded(ctx: RuleContext, names: ReadonlySet<string> | undefined, name: string): boolean {
-  return ctx.unreadDocuments === true || names?.has(name) === true;
+/**
+ * The doubt a file not read leaves on a name that resolves to nothing (`subject`: what may be
+ * defined there), to append to its error; '' when every file was read. The error is still said
+ * (left unsaid, one unread file anywhere hid every reference mistake until it was fixed).
+ */
+export function unlessUnread(ctx: RuleContext, subject = 'it'): string {
+  const files = ctx.unreadFiles ?? [];
+  if (files.length === 0) return '';
+  if (files.length === 1) {
+    const f = files[0]!;
+    const where = f.directory ? `a file of ${f.file}, a directory that could not be read` : `${f.file}, which could not be read`;
+    return `, unless ${subject} is defined in ${where} (see its ${f.rule} error)`;
+  }
+  const what = files.some((f) => f.directory) ? 'files and directories' : 'files';
+  const rules = [...new Set(files.map((f) => f.rule))].join(', ');
+  return `, unless ${subject} is defined in one of the ${files.length} ${what} that could not be read (see their ${rules} errors)`;
+}
+
+/** A did-you-mean for `name`, but none while a file is not read: the name meant may well be in it. */
+export function suggestion(ctx: RuleContext, name: string, candidates: Iterable<string>): string {
+  return (ctx.unreadFiles?.length ?? 0) > 0 ? '' : didYouMean(name, candidates);
 }
 
 /** The location of a field (dotted path), falling back to the document. */

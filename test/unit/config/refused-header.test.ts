@@ -1,7 +1,8 @@
 // What a document refused whole still says of itself (config/refused-header.ts), as parseYaml hands
 // it on: the header of each document of a file nested too deep, read from its syntax tree; of one
-// refused for its aliases, read from its nodes without following an alias; and `unread` when a
-// document does not say its kind or name, or the lexing stopped before the file's end.
+// refused for its aliases, read from its nodes without following an alias; and `unread` (the rule
+// of the error that refused it) when a document does not say its kind or name, or the lexing
+// stopped before the file's end.
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../../src/config/parse.js';
 
@@ -18,8 +19,8 @@ describe('refused documents', () => {
   });
 
   it('a template without a readable name, or lexing stopped by a bracket, leaves the file unread', () => {
-    expect(parseYaml(`kind: PromptTemplate\nmetadata: {}\nspec:\n${deep}`, 'f.yaml').unread).toBe(true);
-    expect(parseYaml(`kind: PromptTemplate\nmetadata: {name: a}\nspec: ${'['.repeat(70)}${']'.repeat(70)}\n`, 'f.yaml')).toMatchObject({ documents: [], unread: true });
+    expect(parseYaml(`kind: PromptTemplate\nmetadata: {}\nspec:\n${deep}`, 'f.yaml').unread).toBe('yaml/too-deep');
+    expect(parseYaml(`kind: PromptTemplate\nmetadata: {name: a}\nspec: ${'['.repeat(70)}${']'.repeat(70)}\n`, 'f.yaml')).toMatchObject({ documents: [], unread: 'yaml/too-deep' });
   });
 
   it('an alias bomb: its header read without expanding it; an alias in the header is not followed', () => {
@@ -30,6 +31,6 @@ describe('refused documents', () => {
     expect(named.unread).toBeUndefined();
     const aliased = parseYaml(`n: &n pii\nkind: SafetyFilter\nmetadata: {name: *n}\n${bomb}\n`, 'f.yaml');
     expect(aliased.broken).toBeUndefined();
-    expect(aliased.unread).toBe(true);
+    expect(aliased.unread).toBe('yaml/aliases');
   });
 });
