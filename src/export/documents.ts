@@ -8,6 +8,7 @@ import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
 import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
+import { asLoaded } from '../kinds/canonical.js';
 import { isManaged, otherManager } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
@@ -202,7 +203,6 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     }
     const doc = summaryDocument(s);
     const prompt = (doc.spec as { prompt?: unknown }).prompt;
-    // (A prompt's carriage returns git cannot hold are formatting: the plan reads the two as one text.)
     if (typeof prompt !== 'string' && typeof summaryCanonical(s).prompt === 'string') {
       // DESIGN §2: a prompt in YAML makes a setting Prompt-type, so a Basic one's cannot be written.
       warnings.push(`${summarySettingAddress(s.name)}: a Basic setting that holds a prompt; promptctl YAML cannot hold it (a prompt there makes the setting Prompt-type), so a plan of the export shows removing it`);
@@ -279,17 +279,20 @@ function guideDocument(
   }
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
   const yaml = filePath(g.name);
+  const instruction = asLoaded(v.instruction);
   // Written as UTF-8, half a surrogate pair would become U+FFFD without a word.
-  const inline = hasLoneSurrogate(v.instruction);
+  const inline = hasLoneSurrogate(instruction);
   const mdPath = textFile(yaml) ?? `${yaml.replace(/\.ya?ml$/, '')}.md`;
-  const spec: Record<string, unknown> = { instruction: inline ? v.instruction : { file: mdPath } };
+  // A .md file holds the text raw: no writing keeps its line-end spaces from a trim.
+  if (!inline && endsALineInWhitespace(instruction)) warnings.push(`${mdPath}: ${address}'s instruction has lines that end in spaces or tabs, which are its text: a tool that trims trailing whitespace on commit (pre-commit's trailing-whitespace hook, EditorConfig's trim_trailing_whitespace, an editor's trim on save) changes the guide, so leave this file out of it`);
+  const spec: Record<string, unknown> = { instruction: inline ? instruction : { file: mdPath } };
   if (m.variables.length > 0) spec.variables = m.variables;
   if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
   if (m.knowledge) spec.knowledge = m.knowledge;
   if (publish !== undefined) spec.publish = publish;
   return {
     file: { path: yaml, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
-    ...(inline ? {} : { text: { path: mdPath, text: v.instruction } }),
+    ...(inline ? {} : { text: { path: mdPath, text: instruction } }),
   };
 }
 
@@ -331,7 +334,7 @@ function summaryDocument(w: WireSummarySetting): ExportDocument {
   if (m.participantLabels !== undefined) spec.participantLabels = m.participantLabels;
   if (m.predefinedInsights !== undefined) spec.predefinedInsights = m.predefinedInsights;
   if (m.customEntities !== undefined) spec.customEntities = m.customEntities;
-  if (m.prompt !== undefined) spec.prompt = m.prompt;
+  if (m.prompt !== undefined) spec.prompt = asLoaded(m.prompt);
   if (m.serviceType !== undefined) spec.serviceType = m.serviceType;
   if (m.integrationId !== undefined) spec.integrationId = m.integrationId;
   if (m.timeoutDuration !== undefined) spec.timeoutDuration = m.timeoutDuration;
@@ -339,7 +342,9 @@ function summaryDocument(w: WireSummarySetting): ExportDocument {
 }
 
 // Each document is written from the model form of the live object (each kind's fromWire), so
-// export and plan agree on defaults and on which labels are promptctl's own.
+// export and plan agree on defaults and on which labels are promptctl's own; its prompt texts as
+// the loader reads them (DESIGN §2: CRLF and lone CR as LF, no leading byte-order mark), so what
+// git holds is what apply sends, and an org made from the export exports the same files.
 
 function templateDocument(t: WireTemplate): ExportDocument {
   const m = templateFromWire(t);
@@ -356,9 +361,9 @@ function versionDocument(template: string, v: WireVersion): ExportDocument {
   if (m.temperature !== undefined) spec.temperature = m.temperature;
   if (m.maxTokens !== undefined) spec.maxTokens = m.maxTokens;
   if (m.variables.length > 0) spec.variables = m.variables.map(variableSpec);
-  spec.systemInstruction = m.systemInstruction;
-  spec.userTemplate = m.userTemplate;
-  if (m.fewShotExamples.length > 0) spec.fewShotExamples = m.fewShotExamples;
+  spec.systemInstruction = asLoaded(m.systemInstruction);
+  spec.userTemplate = asLoaded(m.userTemplate);
+  if (m.fewShotExamples.length > 0) spec.fewShotExamples = m.fewShotExamples.map((e) => ({ input: asLoaded(e.input), output: asLoaded(e.output) }));
   // Defaults are all true; write the block only when it says something.
   if (Object.values(m.safetyGuardrails).some((on) => !on)) spec.safetyGuardrails = m.safetyGuardrails;
   return { apiVersion: API_VERSION, kind: 'PromptVersion', spec };
@@ -398,4 +403,9 @@ function metadata(name: string, labels: Labels): Record<string, unknown> {
 /** The warning for an object another tool manages (its `managed-by` label, which git cannot hold): exporting it is adopting it. */
 function takenOver(address: string, other: string): string {
   return `${address} is labelled managed-by: ${other}, so another tool manages it: its document is exported without that label, and the first apply that changes it hands it to promptctl (managed-by: promptctl; prune may then delete it). Leave its document out unless promptctl is to take it over`;
+}
+
+/** A line of `text` ends in a space or a tab (what trailing-whitespace hooks strip). */
+function endsALineInWhitespace(text: string): boolean {
+  return /[ \t](?:\n|$)/.test(text);
 }

@@ -1,12 +1,16 @@
 // Export documents → YAML text. Multi-line text becomes a literal block scalar (`|`, with
 // the chomping indicator yaml picks), so prompts read as prompts; every string is checked to
 // parse back byte for byte, and anything that would not stays quoted; so does text holding a
-// space other than ASCII's, which the loader refuses at an edge of a plain value.
+// space other than ASCII's, which the loader refuses at an edge of a plain value. No line of
+// what it writes ends in whitespace that is content (a text with a line ending in a space or
+// tab is double-quoted on one line, its escapes showing it), so a trailing-whitespace hook
+// run on the files changes nothing a plan reads: checked too.
 import { Document, Scalar, isPair, isScalar, isSeq, parse, visit } from 'yaml';
 import type { ExportDocument } from './documents.js';
 import { OTHER_SPACES } from '../util/escapes.js';
+import { UNFOLDED, blockKeepsLineEnds, trimmedLineEnds } from '../util/yaml-text.js';
 
-const STRINGIFY = { lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false } as const;
+const STRINGIFY = { ...UNFOLDED, flowCollectionPadding: false } as const;
 
 export function documentsToYaml(docs: readonly ExportDocument[]): string {
   return docs.map((d, i) => (i === 0 ? '' : '---\n') + documentToYaml(d)).join('');
@@ -23,19 +27,22 @@ export function documentToYaml(obj: ExportDocument): string {
       }
     },
     Scalar(_key, node, path) {
-      if (typeof node.value === 'string' && node.value.includes('\n') && blockable(node.value)) {
+      if (typeof node.value !== 'string' || !node.value.includes('\n')) quoteOtherSpaces(node);
+      else if (blockable(node.value) && blockKeepsLineEnds(node.value)) {
         node.type = Scalar.BLOCK_LITERAL;
         blocks.push({ path: keyPath(path, node), node, value: node.value });
-      } else quoteOtherSpaces(node);
+      } else node.type = Scalar.QUOTE_DOUBLE;
     },
   });
-  // Whatever we write must read back as exactly what the org holds: a string that does not
-  // survive as a block scalar (say, whitespace-only lines first) is written quoted instead.
+  // Whatever we write must read back as exactly what the org holds, as written and with every
+  // line's trailing whitespace trimmed: a string that does not survive as a block scalar (say,
+  // whitespace-only lines first) is written quoted instead.
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const text = doc.toString(STRINGIFY);
     const back: unknown = parse(text);
-    const broken = blocks.filter((b) => b.node.type === Scalar.BLOCK_LITERAL && valueAt(back, b.path) !== b.value);
-    if (broken.length === 0 && sameData(back, obj)) return text;
+    const trimmed: unknown = parse(trimmedLineEnds(text));
+    const broken = blocks.filter((b) => b.node.type === Scalar.BLOCK_LITERAL && (valueAt(back, b.path) !== b.value || valueAt(trimmed, b.path) !== b.value));
+    if (broken.length === 0 && sameData(back, obj) && sameData(trimmed, obj)) return text;
     if (broken.length === 0) break;
     for (const b of broken) b.node.type = Scalar.QUOTE_DOUBLE;
   }

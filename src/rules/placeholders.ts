@@ -69,6 +69,8 @@ export interface Placeholder {
 }
 
 export interface MalformedPlaceholder extends Placeholder {
+  /** What is between its braces as written, spaces kept (`name` is trimmed): what a message quotes. */
+  inner: string;
   /** For a near miss of the syntax: the variable name it seems to mean. */
   meant?: string;
 }
@@ -85,7 +87,7 @@ export function findPlaceholdersIn(fields: readonly TextField[], syntax: Placeho
       const at = f.at(m.index);
       if ('name' in reading) valid.push({ name: reading.name, field: f.label, at });
       else if ('other' in reading) continue;
-      else malformed.push({ name: inner, field: f.label, at, ...(reading.meant !== undefined ? { meant: reading.meant } : {}) });
+      else malformed.push({ name: inner, inner: m[1]!, field: f.label, at, ...(reading.meant !== undefined ? { meant: reading.meant } : {}) });
     }
   }
   return { valid, malformed };
@@ -199,7 +201,7 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
           p.at,
           'error',
           'placeholders/form',
-          `"{{${clip(p.name)}}}" in ${p.field} is not a variable reference (${c.syntax.form}): write ${c.syntax.show(meant)}`,
+          `"{{${clip(p.inner)}}}" in ${p.field} is not a variable reference (${c.syntax.form}): write ${c.syntax.show(meant)}`,
         ),
       );
       return;
@@ -210,7 +212,7 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
         p.at,
         'warning',
         'placeholders/malformed',
-        `"{{${clip(p.name)}}}" in ${p.field} is not a placeholder (${c.syntax.form}); ${c.syntax.sender} will send it as written`,
+        `"{{${clip(p.inner)}}}" in ${p.field} is not a placeholder (${c.syntax.form}); ${c.syntax.sender} will send it as written`,
       ),
     );
   });

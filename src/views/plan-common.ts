@@ -4,10 +4,11 @@ import { ALL_RESOURCE_KINDS, parseAddress, type AnyResourceKind } from '../model
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../plan/types.js';
 import type { StyleName } from './style.js';
-import { stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 import { diffArrays } from 'diff';
 import { groupThousands } from '../util/numbers.js';
 import { shownChanged, visibleName } from '../util/escapes.js';
+import { UNFOLDED, blockKeepsLineEnds } from '../util/yaml-text.js';
 import { codeSpan } from './code-span.js';
 import { PROMOTION_RULE } from '../model/environments.js';
 
@@ -83,11 +84,19 @@ export function isStructured(v: unknown): boolean {
 }
 
 /**
- * A structured value as YAML lines, the way the user wrote it. Each line is shown as a changed
- * line of a diff is (`shownChanged`): a block scalar's line may end in spaces a reader cannot see.
+ * A structured value as YAML lines, the way export writes it: a multi-line text a block would write
+ * with a line ending in whitespace (its own spaces, or indentation alone for a text of line breaks)
+ * double-quoted on one line, so every space shown is content. Each line is shown as a changed
+ * line of a diff is (`shownChanged`).
  */
 export function formatBlock(v: unknown): string[] {
-  return stringify(v, { lineWidth: 0 }).replace(/\n$/, '').split('\n').map(shownChanged);
+  const doc = new Document(v);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && node.value.includes('\n') && !blockKeepsLineEnds(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString(UNFOLDED).replace(/\n$/, '').split('\n').map(shownChanged);
 }
 
 /** One line of a structured field's change: kept (context), removed or added. */

@@ -23,6 +23,12 @@ const AWKWARD = [
   'line\u2028separator\n',
   '---\n...\n',
   'emoji 🙂\nünïcödé\n',
+  'Customer {{customer}} asks: {{question}}   \nAnswer.\n',
+  'a tab at the end\t\nand two spaces at the end of a line long enough to be folded  \nlast',
+  ' \n \n',
+  '\t\n',
+  'ends in spaces  ',
+  'no-break space\u00a0\nnext\n',
 ];
 
 describe('export YAML', () => {
@@ -31,6 +37,19 @@ describe('export YAML', () => {
     const back = parse(out);
     expect(back.spec.systemInstruction).toBe(text);
     expect(back.spec.version).toBe('1.10');
+  });
+
+  // A trailing-whitespace hook (pre-commit's, EditorConfig's) run on the export changes nothing.
+  it.each(AWKWARD.map((t) => [JSON.stringify(t), t]))('has no line ending in whitespace, and reads back the same trimmed: %s', (_label, text) => {
+    const out = documentToYaml({ spec: { systemInstruction: text, fewShotExamples: [{ input: text, output: text }] } });
+    expect(out).not.toMatch(/[ \t]$/m);
+    expect(parse(out.replace(/[ \t]+$/gm, ''))).toEqual({ spec: { systemInstruction: text, fewShotExamples: [{ input: text, output: text }] } });
+  });
+
+  it('writes text whose lines end in whitespace double-quoted on one line, and line breaks alone so', () => {
+    const long = 'Customer {{customer}} asks: {{question}}   \nAnswer briefly, and in the customer\'s language.\n';
+    expect(documentToYaml({ spec: { userTemplate: long } })).toBe(`spec:\n  userTemplate: ${JSON.stringify(long).replace('   \\n', '  \\ \\n')}\n`);
+    expect(documentToYaml({ spec: { output: '\n' } })).toBe('spec:\n  output: "\\n"\n');
   });
 
   it('writes multi-line text as a literal block scalar', () => {

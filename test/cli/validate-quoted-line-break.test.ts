@@ -48,7 +48,7 @@ describe('validate: a line break inside a quoted value', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('error: metadata.name "bad\\nname" is not valid');
     expect(r.stdout).toContain('error: unknown model "gpt\\n4o"');
-    expect(r.stdout).toContain('warning: "{{a\\nb}}" in systemInstruction is not a placeholder');
+    expect(r.stdout).toContain('warning: "{{ a\\nb }}" in systemInstruction is not a placeholder');
     for (const line of r.stdout.trimEnd().split('\n')) expect(line).toMatch(/^prompts\/docs\.yaml:\d+:\d+: (error|warning): /);
   });
 
@@ -57,7 +57,7 @@ describe('validate: a line break inside a quoted value', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('::metadata.name "bad%0Aname" is not valid');
     expect(r.stdout).toContain('::unknown model "gpt%0A4o"');
-    expect(r.stdout).toContain('::"{{a%0Ab}}" in systemInstruction is not a placeholder');
+    expect(r.stdout).toContain('::"{{ a%0Ab }}" in systemInstruction is not a placeholder');
   });
 });
 

@@ -73,10 +73,11 @@ describe('guide placeholders ({{Variable.name}}), the placeholder family', () =>
     ]);
   });
 
-  it('anything else in braces is a warning, sent as written', () => {
+  // The text was quoted trimmed ("{{some thing}}"), which the instruction does not hold: a search for it found nothing.
+  it('anything else in braces is a warning, sent as written, and quoted as written', () => {
     const g = guide('Returns', { instruction: 'Use {{ some thing }} here.' });
     expect(checkGuidePlaceholders(g, { unused: true }).map((d) => [d.rule, d.severity, d.message])).toEqual([
-      ['placeholders/malformed', 'warning', '"{{some thing}}" in instruction is not a placeholder (a guide references a variable as {{Variable.<name>}}); Genesys will send it as written'],
+      ['placeholders/malformed', 'warning', '"{{ some thing }}" in instruction is not a placeholder (a guide references a variable as {{Variable.<name>}}); Genesys will send it as written'],
     ]);
   });
 

@@ -91,6 +91,15 @@ describe('placeholders', () => {
     ]);
   });
 
+  // The warning quoted the name trimmed, "{{bad-name}}", which the text does not hold.
+  it('quotes a malformed placeholder as written, its inner spaces kept', () => {
+    const v = version('t', '1.0.0', { userTemplate: '{{a}} {{ bad-name }} {{  not a var\t}}', variables: [variable('a')] });
+    expect(checkPlaceholders(state({ versions: [v] })).map((d) => d.message)).toEqual([
+      '"{{ bad-name }}" in userTemplate is not a placeholder (names are letters, digits and _); the gateway will send it as written',
+      '"{{  not a var\t}}" in userTemplate is not a placeholder (names are letters, digits and _); the gateway will send it as written',
+    ]);
+  });
+
   it('warns that a placeholder in a few-shot example is sent as written (the gateway fills only the prompt), once per field and name, where it is', () => {
     const v = version('t', '1.0.0', {
       userTemplate: '{{q}}',

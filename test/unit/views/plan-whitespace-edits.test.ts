@@ -38,7 +38,7 @@ describe('a whitespace-only prompt edit', () => {
     expect(out).toContain('+Answer\tbriefly, please.\n');
   });
 
-  it('shows trailing whitespace in a structured value (a few-shot answer as a YAML block) as escapes', () => {
+  it('shows trailing whitespace in a structured value (a few-shot answer) inside double quotes, as export writes it', () => {
     const d = sampleDesired();
     const fewShot = (output: string) => [{ input: 'Where is my invoice?', output }];
     d.versions[1] = version('billing-assistant', '1.1.0', { systemInstruction: 'You are a concise billing assistant.\nAnswer briefly.\n', fewShotExamples: fewShot('Under Billing.\nThen Invoices.\n') });
@@ -46,8 +46,24 @@ describe('a whitespace-only prompt edit', () => {
     d.versions.push(version('billing-assistant', '1.2.0', { systemInstruction: 'You are a concise billing assistant.\nAnswer briefly.\n', fewShotExamples: fewShot('Under Billing.  \nThen Invoices.\n') }));
     const plan = buildPlan(d, live, opts());
     for (const out of [renderText(plan), renderMarkdown(plan)]) {
-      expect(out).toContain('Under Billing.\\u0020\\u0020\n');
+      expect(out).toContain('output: "Under Billing. \\ \\nThen Invoices.\\n"\n');
       expect(out.split('\n').filter((l) => /[ \t]$/.test(l))).toEqual([]);
+    }
+  });
+
+  // A few-shot answer of a line break alone was shown as `output: |+` and a line of `\u0020`s: the
+  // YAML block's indentation, escaped as if it were the text's own trailing spaces.
+  it('shows a structured value of line breaks alone with no indentation shown as content', () => {
+    const d = sampleDesired();
+    const fewShot = (output: string) => [{ input: 'Say nothing.', output }];
+    d.versions[1] = version('billing-assistant', '1.1.0', { systemInstruction: 'You are a concise billing assistant.\nAnswer briefly.\n', fewShotExamples: fewShot('Nothing.') });
+    const live = liveAfterApply(d);
+    d.versions.push(version('billing-assistant', '1.2.0', { systemInstruction: 'You are a concise billing assistant.\nAnswer briefly.\n', fewShotExamples: fewShot('\n') }));
+    const plan = buildPlan(d, live, opts());
+    for (const out of [renderText(plan), renderMarkdown(plan)]) {
+      expect(out).toContain('output: "\\n"\n');
+      expect(out).not.toContain('\\u0020');
+      expect(out).not.toContain('|+');
     }
   });
 });
