@@ -31,7 +31,7 @@ export interface StaleReason {
  */
 export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh, madeByItsRun: ReadonlySet<string> = new Set()): StaleReason[] {
   // Each action as a file holds it → as apply would run it (masking keeps the order).
-  const unmasked = fresh === asSaved ? null : new Map(asSaved.actions.map((a, i) => [a, fresh.actions[i]!]));
+  const unmasked = fresh === asSaved ? null : unmaskedActions(fresh.actions, asSaved.actions);
   fresh = asSaved;
   const reasons: StaleReason[] = [];
   const orgMoved = otherOrg(saved, fresh);
@@ -45,6 +45,7 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh, ma
     reasons.push({ address: '(target)', message: `the plan was made for ${saved.target}, but the target is ${fresh.target}` });
   }
   const freshBy = new Map(fresh.actions.map((a) => [a.address, a]));
+  const sendsSecret = new Map(unmasked ? secretsActedOn(asSaved.actions, unmasked).map((r) => [r.address, r]) : []);
   const savedBy = new Map(saved.actions.map((a) => [a.address, a]));
 
   for (const s of saved.actions) {
@@ -79,9 +80,9 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh, ma
       reasons.push({ address: s.address, message: taken });
       continue;
     }
-    const secret = maskedActedOn(f, unmasked?.get(f));
+    const secret = sendsSecret.get(f.address);
     if (secret) {
-      reasons.push({ address: s.address, message: secret, secret: true });
+      reasons.push(secret);
       continue;
     }
     if (stableStringify(comparable(s)) !== stableStringify(comparable(f))) {
@@ -128,6 +129,26 @@ function isPending(a: PlanAction): boolean {
 function needs(a: PlanAction): string {
   if (a.action === 'delete' && a.unremovable) return 'shows delete (apply cannot make it)';
   return isPending(a) ? 'shows delete (pending: prune is off)' : `needs ${a.action}`;
+}
+
+/**
+ * The actions apply would run whose acted-on fields hold one of the run's secrets: `masked` is the
+ * plan as a file of this run holds it (plan/file.ts maskedPlan), `plain` maps each of its actions to
+ * the one apply would run. One check for both ways to apply: a saved plan is refused so (staleReasons),
+ * and so is a plain apply (cli/apply.ts), since every plan shown masks what it would send, and a
+ * masked body is never what was reviewed. A noop and a delete apply does not run send nothing.
+ */
+export function secretsActedOn(masked: readonly PlanAction[], plain: ReadonlyMap<PlanAction, PlanAction>): StaleReason[] {
+  return masked.flatMap((m) => {
+    if (m.action === 'noop' || isPending(m)) return [];
+    const message = maskedActedOn(m, plain.get(m));
+    return message ? [{ address: m.address, message, secret: true as const }] : [];
+  });
+}
+
+/** Each of the `masked` actions (made of `plain` by masking: the same actions, in order) → the one of `plain`. */
+export function unmaskedActions(plain: readonly PlanAction[], masked: readonly PlanAction[]): ReadonlyMap<PlanAction, PlanAction> {
+  return new Map(masked.map((a, i) => [a, plain[i]!]));
 }
 
 /**

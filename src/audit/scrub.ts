@@ -3,12 +3,12 @@
 
 import { setEntry } from '../util/entries.js';
 import { addForm, longestFirst, withEscapedForms } from '../util/secret-forms.js';
-import { maskSecrets, type NamedSecret } from '../util/secrets.js';
+import { maskSecrets, MIN_MASKED_SECRET, type NamedSecret } from '../util/secrets.js';
 
 const REDACTED = '[redacted]';
 
 /** Secret values must be at least this long to be replaced verbatim (shorter ones would mangle text). */
-const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = MIN_MASKED_SECRET;
 
 const TOKEN_PATTERNS: [RegExp, string][] = [
   // Authorization header values: "Bearer abc.def", "Basic dXNlcjpwYXNz"

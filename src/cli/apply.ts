@@ -16,13 +16,14 @@ import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
 import { realPathOr } from '../util/inside.js';
 import { withEscapedForms } from '../util/secret-forms.js';
+import { maskStrings } from '../util/secrets.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
 import { gitUnreadableWarning, planFromFiles, withTargetWhileLoading, type LiveRead } from './live-plan.js';
 import { redrawsInPlace, type CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
 import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
-import { describeOrg } from '../apply/stale.js';
+import { describeOrg, secretsActedOn, unmaskedActions } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
 import { ciRunOf, settleInterrupted } from './apply-settle.js';
 import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems, refuseUnprunedDeletes } from './apply-saved.js';
@@ -239,6 +240,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       if (plan.problems.length > 0) {
         throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
       }
+      // A saved plan was checked so against its file (refuseIfStale): the same check, one way or the other.
+      if (!saved) refuseSecretsSent(ctx, plan);
       // Promotion (DESIGN §6): what this plan brings must have run in the environment before this one.
       const promotion = await promotionCheck(ctx, plan, union);
       if (promotion.length > 0) {
@@ -384,4 +387,22 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   // Interrupted, whatever else failed meanwhile (an action in flight failing for its own reason):
   // the run was cut short by the user, and a cancelled CI job must read as one (DESIGN §4: 130).
   return stop.code(result.interrupted || stop.signalled);
+}
+
+/**
+ * Refuses a plan apply would run when what it would send holds a secret of this run (apply/stale.ts
+ * secretsActedOn, the check a saved plan meets): the plan shown masks it, so what was reviewed is
+ * not what would be sent. Planning again masks it again: only the value's source can change.
+ */
+function refuseSecretsSent(ctx: CliContext, plan: Plan): void {
+  if (!hasAppliedChanges(plan)) return;
+  // Its actions as a file of this run would hold them (plan/file.ts maskedPlan; this plan is shown as text alone, never sealed).
+  const masked = maskStrings(plan.actions, (text) => ctx.mask(text));
+  if (masked === plan.actions) return;
+  const reasons = secretsActedOn(masked, unmaskedActions(plan.actions, masked));
+  if (reasons.length === 0) return;
+  for (const r of reasons) ctx.info(`  ${visibleName(r.address)}: ${r.message}`);
+  throw new UserError(
+    'what apply would send holds a secret of this run, which the plan masks (listed above); nothing was applied. Take the value out of git, or out of the org\'s object that carries it (and rotate it: it may have been shared), then apply again.',
+  );
 }

@@ -12,7 +12,7 @@ import { planThenApply } from './next-commands.js';
 import { FilesRefused } from './refused.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
-import type { CliContext } from './context.js';
+import type { CliContext, MachineDocument } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
 import { ENV, environmentTargetVariables, unreadTargetVariables } from '../genesys/target.js';
@@ -131,8 +131,8 @@ function anyTargetPrefixed(env: NodeJS.ProcessEnv): boolean {
  * The failure document of a `--format json` command (CliContext `failureDocument`): the error and,
  * for invalid files, their diagnostics, masked as the rest of the run's output is.
  */
-export function jsonFailureDocument(ctx: CliContext): (message: string, error: unknown) => Promise<string> {
-  return async (message, error) => (await import('../views/diagnostics.js')).formatJsonError(message, await refusedDiagnostics(ctx, error));
+export function jsonFailureDocument(ctx: CliContext): (message: string, error: unknown) => Promise<MachineDocument> {
+  return async (message, error) => ({ kind: 'json', text: (await import('../views/diagnostics.js')).formatJsonError(message, await refusedDiagnostics(ctx, error)) });
 }
 
 /** The diagnostics an error carries (invalid files, a plan file that cannot be read: `FilesRefused`), masked as the run's output is; none for any other error. */

@@ -10,8 +10,9 @@ import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import { configSecrets, type KnownSecret } from '../rules/util.js';
 import type { Config } from '../model/types.js';
-import { maskClipped, maskSecrets, type NamedSecret } from '../util/secrets.js';
+import { maskClipped, maskSecrets, MIN_MASKED_SECRET, type NamedSecret } from '../util/secrets.js';
 import { withEscapedForms } from '../util/secret-forms.js';
+import { maskJsonValues, maskXmlValues } from '../util/masked-documents.js';
 import { createStreamMasker, type StreamMasker } from '../util/stream-masker.js';
 import type { SelectedEnvironment } from './environments.js';
 
@@ -98,6 +99,12 @@ export interface Counted {
   readonly stats: TransportStats;
 }
 
+/** A machine-readable document's text and what it is written in, so its values alone are masked. */
+export interface MachineDocument {
+  kind: 'json' | 'xml';
+  text: string;
+}
+
 /** One run of one command: the injected Io, plus what the run accumulates. */
 export class CliContext {
   readonly io: Io;
@@ -128,7 +135,7 @@ export class CliContext {
    * `error` is what was thrown (invalid files carry their diagnostics: cli/common.ts
    * `FilesRefused`). Set by the command; masked like all output.
    */
-  failureDocument?: (message: string, error: unknown) => string | Promise<string>;
+  failureDocument?: (message: string, error: unknown) => MachineDocument | Promise<MachineDocument>;
   /** The environment `--env` chose (DESIGN §6), set before the command runs; absent: none. */
   environment?: SelectedEnvironment;
   private colorOn: boolean;
@@ -204,9 +211,34 @@ export class CliContext {
   /** The views' colour hook: styled text when colour is on, plain text otherwise. */
   readonly style: Style = (name, s) => (this.colorOn ? styleText(name, s, { validateStream: false }) : plain(name, s));
 
-  /** A document (plan, report) on stdout, newline-terminated. */
+  /** A text document (plan, report) on stdout, newline-terminated, masked as text. */
   out(text: string): void {
-    const masked = this.mask(text);
+    this.write(this.mask(text));
+  }
+
+  /**
+   * A machine-readable document on stdout (`--format json`, JUnit XML), newline-terminated, masked
+   * in its string values alone: a key, literal or tag that happens to be a short secret's word
+   * (`tests`, `true`) stays what the reader parses (util/masked-documents.ts).
+   */
+  outDocument(doc: MachineDocument): void {
+    this.write(this.maskDocument(doc));
+  }
+
+  /** A command's output in `format` (its --format): a machine-readable one (json, junit) as `outDocument`, any other as text. */
+  outAs(format: string, text: string): void {
+    const kind = format === 'json' ? 'json' : format === 'junit' ? 'xml' : undefined;
+    if (kind) this.outDocument({ kind, text });
+    else this.out(text);
+  }
+
+  /** `doc`'s text with every known secret masked in its string values (what `outDocument` writes). */
+  maskDocument(doc: MachineDocument): string {
+    const mask = (text: string) => this.mask(text);
+    return doc.kind === 'json' ? maskJsonValues(doc.text, mask) : maskXmlValues(doc.text, mask);
+  }
+
+  private write(masked: string): void {
     this.io.stdout.write(masked.endsWith('\n') ? masked : masked + '\n');
   }
 
@@ -246,7 +278,7 @@ const MIN_SECRET_LENGTH = 8;
  * An OAuth client secret is the one credential promptctl sends itself: masked from as short as
  * the client's own errors mask it (genesys/redact.ts), whatever else such a variable name holds.
  */
-const MIN_CLIENT_SECRET_LENGTH = 4;
+const MIN_CLIENT_SECRET_LENGTH = MIN_MASKED_SECRET;
 
 /** The credentials in an environment, longest first (so one containing another is masked whole). */
 export function secretsIn(env: NodeJS.ProcessEnv): KnownSecret[] {

@@ -50,7 +50,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   const rendered = format === 'markdown' ? await markdownPlan(plan, flags.dir) : format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   // The report is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
-  ctx.out(renderDrift(plan, entries, format, rendered, { more: `run \`promptctl drift${targetFlags(ctx, flags.dir)} --format json\` for the full list` }));
+  ctx.outAs(format, renderDrift(plan, entries, format, rendered, { more: `run \`promptctl drift${targetFlags(ctx, flags.dir)} --format json\` for the full list` }));
   // What exists only on the target, said on stderr beside a markdown or JSON report (the text
   // report's "Left alone" lists it already: a review saw 300 hand-made templates listed twice),
   // the first twenty; the report holds each. A live name is free text (AI Studio takes an ESC):

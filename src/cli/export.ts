@@ -422,7 +422,7 @@ function exportAdvice(error: unknown, right: string | undefined, goal: string): 
   return `export again with a client that has the rights${goal}`;
 }
 
-/** `value` with every string in it masked (ctx.mask), keys too; the names of the secrets found go into `found`. */
+/** `value` with every string value in it masked (ctx.mask), never a key (a field name YAML readers parse by); the names of the secrets found go into `found`. */
 function maskedForExport<T>(ctx: CliContext, value: T, found: Set<string>): T {
   return maskStrings(value, (v) => {
     const m = ctx.mask(v);

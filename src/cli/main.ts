@@ -196,7 +196,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // holding the error, so the reader shows it instead of failing on an empty file.
     if (reported.message !== undefined && ctx.failureDocument) {
       try {
-        ctx.out(await ctx.failureDocument(reported.message, err instanceof InterruptedAfterError ? err.error : err));
+        ctx.outDocument(await ctx.failureDocument(reported.message, err instanceof InterruptedAfterError ? err.error : err));
       } catch (e) {
         ctx.info(`error: internal: ${messageOf(e)}`);
       }

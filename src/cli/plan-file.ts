@@ -25,9 +25,10 @@ import { FilesRefused } from './refused.js';
 export function asSaved(ctx: CliContext, plan: Plan): { plan: Plan; json: string } {
   const json = renderJson(plan);
   if (ctx.mask(json) === json) return { plan, json };
+  // Its string values masked before it is serialised, never a key or a literal: a secret that is a
+  // common word (`true`, `name`) left as the text holds it would make the file no plan JSON.
   const masked = maskedPlan(plan, (text) => ctx.mask(text));
-  // Masked again as a whole: a value the strings hold only between them (never seen) is still not written.
-  return { plan: masked, json: ctx.mask(renderJson(masked)) };
+  return { plan: masked, json: renderJson(masked) };
 }
 
 /**

@@ -159,7 +159,7 @@ async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, flags: Plan
   const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir, more);
   // The plan is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
-  ctx.out(text);
+  ctx.outAs(format, text);
   // In GitHub Actions the markdown plan doubles as the job summary.
   if (format === 'markdown') await appendStepSummary(ctx, text);
 }

@@ -161,8 +161,8 @@ async function invokeOnce(
       ctx.info('interrupted: the call was cut off; nothing was written');
       return EXIT.interrupted;
     }
-    // Masked before it is encoded: a secret's JSON escape would not match its value.
-    ctx.out(JSON.stringify({ ...result, output: { ...result.output, text: ctx.mask(result.output.text) } }, null, 2));
+    // Masked in its string values (as it is encoded: a secret's JSON escape is its value's), never a key or a literal.
+    ctx.outDocument({ kind: 'json', text: JSON.stringify(result, null, 2) });
     for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
     return completedCode(ctx, interrupt);
   }

@@ -57,6 +57,6 @@ export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlag
   const rendered = await renderPlan(plan, format, ctx.style, dir, more);
   // The plan is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
-  ctx.out(rendered);
+  ctx.outAs(format, rendered);
   return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
 }

@@ -119,7 +119,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
   }, { readOnly: true });
   const { renderStatus } = await import('../views/status.js');
   // An empty target's hint names the apply of this run's --env and --dir, not the default target's.
-  ctx.out(renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, flags.dir ?? DEFAULT_DIR) }));
+  ctx.outAs(flags.format, renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, flags.dir ?? DEFAULT_DIR) }));
   return EXIT.ok;
 }
 

@@ -64,7 +64,7 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .on('option:format', (format: string) => {
       ctx.failureDocument =
         format === 'junit'
-          ? async (message, error) => (await import('../views/test-junit.js')).renderJunitError(message, await refusedDiagnostics(ctx, error))
+          ? async (message, error) => ({ kind: 'xml', text: (await import('../views/test-junit.js')).renderJunitError(message, await refusedDiagnostics(ctx, error)) })
           : format === 'json'
             ? jsonFailureDocument(ctx)
             : undefined;
@@ -306,7 +306,7 @@ async function testRun(
   const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style, flags.dir, full);
   // The report is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
-  ctx.out(text);
+  ctx.outAs(flags.format, text);
   if (flags.format === 'markdown') await appendStepSummary(ctx, text);
   if (report.interrupted) {
     // Text says it at the end of its report; the other formats are documents: said here too.
@@ -338,7 +338,7 @@ async function testRun(
 async function interruptedBeforeTests(ctx: CliContext): Promise<number> {
   const said = 'interrupted before any test ran: no call was made';
   ctx.info(said);
-  if (ctx.failureDocument) ctx.out(await ctx.failureDocument(said, undefined));
+  if (ctx.failureDocument) ctx.outDocument(await ctx.failureDocument(said, undefined));
   ctx.failureDocument = undefined;
   return EXIT.interrupted;
 }

@@ -54,7 +54,7 @@ async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> 
   const notCounted = maskStrings(notCountedVersions(loaded, counted, environment), mask);
   const rendered = renderTokens(reports, opts.format, ctx.style, texts, notCounted, shown);
   ctx.failureDocument = undefined;
-  if (rendered !== '') ctx.out(rendered);
+  if (rendered !== '') ctx.outAs(opts.format, rendered);
   printDiagnostics(ctx, shown);
   const textsShown = texts !== undefined && hasAiStudioTexts(texts);
   const note = tokensNote(reports.length, notCounted, opts.dir, textsShown, hasErrors(shown));

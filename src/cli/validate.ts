@@ -14,7 +14,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'))
     // With json, a run that ends in an error (no prompts directory) still writes a document.
     .on('option:format', (format: string) => {
-      ctx.failureDocument = format === 'json' ? (message) => formatJsonError(message, []) : undefined;
+      ctx.failureDocument = format === 'json' ? (message) => ({ kind: 'json', text: formatJsonError(message, []) }) : undefined;
     })
     .action(async (opts: { dir: string; format: DiagnosticFormat }) => {
       const { loadProject } = await import('../load/index.js');
@@ -30,7 +30,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       const noYaml = yamlCount === 0 && result.unlisted === undefined;
       const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined, noYaml ? [NO_YAML] : []);
       ctx.failureDocument = undefined;
-      if (report) ctx.out(report);
+      if (report) ctx.outAs(opts.format, report);
       const summary = summaryLine(ds, yamlCount, environment, result.unlisted === true);
       const failed = hasErrors(ds);
       ctx.info(failed ? ctx.style('red', summary) : summary);

@@ -107,6 +107,7 @@ export class RestClient {
     this.onFoundByRead = opts.onFoundByRead;
     for (const url of [opts.apiUrl, opts.loginUrl]) assertSafeUrl(url);
     const basic = basicCredential(opts.clientId, opts.clientSecret);
+    const secretVariable = (opts.credentialVariables ?? { clientSecret: ENV.clientSecret }).clientSecret;
     this.t = new Transport({
       apiUrl: withSlash(opts.apiUrl),
       loginUrl: withSlash(opts.loginUrl),
@@ -124,7 +125,15 @@ export class RestClient {
       },
       userAgent: opts.userAgent ?? 'promptctl',
       // The pair as the Basic credential carries it too: a server echoing it (in any case) shows the id with the secret.
-      redactor: new Redactor([opts.clientSecret, basic, `${opts.clientId}:${opts.clientSecret}`, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret, opts.maskCredentials),
+      // Named as output masks them (`[redacted: NAME]`), so a message the client scrubs first reads the same.
+      redactor: new Redactor(
+        [
+          ...[opts.clientSecret, basic, `${opts.clientId}:${opts.clientSecret}`].map((value) => ({ value, name: secretVariable })),
+          ...(opts.proxy ? proxyPasswords(opts.proxy).map((value) => ({ value, name: 'the proxy password' })) : []),
+        ],
+        opts.onSecret,
+        opts.maskCredentials,
+      ),
       ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onPaced ? { onPaced: opts.onPaced } : {}),

@@ -118,7 +118,8 @@ export class Transport {
     };
     this.tokens = new TokenProvider(
       () => this.requestToken(),
-      (token) => opts.redactor.add(token),
+      // Named as the run's output names it (cli/target.ts onSecret).
+      (token) => opts.redactor.add(token, 'the access token'),
       opts.tokenClock,
     );
   }

@@ -4,7 +4,7 @@
 // at the line and column where the credential starts. The message never repeats the secret.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/types.js';
-import { knownSecretPatterns, MIN_SCANNED_LENGTH, SECRET_PATTERNS } from './secrets.js';
+import { knownSecretPatterns, minScannedLength, SECRET_PATTERNS } from './secrets.js';
 import { findingDiagnostics, scanner, type KnownSecret, type PatternFinding } from './util.js';
 
 /** One YAML file's comments, as yaml's lexer tells them (a `#` inside a scalar is none). */
@@ -17,8 +17,6 @@ export interface CommentedFile {
   inTest: (offset: number) => boolean;
 }
 
-/** No credential any pattern knows is shorter than MIN_SCANNED_LENGTH, after the `#`. */
-const MIN_COMMENT_LENGTH = MIN_SCANNED_LENGTH + 1;
 
 /**
  * The credentials in the files' comments, at most MAX_FINDINGS_PER_FIELD a file and severity and
@@ -30,10 +28,12 @@ const MIN_COMMENT_LENGTH = MIN_SCANNED_LENGTH + 1;
 export function checkCommentSecrets(files: Iterable<CommentedFile>, known: readonly KnownSecret[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
   let scan: ((text: string) => PatternFinding[]) | undefined;
+  // No credential a pattern knows, nor a known value, is shorter, after the `#`.
+  const shortest = minScannedLength(known) + 1;
   for (const f of files) {
     const found: Record<Severity, PatternFinding[]> = { error: [], warning: [] };
     for (const c of f.comments) {
-      if (c.text.length < MIN_COMMENT_LENGTH) continue;
+      if (c.text.length < shortest) continue;
       scan ??= scanner([...knownSecretPatterns(known), ...SECRET_PATTERNS]);
       for (const x of scan(c.text)) {
         const index = c.offset + x.index;

@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
-import { maskFor, type NamedSecret } from '../util/secrets.js';
+import { maskFor, MIN_MASKED_SECRET, type NamedSecret } from '../util/secrets.js';
 import { withEncodedForms } from '../util/secret-forms.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
@@ -127,12 +127,12 @@ const METADATA_FIELDS = new Set(['name', 'labels', 'environments']);
  * strings and nearly none holds one), and the fields that are where the document was read from
  * (its locations) are not read at all.
  */
-function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>, holds: (text: string) => boolean): TextField[] {
+function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>, shortest: number, holds: (text: string) => boolean): TextField[] {
   const out: TextField[] = [];
   const segments: string[] = [];
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (value.length < MIN_SCANNED_LENGTH) return;
+      if (value.length < shortest) return;
       const path = segments.join('.');
       if (isNamed(path, named) || (r.kind === 'PromptTest' && EXPECTATIONS.test(path)) || !holds(value)) return;
       out.push(locatedField(r, path, path, value));
@@ -212,8 +212,17 @@ export function credentialsIn(text: string): { index: number; length: number; na
   return out;
 }
 
-/** Known values shorter than this are not looked for (they would match ordinary words). */
-const MIN_KNOWN_SECRET = 8;
+/**
+ * Known values shorter than this are not looked for: the bound output masks from (an OAuth client
+ * secret of 4 characters; any other credential the context keeps from 8), so a value that plan would
+ * show masked is reported here instead of reaching the org.
+ */
+const MIN_KNOWN_SECRET = MIN_MASKED_SECRET;
+
+/** The shortest text worth scanning: no credential a pattern knows, nor any known value's form, is shorter. */
+export function minScannedLength(known: readonly KnownSecret[]): number {
+  return Math.min(MIN_SCANNED_LENGTH, ...known.map((k) => k.value.length).filter((n) => n >= MIN_KNOWN_SECRET));
+}
 
 /**
  * A literal search for each known secret value, named by its variable, as it is and URL-encoded or
@@ -261,13 +270,14 @@ function anyHexCase(source: string): string {
 export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scan = scanner([...knownSecretPatterns(known), ...SECRET_PATTERNS]);
+  const shortest = minScannedLength(known);
   const resources: (AnyResource | PromptTest)[] = [...state.templates, ...state.versions, ...state.filters, ...state.guides, ...state.summarySettings, ...state.tests];
   for (const r of resources) {
     const content = r.kind === 'PromptVersion' ? contentFields(r) : r.kind === 'Guide' ? guideFields(r) : r.kind === 'SummarySetting' ? summaryFields(r) : [];
     const named = [...content, ...metadataFields(r)];
-    const fields = [...named, ...otherStrings(r, new Set(named.map((f) => f.path)), (text) => scan(text).length > 0)];
+    const fields = [...named, ...otherStrings(r, new Set(named.map((f) => f.path)), shortest, (text) => scan(text).length > 0)];
     for (const f of fields) {
-      if (f.text.length < MIN_SCANNED_LENGTH) continue;
+      if (f.text.length < shortest) continue;
       const found = scan(f.text);
       if (found.length === 0) continue;
       out.push(

@@ -43,6 +43,13 @@ function holds(text: string, s: NamedSecret, lower: () => string): boolean {
   return s.value !== '' && (s.anyCase ? lower().includes(s.value) : text.includes(s.value));
 }
 
+/**
+ * The shortest secret value output masks (an OAuth client secret, from as short as its client's own
+ * errors mask it: genesys/redact.ts). The secrets rule looks for a known value from the same length,
+ * so validate reports, and apply refuses, what output would mask (DESIGN §5).
+ */
+export const MIN_MASKED_SECRET = 4;
+
 /** What a masked value becomes. */
 export function maskFor(name: string): string {
   return `[redacted: ${name}]`;
@@ -54,9 +61,11 @@ export function maskedNames(text: string): string[] {
 }
 
 /**
- * A JSON value (a plan, say) with `mask` applied to every string in it, object keys included, so
- * that it renders without a secret and stays the same shape. What holds no secret is returned as
- * it is (the same object), so an unmasked value is kept whole.
+ * A JSON value (a plan, say) with `mask` applied to every string value in it, never to an object
+ * key, so that it renders without a secret and stays the same document: a key is the document's
+ * field name (a short secret such as `test` or `name` is a field name too), which a renderer reads
+ * and a reader of the file parses by. What holds no secret is returned as it is (the same object),
+ * so an unmasked value is kept whole.
  */
 export function maskStrings<T>(value: T, mask: (text: string) => string): T {
   return walk(value, mask) as T;
@@ -75,10 +84,9 @@ function walk(value: unknown, mask: (text: string) => string): unknown {
   if (value !== null && typeof value === 'object') {
     let changed = false;
     const entries = Object.entries(value).map(([k, v]) => {
-      const mk = mask(k);
       const mv = walk(v, mask);
-      if (mk !== k || mv !== v) changed = true;
-      return [mk, mv] as const;
+      if (mv !== v) changed = true;
+      return [k, mv] as const;
     });
     return changed ? Object.fromEntries(entries) : value;
   }

@@ -174,17 +174,20 @@ describe('a saved plan over live content that holds a secret', () => {
     expect(await filesOf(s.dir.path)).not.toContain(SECRET);
   });
 
-  it('applied without a file, the audit trail holds no form of the secret either (a record holds the body as git has it)', async () => {
+  it('applied without a file, refused as from a file (what it would send holds the secret), nothing sent and no form of it in the audit trail', async () => {
     const secret = `p&ss-${Math.random().toString(36).slice(2)}-9`;
     const escaped = secret.replace('&', '&amp;');
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
     await s.edit('prompts/billing/billing-assistant.yaml', 'description: Answers billing questions for signed-in customers.', `description: Answers billing questions (${escaped}).`);
     const r = await s.cli(['apply', '--auto-approve'], { MY_API_TOKEN: secret });
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('PromptTemplate/billing-assistant: what apply would send holds the value of MY_API_TOKEN');
+    expect(r.stderr).toMatch(/what apply would send holds a secret of this run, which the plan masks \(listed above\); nothing was applied/);
     expect(r.stdout + r.stderr).not.toContain(escaped);
+    expect((await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')?.description).not.toContain(escaped);
     const trail = await readFile(join(s.dir.path, '.promptctl/audit.jsonl'), 'utf8');
-    expect(trail).toContain('"address":"PromptTemplate/billing-assistant","action":"update"');
+    expect(trail).not.toContain('"address":"PromptTemplate/billing-assistant","action":"update"');
     expect(trail).not.toContain(escaped);
   });
 

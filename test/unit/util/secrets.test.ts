@@ -317,11 +317,12 @@ describe('maskSecrets against a reference', () => {
 describe('maskStrings', () => {
   const mask = (t: string) => maskSecrets(t, SECRETS);
 
-  it('masks every string of a JSON value, keys too, and keeps what holds none as it is', () => {
+  it('masks every string value of a JSON value, never a key, and keeps what holds none as it is', () => {
     const clean = { a: ['x', { b: 1 }], c: null };
     const value = { clean, list: ['tok-12345678', 2, true], nested: { 'key tok-12345678': 'hunter2-hunter2-xyz!' } };
     const masked = maskStrings(value, mask);
-    expect(masked).toEqual({ clean, list: ['[redacted: API_TOKEN]', 2, true], nested: { 'key [redacted: API_TOKEN]': '[redacted: LONG_SECRET]!' } });
+    // A key is the document's field name, which its reader (a renderer, a parser of the file) reads it by.
+    expect(masked).toEqual({ clean, list: ['[redacted: API_TOKEN]', 2, true], nested: { 'key tok-12345678': '[redacted: LONG_SECRET]!' } });
     expect(masked.clean).toBe(clean);
     expect(maskStrings(clean, mask)).toBe(clean);
     expect(value.list[0]).toBe('tok-12345678');
