@@ -4,16 +4,16 @@
 // version's maxTokens (a draw between half of it and 110 % of it; over maxTokens the text is cut
 // and the finish reason is `length`; without maxTokens 24 to 160 tokens). Usage is counted
 // exactly in the model's encoding (src/tokens), as OpenAI's chat format counts it: each message's
-// content plus TOKENS_PER_MESSAGE, plus REPLY_PRIMING_TOKENS. Cost uses the registry's list
-// prices, with the models the emulator was given (a project's Config `models:`) first (0 for a
-// model without one); the reported latency is drawn from the emulator's latency option (uniform
-// in [½L, 1½L], 0 when L is 0).
+// content, role and 3 tokens, plus 3 priming the reply (tokens/chat-framing.ts, which the worst
+// case frames with too). Cost uses the registry's list prices, with the models the emulator was
+// given (a project's Config `models:`) first (0 for a model without one); the reported latency is
+// drawn from the emulator's latency option (uniform in [½L, 1½L], 0 when L is 0).
 import { createHash } from 'node:crypto';
 import type { FinishReason, InvocationMessage } from '../targets/llmgateway/wire.js';
 import type { TokenMemo } from '../tokens/count.js';
 import { countTokensUncached } from '../tokens/encoder.js';
 import { resolveModel, type ModelCatalog, type ModelInfo } from '../tokens/registry.js';
-import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../tokens/worst-case.js';
+import { chatPromptTokens } from '../tokens/chat-framing.js';
 import { prng } from './limits.js';
 import { findFixture, type CompiledFixture, type TargetKind } from './responses.js';
 
@@ -30,11 +30,9 @@ export function promptText(messages: readonly InvocationMessage[]): string {
   return messages.map((m) => `${m.role}: ${m.content}`).join('\n');
 }
 
-/** Prompt tokens of a chat: each message's content plus its overhead, plus the reply priming. */
+/** Prompt tokens of a chat: each message's content and role, 3 tokens a message, the reply priming. */
 export function promptTokens(messages: readonly InvocationMessage[], model: ModelInfo, memo: TokenMemo): number {
-  let n = REPLY_PRIMING_TOKENS;
-  for (const m of messages) n += memo.count(m.content, model.encoding) + TOKENS_PER_MESSAGE;
-  return n;
+  return chatPromptTokens(messages, model.encoding, memo);
 }
 
 /** List-price cost in US dollars, to 10 decimals (0 without prices). */

@@ -1,16 +1,18 @@
 // Token diagnostics for a whole desired state: unknown models (also those the schema refused as
-// no model id at all), unbounded variables, context windows, template budgets (DESIGN §4). Pure
-// but for the caller's token memo.
+// no model id at all), unbounded variables, context windows, template budgets (DESIGN §4), and
+// limits a maxLength at 4 tokens a character would pass (tokens/any-script). Pure but for the
+// caller's token memo.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { Config, DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
 import { resolveModel, suggestModel } from './registry.js';
 import { DEFAULT_VARIABLE_TOKENS, DEFAULT_WARN_AT } from '../model/normalize.js';
 import type { TokenMemo } from './count.js';
-import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
+import { analyseVersion, MAX_TOKENS_PER_CHARACTER, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
 import { templateAddress, versionAddress } from '../model/address.js';
 import { textBudgetDiagnostics } from './texts.js';
 import { aboveShare, groupThousands, percentOf } from '../util/numbers.js';
 import { lookalikeNote } from '../util/lookalike.js';
+import { andList } from '../util/plural.js';
 
 const fmt = groupThousands;
 
@@ -146,6 +148,7 @@ function limitDiagnostics(v: PromptVersion, template: PromptTemplate | undefined
   }
 
   const budget = template?.budget?.maxPromptTokens;
+  const errs = needed > model.contextWindow || (budget !== undefined && worst > budget);
   if (budget !== undefined) {
     const budgetName = () => `the budget of ${fmt(budget)} (${templateAddress(v.template)} budget.maxPromptTokens)`;
     const prompt = () => `worst-case prompt ${fmt(worst)} tokens${approx}`;
@@ -154,6 +157,13 @@ function limitDiagnostics(v: PromptVersion, template: PromptTemplate | undefined
     } else if (aboveShare(worst, budget, warnAt)) {
       out.push(diag(at(), 'warning', 'tokens/near-limit', `${prompt()} is ${percentOf(worst, budget)} of ${budgetName()} (warnAt ${warnAt})`));
     }
+  }
+
+  // Beyond DESIGN: a prompt within its limits at one token a character that a call of 4 a
+  // character takes past them. Said only where the DESIGN worst case does not already err.
+  if (!errs && analysis.anyScript) {
+    const found = anyScriptDiagnostic(v, analysis, analysis.anyScript, budget);
+    if (found) out.push(found);
   }
 
   // The gateway rejects or caps a reply limit above what the model can produce.
@@ -168,6 +178,45 @@ function limitDiagnostics(v: PromptVersion, template: PromptTemplate | undefined
     );
   }
   return out;
+}
+
+/**
+ * tokens/any-script: the worst case with each string variable its maxLength bounds at
+ * MAX_TOKENS_PER_CHARACTER a character exceeds the context window (with maxTokens) or the
+ * budget. The gateway checks maxLength in characters, so such a value is let through and the call
+ * refused by the model (context.length.exceeded) or billed past the budget. At the maxLength of
+ * the variable that adds the most; undefined when it fits.
+ */
+function anyScriptDiagnostic(
+  v: PromptVersion,
+  analysis: VersionAnalysis,
+  anyScript: NonNullable<VersionAnalysis['anyScript']>,
+  budget: number | undefined,
+): Diagnostic | undefined {
+  const { model } = analysis;
+  const worst = anyScript.worstCasePromptTokens;
+  const limits: string[] = [];
+  if (worst + (v.maxTokens ?? 0) > model.contextWindow) {
+    const plus = v.maxTokens ? `with maxTokens ${fmt(v.maxTokens)} ` : '';
+    limits.push(`${plus}above ${model.id}'s context window of ${fmt(model.contextWindow)}`);
+  }
+  if (budget !== undefined && worst > budget) limits.push(`above the budget of ${fmt(budget)} (${templateAddress(v.template)} budget.maxPromptTokens)`);
+  if (limits.length === 0) return undefined;
+  const carriers = anyScript.variables.map((x) => ({ ...x, variable: v.variables[x.index]! }));
+  const names = carriers.map((c) => `"${c.variable.name}" (maxLength ${fmt(c.variable.maxLength ?? 0)})`);
+  const most = carriers.reduce((a, b) => (b.tokens > a.tokens ? b : a));
+  const prefix = `spec.variables.${most.index}`;
+  const at = v.locations[`${prefix}.maxLength`] ?? v.locations[`${prefix}.name`] ?? v.locations[prefix] ?? v.source;
+  const one = carriers.length === 1;
+  const approx = model.approximate ? ' (approximate)' : '';
+  return diag(
+    at,
+    'warning',
+    'tokens/any-script',
+    `${andList(names)} at ${MAX_TOKENS_PER_CHARACTER} tokens a character, as characters from U+10000 up (such as "𓀀") may take, ` +
+      `make${one ? 's' : ''} the worst-case prompt ${fmt(worst)} tokens${approx}, ${andList(limits)}: the gateway checks maxLength in characters, ` +
+      `so it lets such ${one ? 'a value' : 'values'} through; a maxTokens on ${one ? 'the variable' : 'each'} bounds it in tokens`,
+  );
 }
 
 /**

@@ -1,13 +1,14 @@
 // The worst-case prompt size of one version (DESIGN §4): the fixed text of its system instruction
 // and user template counted piece by piece (each stretch between placeholders on its own, so two
 // pieces a value separates in every call are never counted as if they joined into fewer tokens),
-// every placeholder filled to its variable's bound, plus chat message overhead. Pure but for the
-// caller's token memo, which only remembers counts.
+// every placeholder filled to its variable's bound, plus the chat framing (chat-framing.ts, the
+// emulator's too). Pure but for the caller's token memo, which only remembers counts.
 import type { Config, PromptTemplate, PromptVersion, Variable } from '../model/types.js';
 import { DEFAULT_VARIABLE_TOKENS } from '../model/normalize.js';
 import type { EncodingName, TokenMemo } from './count.js';
 import { resolveModel, type ModelInfo } from './registry.js';
 import { versionAddress } from '../model/address.js';
+import { chatFramingTokens, versionRoles } from './chat-framing.js';
 
 export interface VersionTokenReport {
   address: string;
@@ -41,11 +42,21 @@ export interface VersionTokenReport {
    * id was counted and priced with (gpt-4o for gpt-4o-2024-05-13): nothing declares the id itself.
    */
   pricedAs?: string;
+  /**
+   * The worst case with every string variable its maxLength bounds at MAX_TOKENS_PER_CHARACTER
+   * tokens a character (beyond DESIGN §4, which counts one): the gateway checks maxLength in
+   * characters, and a character may take up to 4 tokens. Present when such a variable is used.
+   */
+  anyScriptWorstCasePromptTokens?: number;
 }
 
-/** Chat format overhead (OpenAI's cookbook): 3 tokens per message, 3 more priming the reply. */
-export const TOKENS_PER_MESSAGE = 3;
-export const REPLY_PRIMING_TOKENS = 3;
+/**
+ * The most tokens one character (code point) can take, in both encodings: tiktoken's BPE works on
+ * UTF-8 bytes and every byte is a token of its own, so a character is never more tokens than its
+ * bytes (at most 4), and "𓀀" (U+13000) repeated is 4 tokens each in o200k_base and cl100k_base
+ * (test/unit/tokens/any-script.test.ts). A merge across characters only lowers the count.
+ */
+export const MAX_TOKENS_PER_CHARACTER = 4;
 
 /** `{{name}}`, tolerating inner spaces as template engines do. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -60,6 +71,11 @@ export interface VersionAnalysis {
    * the field its bound is read from (none: its type or the default bounds it).
    */
   variableTokens: { index: number; tokens: number; field?: BoundField }[];
+  /**
+   * The worst case at MAX_TOKENS_PER_CHARACTER a character of each string variable bounded by its
+   * maxLength, and those variables (index, tokens their placeholders then add); absent without one.
+   */
+  anyScript?: { worstCasePromptTokens: number; variables: { index: number; tokens: number }[] };
 }
 
 /** The model id a version runs on: its own, else its template's. */
@@ -204,6 +220,8 @@ export function analyseVersion(
   const occurrences = placeholderCounts(v);
   const unboundedVariables: number[] = [];
   const perVariable: VersionAnalysis['variableTokens'] = [];
+  const anyScriptVariables: { index: number; tokens: number }[] = [];
+  let anyScriptExtra = 0;
   let variableTokens = 0;
   for (const [name, times] of occurrences) {
     const index = v.variables.findIndex((x) => x.name === name);
@@ -213,11 +231,20 @@ export function analyseVersion(
     if (bound.unbounded) unboundedVariables.push(index);
     if (variable) perVariable.push({ index, tokens: times * bound.tokens, ...(bound.field ? { field: bound.field } : {}) });
     variableTokens += times * bound.tokens;
+    // maxLength counts characters, which the worst case takes as 1 token each (DESIGN §4): what the
+    // gateway lets through may be up to 4 (a default longer in tokens still bounds it).
+    if (variable?.maxLength !== undefined && bound.field === 'maxLength') {
+      const most = times * Math.max(MAX_TOKENS_PER_CHARACTER * variable.maxLength, bound.tokens);
+      if (most > times * bound.tokens) {
+        anyScriptVariables.push({ index, tokens: most });
+        anyScriptExtra += most - times * bound.tokens;
+      }
+    }
   }
   unboundedVariables.sort((a, b) => a - b);
 
-  const messages = 2 + 2 * v.fewShotExamples.length; // system, each example's input and output, user
-  const overhead = messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS;
+  // The framing every call is billed: each message's 3 tokens and role, the reply's priming.
+  const overhead = chatFramingTokens(versionRoles(v.fewShotExamples.length), enc, memo);
   const worst = systemTokens + userTemplateTokens + fewShotTokens + variableTokens + overhead;
   const maxTokens = v.maxTokens ?? null;
 
@@ -234,6 +261,8 @@ export function analyseVersion(
     contextWindow: model.contextWindow,
   };
   if (model.pricedAs !== undefined) report.pricedAs = model.pricedAs;
+  const anyScript = anyScriptVariables.length > 0 ? { worstCasePromptTokens: worst + anyScriptExtra, variables: anyScriptVariables } : undefined;
+  if (anyScript) report.anyScriptWorstCasePromptTokens = anyScript.worstCasePromptTokens;
   const assumed = maxTokens === null ? assumedOutput(worst, model) : undefined;
   const output = maxTokens ?? assumed?.tokens;
   const priced = model.inputCostPer1M !== undefined && model.outputCostPer1M !== undefined;
@@ -245,7 +274,7 @@ export function analyseVersion(
   if (priced && output === undefined) report.outputUnbounded = true;
   const cost = output === undefined ? undefined : costPer1kCalls(worst, output, model);
   if (cost !== undefined) report.costPer1kCalls = cost;
-  return { report, model, unboundedVariables, variableTokens: perVariable };
+  return { report, model, unboundedVariables, variableTokens: perVariable, ...(anyScript ? { anyScript } : {}) };
 }
 
 /**

@@ -190,7 +190,7 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
   }
   // The columns do not add up to the worst case by themselves: say what else it holds.
   lines.push(
-    'SYSTEM and USER are the fixed text, plus 1 token a side where a placeholder meets text or another; WORST CASE adds FEW-SHOT, each variable\'s bound and the chat framing (3 tokens a message, 3 priming the reply); USE is WORST CASE plus MAX OUT of CONTEXT',
+    'SYSTEM and USER are the fixed text, plus 1 token a side where a placeholder meets text or another; WORST CASE adds FEW-SHOT, each variable\'s bound and the chat framing (3 tokens and the role a message, 3 priming the reply); USE is WORST CASE plus MAX OUT of CONTEXT',
   );
   return lines.join('\n');
 }

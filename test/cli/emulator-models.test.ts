@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { countTokensUncached } from '../../src/tokens/encoder.js';
-import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../src/tokens/worst-case.js';
+import { cookbookChat } from '../helpers/cookbook-tokens.js';
 import { cleanEnv, runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
@@ -69,9 +68,9 @@ async function project(): Promise<TempDir> {
   return d;
 }
 
-/** The prompt tokens of the rendered chat in one encoding. */
+/** The prompt tokens of the rendered chat in one encoding, as OpenAI's cookbook counts them (roles too). */
 function promptTokens(encoding: 'cl100k_base' | 'o200k_base'): number {
-  return REPLY_PRIMING_TOKENS + [SYSTEM, `Question : ${Q}`].reduce((n, t) => n + countTokensUncached(t, encoding) + TOKENS_PER_MESSAGE, 0);
+  return cookbookChat(SYSTEM, `Question : ${Q}`, encoding);
 }
 
 interface Result {

@@ -46,7 +46,7 @@ describe('export checked with a promptctl.yaml that overrides a built-in model',
 
     const r = await cli(['export', '--out', 'adopted']);
     expect(r.code, r.stderr).toBe(0);
-    const error = "adopted/long-answers.yaml:13:14: worst-case prompt 16 tokens + maxTokens 128,000 exceeds gpt-4o's context window of 128,000 [tokens/context-window]";
+    const error = "adopted/long-answers.yaml:13:14: worst-case prompt 18 tokens + maxTokens 128,000 exceeds gpt-4o's context window of 128,000 [tokens/context-window]";
     expect(r.stderr).toContain(
       `warning: the export was checked with prompts/promptctl.yaml, which plan --dir adopted does not read (export writes no promptctl.yaml); it overrides model gpt-4o, and without it plan finds 1 error this check did not (${error}): ` +
         'copy it into adopted before `promptctl plan --dir adopted`, or move the files into prompts',

@@ -1,6 +1,7 @@
 // A maxCostUsd assertion that fails by less than the cost's usual digits show: the detail says the
 // cost to as many decimals as tell it from the limit, never "maxCostUsd $0.14: $0.14", which reads
-// as a pass. The price is the Config's (a model priced so that the call costs $0.1400000014).
+// as a pass. The price is the Config's (a model priced so that the call, 16 prompt tokens as
+// OpenAI counts "Answer." and "Q: hi" with their roles, costs $0.1400000014).
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
 import { questionBot } from '../helpers/documents.js';
@@ -16,7 +17,7 @@ const CONFIG = `apiVersion: promptctl/v1
 kind: Config
 spec:
   models:
-    pricey-model: {encoding: o200k_base, contextWindow: 128000, inputCostPer1M: 10000.0001, outputCostPer1M: 0}
+    pricey-model: {encoding: o200k_base, contextWindow: 128000, inputCostPer1M: 8750.0000875, outputCostPer1M: 0}
 `;
 
 const PROMPTS = (limit: string, not = false): string =>

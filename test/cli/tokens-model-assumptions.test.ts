@@ -121,12 +121,15 @@ describe('promptctl tokens: what its numbers assume', () => {
     const at = (address: string) => doc.versions.find((v) => v.address === `PromptVersion/${address}`)!;
     // The enum's longest value in tokens, as a call sends it: over the budget of 15, an error.
     const emoji = o200k.encode('🧿🧿🧿', [], []).length;
-    expect(at('moods@1.0.0').worstCasePromptTokens).toBe(2 * 3 + 3 + emoji);
+    // The chat framing, as OpenAI's cookbook counts it: 3 a message and its role, 3 priming the reply.
+    const framing = (enc: typeof o200k) => 3 + ['system', 'user'].reduce((n, role) => n + 3 + enc.encode(role, [], []).length, 0);
+    expect(framing(o200k)).toBe(11);
+    expect(at('moods@1.0.0').worstCasePromptTokens).toBe(framing(o200k) + emoji);
     expect(r.stderr).toContain('[tokens/budget]');
     // gpt-4's window holds prompt and answer: the cost assumes what is left of its 8,192 tokens.
     const digest = at('digest@1.0.0');
     const worst = digest.worstCasePromptTokens as number;
-    expect(worst).toBe(6_000 + cl100k.encode('Summarise the document.', [], []).length + 9);
+    expect(worst).toBe(6_000 + cl100k.encode('Summarise the document.', [], []).length + framing(cl100k));
     expect(digest).toMatchObject({ assumedOutputTokens: 8_192 - worst, assumedOutputFrom: 'contextWindow', costPer1kCalls: Math.round((worst * 30 + (8_192 - worst) * 60) / 1e3 * 1e4) / 1e4 });
     expect(digest.pricedAs).toBeUndefined();
     expect(at('digest@1.1.0')).toMatchObject({ model: 'gpt-4o-2024-05-13', pricedAs: 'gpt-4o', approximate: false });

@@ -144,11 +144,13 @@ describe('promptctl tokens', () => {
     const few = FEW.reduce((s, e) => s + count(e.input) + count(e.output), 0);
     // The user templates as written, split at their placeholders: the fixed pieces counted.
     expect([USER_1, USER_2].map((t) => t.split(/\{\{\w+\}\}/).filter((p) => p !== ''))).toEqual([USER_1_FIXED, USER_2_FIXED]);
-    const worst1 = count(SYSTEM_1) + fixed(USER_1_FIXED) + few + 80 + 400 + (2 + 4) * 3 + 3;
+    // The chat framing, as OpenAI's cookbook counts it: 3 a message and its role, 3 priming the reply.
+    const framing = (roles: string[], enc = o200k): number => roles.reduce((n, role) => n + 3 + count(role, enc), 3);
+    const worst1 = count(SYSTEM_1) + fixed(USER_1_FIXED) + few + 80 + 400 + framing(['system', 'user', 'assistant', 'user', 'assistant', 'user']);
     const sys2 = count(SYSTEM_1, cl100k);
-    const worst2 = sys2 + fixed(USER_1_FIXED, cl100k) + 80 + 400 + 2 * 3 + 3;
+    const worst2 = sys2 + fixed(USER_1_FIXED, cl100k) + 80 + 400 + framing(['system', 'user'], cl100k);
     const worst3 =
-      count(SYSTEM_FILE, cl100k) + fixed(USER_2_FIXED, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + 2 * 3 + 3;
+      count(SYSTEM_FILE, cl100k) + fixed(USER_2_FIXED, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + framing(['system', 'user'], cl100k);
     expect(doc).toEqual({
       versions: [
         {
@@ -160,6 +162,8 @@ describe('promptctl tokens', () => {
           userTemplateTokens: fixed(USER_1_FIXED),
           fewShotTokens: few,
           worstCasePromptTokens: worst1,
+          // customer's maxLength 80 at 4 tokens a character, as the gateway may let through.
+          anyScriptWorstCasePromptTokens: worst1 + 3 * 80,
           maxTokens: 512,
           contextWindow: 128_000,
           costPer1kCalls: Math.round((worst1 * 2.5 + 512 * 10) / 1e3 * 1e4) / 1e4,
@@ -173,6 +177,7 @@ describe('promptctl tokens', () => {
           userTemplateTokens: fixed(USER_1_FIXED, cl100k),
           fewShotTokens: 0,
           worstCasePromptTokens: worst2,
+          anyScriptWorstCasePromptTokens: worst2 + 3 * 80,
           maxTokens: null,
           contextWindow: 200_000,
           // No maxTokens: claude-sonnet-4 may answer with its whole maximum output.
@@ -484,7 +489,7 @@ spec:
     });
     const r = await run(dir, 'tokens', '--dir', 'prompts');
     expect(r.code).toBe(1);
-    const needed = 90_000 + count('Hi.') + 3 * 2 + 3 + 10_020; // the bound, the text, 2 messages, priming, the reply
+    const needed = 90_000 + count('Hi.') + 2 * (3 + 1) + 3 + 10_020; // the bound, the text, 2 messages and their roles, priming, the reply
     expect(needed).toBeGreaterThan(100_000);
     const row = r.stdout.split('\n').find((l) => l.startsWith('tpl@1.0.0'));
     expect(row).toMatch(/ 100,000 +100\.1% /);

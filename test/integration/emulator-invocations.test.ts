@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../src/targets/llmgateway/paths.js';
 import { countTokensUncached } from '../../src/tokens/encoder.js';
-import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../src/tokens/worst-case.js';
+import { cookbookChat, cookbookPromptTokens } from '../helpers/cookbook-tokens.js';
 import type { InvocationResult } from '../../src/targets/llmgateway/wire.js';
 import { Api, boot, emulatorForFile } from './emulator-fixture.js';
 
@@ -59,10 +59,6 @@ const invoke = (a: Api, body: Record<string, unknown>) => a.post<any>(paths.invo
 
 const VARS = { customer: 'Ada', question: 'Why was I charged twice?' };
 
-/** Prompt tokens as promptctl counts a chat: every message's content, 3 per message, 3 priming the reply. */
-function chatTokens(contents: string[], encoding: 'o200k_base' | 'cl100k_base'): number {
-  return contents.reduce((n, c) => n + countTokensUncached(c, encoding) + TOKENS_PER_MESSAGE, REPLY_PRIMING_TOKENS);
-}
 
 describe('POST /invocations (JSON)', () => {
   it('answers with the documented shape, exact usage in the model encoding, list-price cost, deterministically', async () => {
@@ -83,7 +79,8 @@ describe('POST /invocations (JSON)', () => {
     expect(res.filters).toEqual([]);
     expect(res.latencyMs).toBe(0);
 
-    const prompt = chatTokens(['You help Ada with billing.', 'Hi', 'Hello! How can I help?', 'Question: Why was I charged twice?'], 'o200k_base');
+    // As a real gpt-4o bills it (OpenAI's cookbook): 4 messages, each with its role.
+    const prompt = cookbookChat('You help Ada with billing.', 'Question: Why was I charged twice?', 'o200k_base', [{ input: 'Hi', output: 'Hello! How can I help?' }]);
     expect(res.usage.promptTokens).toBe(prompt);
     expect(res.usage.completionTokens).toBe(countTokensUncached(res.output.text, 'o200k_base'));
     expect(res.usage.completionTokens).toBeLessThanOrEqual(120);
@@ -99,6 +96,25 @@ describe('POST /invocations (JSON)', () => {
     expect(other.body.output.text).not.toBe(res.output.text);
   });
 
+  it('bills each message\'s role, as OpenAI counts a chat: 19 prompt tokens for a 4 + 4 token exchange on gpt-4o, not 17', async () => {
+    await publishTemplate(api, 'role-bot', {
+      '1.0.0': {
+        systemInstruction: 'You help {{customer}}.',
+        userTemplate: 'Q: {{question}}',
+        variables: [
+          { name: 'customer', type: 'string' },
+          { name: 'question', type: 'string' },
+        ],
+      },
+    });
+    const r = await invoke(api, { template: 'role-bot', variables: { customer: 'Ann', question: 'why?' } });
+    expect(r.status).toBe(200);
+    // "You help Ann." and "Q: why?" are 4 tokens each; 3 a message and its role ("system", "user":
+    // 1 token each); 3 priming the reply.
+    expect(cookbookChat('You help Ann.', 'Q: why?', 'o200k_base')).toBe(4 + 4 + 2 * (3 + 1) + 3);
+    expect(r.body.usage.promptTokens).toBe(19);
+  });
+
   it('counts a version model override (cl100k_base) and the call messages, and follows maxTokens', async () => {
     await publishTemplate(api, 'turbo-bot', { '1.0.0': { model: 'gpt-4-turbo', maxTokens: 30 } });
     const messages = [
@@ -111,7 +127,7 @@ describe('POST /invocations (JSON)', () => {
       expect(r.status).toBe(200);
       expect(r.body.model).toBe('gpt-4-turbo');
       expect(r.body.usage.promptTokens).toBe(
-        chatTokens([`You help c${i} with billing.`, `Question: q${i}`, ...messages.map((m) => m.content)], 'cl100k_base'),
+        cookbookPromptTokens([{ role: 'system', content: `You help c${i} with billing.` }, { role: 'user', content: `Question: q${i}` }, ...messages], 'cl100k_base'),
       );
       expect(r.body.usage.completionTokens).toBe(countTokensUncached(r.body.output.text, 'cl100k_base'));
       expect(r.body.usage.completionTokens).toBeLessThanOrEqual(30);
@@ -198,7 +214,7 @@ describe('variables', () => {
     const good = { tier: 'gold', vip: true, limit: 100, question: 'Hello?' };
     const ok = await invoke(api, { template: 'typed-bot', variables: good });
     expect(ok.status).toBe(200);
-    expect(ok.body.usage.promptTokens).toBe(chatTokens(['Tier gold; VIP true; limit 100; tone friendly.', 'Q: Hello?'], 'o200k_base'));
+    expect(ok.body.usage.promptTokens).toBe(cookbookChat('Tier gold; VIP true; limit 100; tone friendly.', 'Q: Hello?', 'o200k_base'));
 
     const cases: Array<[Record<string, unknown>, string[], RegExp]> = [
       [{ ...good, question: undefined }, ['question'], /variable question is required/],
@@ -323,7 +339,7 @@ describe('safety filters on invocations', () => {
     expect(r.body.output.text).toBe('The model saw a redacted input.'); // the fixture for prompts containing [REDACTED]
     expect(r.body.filters).toEqual([{ name: 'mask-pii-masked', category: 'pii', score: 0.9, action: 'redact_and_log', applied: true }]);
     // The prompt the model counted holds the mask, not the address.
-    expect(r.body.usage.promptTokens).toBe(chatTokens(['You help Ada with billing.', 'Question: reach me at [REDACTED]'], 'o200k_base'));
+    expect(r.body.usage.promptTokens).toBe(cookbookChat('You help Ada with billing.', 'Question: reach me at [REDACTED]', 'o200k_base'));
 
     const out = await invoke(api, { template: 'leaky-bot', variables: VARS });
     expect(out.status).toBe(200);

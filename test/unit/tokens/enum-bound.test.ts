@@ -10,12 +10,13 @@ import { renderPrompt } from '../../../src/evals/case-vars.js';
 import { checkedVariables } from '../../../src/targets/llmgateway/variables.js';
 import type { PromptVersion, Variable } from '../../../src/model/types.js';
 import { config, state, template, version } from './fixtures.js';
+import { cookbookPromptTokens } from '../../helpers/cookbook-tokens.js';
 
 const memo = createTokenMemo();
 
-/** What a call with `vars` sends, framed as worst-case.ts frames it. */
+/** What a call with `vars` is billed, as OpenAI's cookbook counts the rendered messages (roles too). */
 function sentTokens(v: PromptVersion, vars: Record<string, string>): number {
-  return renderPrompt(v, vars, []).reduce((n, m) => n + countTokensUncached(m.content, 'o200k_base') + 3, 3);
+  return cookbookPromptTokens(renderPrompt(v, vars, []), 'o200k_base');
 }
 
 const mood = (over: Partial<Variable> = {}): Variable => ({ name: 'mood', type: 'enum', required: true, values: ['🧿🧿🧿', 'ok'], ...over });

@@ -6,21 +6,23 @@ import { renderPrompt } from '../../../src/evals/case-vars.js';
 import type { PromptVersion } from '../../../src/model/types.js';
 import { config, state, template, version } from './fixtures.js';
 import { renderTable } from '../../../src/views/tokens.js';
+import { cookbookPromptTokens } from '../../helpers/cookbook-tokens.js';
 
 const memo = createTokenMemo();
 
 const count = (s: string, enc: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number => countTokensUncached(s, enc);
 
-/** What a call sends, counted as worst-case.ts frames it: each rendered message plus its overhead, plus the reply priming. */
+/** What a call is billed, as OpenAI's cookbook counts the rendered messages: contents, roles, 3 a message, 3 priming the reply. */
 function sentTokens(v: PromptVersion, vars: Record<string, string>): number {
-  return renderPrompt(v, vars, []).reduce((n, m) => n + memo.count(m.content, 'o200k_base') + 3, 3);
+  return cookbookPromptTokens(renderPrompt(v, vars, []), 'o200k_base');
 }
 
 describe('versionTokens worst case', () => {
-  it('adds texts and 3 tokens per message plus 3 priming the reply (hand-checked)', () => {
+  it('adds texts and, a message, 3 tokens and its role, plus 3 priming the reply (hand-checked)', () => {
     const v = version('t', '1.0.0', { systemInstruction: 'hello world', userTemplate: 'tiktoken is great!', variables: [], maxTokens: 100 });
     const r = versionTokens(v, template('t'), config(), memo);
-    // 2 + 6 + 2 messages × 3 + 3 = 17
+    // 2 + 6 + 2 messages × (3 + 1 for the role "system" or "user") + 3 = 19, as OpenAI's cookbook counts it
+    expect(sentTokens(v, {})).toBe(19);
     expect(r).toEqual({
       address: 'PromptVersion/t@1.0.0',
       model: 'gpt-4o',
@@ -29,11 +31,11 @@ describe('versionTokens worst case', () => {
       systemTokens: 2,
       userTemplateTokens: 6,
       fewShotTokens: 0,
-      worstCasePromptTokens: 17,
+      worstCasePromptTokens: 19,
       maxTokens: 100,
       contextWindow: 128_000,
-      // 1000 × (17 × $2.50 + 100 × $10.00) / 1e6
-      costPer1kCalls: 1.0425,
+      // 1000 × (19 × $2.50 + 100 × $10.00) / 1e6
+      costPer1kCalls: 1.0475,
     });
   });
 
@@ -66,7 +68,8 @@ describe('versionTokens worst case', () => {
     expect(r.userTemplateTokens).toBe(fixedUser);
     expect(r.fewShotTokens).toBe(fewShot);
     const variables = 2 * 12 + 2 * 300 + count('very formal and extremely polite') + 1 + 500;
-    const overhead = (2 + 2 * 2) * 3 + 3;
+    // 6 messages, each 3 tokens and its role (1 token: system, user or assistant), 3 priming the reply.
+    const overhead = (2 + 2 * 2) * (3 + 1) + 3;
     expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + fewShot + variables + overhead);
     expect(r.maxTokens).toBeNull();
     // No maxTokens: a call may answer with gpt-4o's whole maximum output (16,384 tokens at $10/M).
@@ -111,13 +114,13 @@ describe('versionTokens worst case', () => {
     const fixedUser = count('Customer name: ') + count('\nQuestion: ') + 3;
     expect(r.systemTokens).toBe(fixedSystem);
     expect(r.userTemplateTokens).toBe(fixedUser);
-    expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + 2 * 80 + 400 + 2 * 3 + 3);
-    expect(r.worstCasePromptTokens).toBeLessThan(count(v.systemInstruction) + count(v.userTemplate) + 2 * 80 + 400 + 2 * 3 + 3);
+    expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + 2 * 80 + 400 + 2 * (3 + 1) + 3);
+    expect(r.worstCasePromptTokens).toBeLessThan(count(v.systemInstruction) + count(v.userTemplate) + 2 * 80 + 400 + 2 * (3 + 1) + 3);
   });
 
   it('is never below what a call filled within the bounds sends: fixed pieces do not merge across a value', () => {
     // Deleting the placeholders would count "Dear . Order . Ref ." with ". " joined into fewer
-    // tokens than the call uses once a value sits between them (21 against 24).
+    // tokens than the call uses once a value sits between them (23 against 26).
     const v = version('t', '1.0.0', {
       systemInstruction: 'Be brief.',
       userTemplate: 'Dear {{a}}. Order {{b}}. Ref {{c}}.',
@@ -127,7 +130,7 @@ describe('versionTokens worst case', () => {
     expect(count('12')).toBe(1);
     const r = versionTokens(v, template('t'), config(), memo);
     const actual = sentTokens(v, { a: '12', b: '12', c: '12' });
-    expect(actual).toBe(24);
+    expect(actual).toBe(26);
     expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(actual);
     expect(r.userTemplateTokens).toBe(count('Dear ') + count('. Order ') + count('. Ref ') + count('.') + 6);
   });
@@ -244,8 +247,8 @@ describe('versionTokens worst case', () => {
     const r = versionTokens(v, template('t'), config(), memo);
     expect(count(long)).toBeGreaterThan(5);
     // What a call without `style` sends: both messages filled with the default, plus the framing.
-    expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(count('Be brief.') + count(`Style: ${long}`) + 2 * 3 + 3);
-    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: ') + 1 + count(long) + 2 * 3 + 3);
+    expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(sentTokens(v, {}));
+    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: ') + 1 + count(long) + 2 * (3 + 1) + 3);
   });
 
   it("uses the version's model over the template's, and marks approximate models", () => {

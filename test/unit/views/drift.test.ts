@@ -58,7 +58,9 @@ describe('renderDrift: a small drift is what it always was', () => {
     const out = renderDrift(plan, entries, 'markdown', markdownOf(plan));
     // What promptctl printed before drift's markdown had a cap of its own (the worst case since
     // counted without the placeholders' own text, and with one token a side where a placeholder
-    // touches text: 2,124 → 2,126; 2,121 → 2,123 before that, 2,125 → 2,127 before both).
+    // touches text, and each message's role in the chat framing (4 messages: a few-shot pair):
+    // 2,128 → 2,130; 2,124 → 2,126 before the roles, 2,121 → 2,123 before the sides, 2,125 → 2,127
+    // before both of those).
     const before = [
       "### Drift: 3 differences between the target and git",
       "",
@@ -90,9 +92,9 @@ describe('renderDrift: a small drift is what it always was', () => {
       "",
       "</details>",
       "",
-      "<details><summary><code>+ create</code> <b>PromptVersion/billing-assistant@1.2.0</b> (changes from 1.1.0) · tokens: 2,124 → 2,126 (+2), cost/1k calls $10.43 → $10.44 (gpt-4o)</summary>",
+      "<details><summary><code>+ create</code> <b>PromptVersion/billing-assistant@1.2.0</b> (changes from 1.1.0) · tokens: 2,128 → 2,130 (+2), cost/1k calls $10.44 → $10.45 (gpt-4o)</summary>",
       "",
-      "Worst case tokens: 2,124 → 2,126 (+2), cost/1k calls \\$10.43 → \\$10.44 (gpt-4o)",
+      "Worst case tokens: 2,128 → 2,130 (+2), cost/1k calls \\$10.44 → \\$10.45 (gpt-4o)",
       "",
       "**systemInstruction**",
       "",
@@ -130,10 +132,11 @@ describe('renderDrift: a small drift is what it always was', () => {
     const { plan, entries } = smallDrift();
     const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
     // The digest of what it printed before (text names no live id), with the worst case since
-    // counted with one token a side where a placeholder touches text ("tokens: 2,124 → 2,126 (+2),
-    // cost/1k calls $10.43 → $10.44"; with 2,121 → 2,123 and $10.42 → $10.43 instead, the digest
-    // was 06d71151…, and before the placeholders' own text was left out, f6f7dd7b…).
-    expect(sha(renderDrift(plan, entries, 'text', renderText(plan)))).toBe('acc2859ee5fa290e695b483319a4d0ea45e78eb512e2d8d5ca924e5354c06fd8');
+    // counted with each message's role ("tokens: 2,128 → 2,130 (+2), cost/1k calls $10.44 →
+    // $10.45"; with 2,124 → 2,126 and $10.43 → $10.44 instead, the digest was acc2859e…), and
+    // one token a side where a placeholder touches text (2,121 → 2,123 and $10.42 → $10.43 before
+    // it: 06d71151…, and before the placeholders' own text was left out, f6f7dd7b…).
+    expect(sha(renderDrift(plan, entries, 'text', renderText(plan)))).toBe('f8609bbe9d3526b5b1c67352bfa28eefbc4c6bb8bc9e7688eb13e522e5176066');
     expect(renderDrift(plan, entries, 'json', '')).toBe(JSON.stringify({ ...plan, drift: entries }, null, 2));
   });
 });
