@@ -10,9 +10,10 @@ import { SURFACE_NAMES, addressOfId, holdsIntendedOf, idIsParents, liveResourceI
 import { readLiveParts, type LiveState, type Surface, type SurfaceFailure, type SurfaceNeed } from '../targets/live.js';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, retryDelayMs } from '../targets/llmgateway/confirm-round.js';
 import { DEFAULT_JOB_TIMEOUT_MS, seconds } from '../targets/aistudio/jobs.js';
-import { sleep } from '../genesys/retry.js';
+import { DEFAULT_RETRY_POLICY, backoffDelay, sleep } from '../genesys/retry.js';
 import { visibleName } from '../util/escapes.js';
 import { ApiError } from '../genesys/errors.js';
+import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import type { OpenTarget } from './target.js';
 
@@ -69,7 +70,12 @@ export async function settleInterrupted(
   let leftWaiting: readonly AuditRecord[] = [];
   if (waiting.length > 0) {
     ctx.info(waitingNotice(waiting, settling));
-    ({ read, leftWaiting } = await untilPublished(audit, waiting, read, { reread: () => readOpen(target, need), scope, stopped, now, deadline }));
+    const waited = await untilPublished(audit, waiting, read, { reread: () => readOpen(target, need), scope, stopped, now, deadline });
+    // The org could not be read at the end of the wait: whether the job is still running is
+    // unknown, and the read made before the wait is no ground to plan from (it would publish the
+    // version again while that job may still run). Stopped before any change, the intents open.
+    if (waited.unread) throw new UserError(unreadAfterWait(waited.leftWaiting, waited.unread));
+    ({ read, leftWaiting } = waited);
   }
   const r = read;
   const settled = await settleOpenIntents(audit, liveSnapshots(r.live), {
@@ -162,27 +168,61 @@ export function waitingNotice(waiting: readonly Pick<AuditRecord, 'address' | 't
 /**
  * Reads the org again, paced as apply's own publish confirmation is (25 ms growing to 1 s), until
  * no intent of `waiting` holds its publishing state any more, or its job's deadline has passed
- * (a read at or past it found it still there), or the apply is stopped. Returns the last read
- * (what settling reads) and the intents still waited for when it was stopped.
+ * (a read at or past it found it still there), or the apply is stopped. A re-read that fails on a
+ * surface the first read could read says nothing of the jobs: retried, paced as the client's
+ * retry policy backs off, as long as the wait lasts. Returns the last read that succeeded (what
+ * settling reads), the intents still waited for when it was stopped, and `unread` (the failure,
+ * the intents being those left waiting) when the last read, at the deadline, failed still.
  */
 async function untilPublished(
   audit: AuditLog,
   waiting: readonly AuditRecord[],
   first: OpenRead,
   opts: { reread: () => Promise<OpenRead>; scope: (r: OpenRead) => SettleScope; stopped?: AbortSignal | undefined; now: () => number; deadline: (i: AuditRecord) => number },
-): Promise<{ read: OpenRead; leftWaiting: readonly AuditRecord[] }> {
+): Promise<{ read: OpenRead; leftWaiting: readonly AuditRecord[]; unread?: SurfaceFailure }> {
   let read = first;
   let pending = waiting;
+  // Failed re-reads in a row, and the last one's failure.
+  let failures = 0;
+  let failed: SurfaceFailure | undefined;
   for (let round = 0; pending.length > 0; round++) {
     const until = Math.max(...pending.map(opts.deadline));
-    await sleep(Math.max(0, Math.min(retryDelayMs(round), until - opts.now())), opts.stopped);
+    const pause = failed ? backoffDelay(failures - 1, DEFAULT_RETRY_POLICY) : retryDelayMs(round);
+    await sleep(Math.max(0, Math.min(pause, until - opts.now())), opts.stopped);
     if (opts.stopped?.aborted) return { read, leftWaiting: pending };
-    read = await opts.reread();
+    // A read no answer came to (the client's retries spent) fails as one answered with an error does.
+    const again = await opts.reread().catch((err: unknown) => {
+      if (err instanceof ApiError) return err;
+      throw err;
+    });
     const now = opts.now();
+    failed = again instanceof ApiError ? { surface: surfaceOfAddress(pending[0]!.address)!, error: again } : newFailure(first, again);
+    if (again instanceof ApiError || failed) {
+      failures += 1;
+      // The deadline passed and the org still could not be read: nothing can tell how the job went.
+      if (pending.every((i) => opts.deadline(i) <= now)) return { read, leftWaiting: pending, unread: failed };
+      continue;
+    }
+    failures = 0;
+    read = again;
     const still = awaitingPublish(audit, liveSnapshots(read.live), { ...opts.scope(read), publishing: publishingOf });
     pending = pending.filter((i) => still.includes(i) && opts.deadline(i) > now);
   }
   return { read, leftWaiting: [] };
+}
+
+/** A surface `again` failed to read that `first` read: its failure (none: `again` reads all `first` did). */
+function newFailure(first: OpenRead, again: OpenRead): SurfaceFailure | undefined {
+  return again.failed.find((f) => !first.failed.some((g) => g.surface === f.surface));
+}
+
+/** Why apply stops when the org could not be read at the end of the wait for `intents`' publish jobs. */
+export function unreadAfterWait(intents: readonly Pick<AuditRecord, 'address'>[], failure: SurfaceFailure): string {
+  const what = intents.length === 1 ? visibleName(intents[0]!.address) : `${visibleName(intents[0]!.address)} (and ${intents.length - 1} more)`;
+  return (
+    `could not tell whether the earlier run's publish of ${what} is still running (the target's answer to the read of ${SURFACE_NAMES[failure.surface]} ` +
+    `at the end of the wait was ${readFailure(failure.error)}): nothing was applied; run again`
+  );
 }
 
 /** A failed read's answer in a few words: its status ("403 missing.any.permissions"), or the transport's failure. */

@@ -112,3 +112,62 @@ it('stops waiting at an interrupt, leaving the intent open for a later apply, an
   }
   expect(await outcomesOf(ADDRESS)).toEqual([]);
 });
+
+// One read failing during the wait (a 500 on the listing) emptied the list waited for as if the job
+// had ended: the intent was left open ("the target's answer to the read of LLM Gateway was 500"),
+// and the apply went on with the plan read before the wait, publishing the version again while the
+// earlier run's job still ran (two jobs for it; a kill -9 review). A failed re-read now says
+// nothing of the job: it is retried, and the wait goes on.
+it("a read failing during the wait is retried: the job is still waited for, and recorded as that run's", { timeout: 60_000 }, async () => {
+  await applyDyingAtItsIntents(emu, dir);
+  await createdAsTheKilledRunDid();
+  // The plan's read starts the killed run's job; settling's finds it running; the wait's first look fails.
+  let listings = 0;
+  const proxy = await scriptedProxy(emu.url, async (r): Promise<ProxyAnswer> => {
+    if (r.method !== 'GET' || !r.path.endsWith('/prompttemplates')) return 'forward';
+    if (++listings === 1) await emu.api.startPublish(templateId, '1.1.0');
+    return listings === 3 ? { status: 500, code: 'internal.server.error' } : 'forward';
+  });
+  try {
+    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: { ...emu.env, GENESYSCLOUD_API_URL: proxy.url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(proxy.seen.some((x) => x.status === 500)).toBe(true);
+    expect(r.stderr).toMatch(/waiting up to 1\d\d s for it before settling/);
+    expect(r.stderr).not.toMatch(/left open/);
+    expect(r.stderr).toMatch(/^audit: PromptVersion\/tpl-00000@1\.1\.0 from an earlier run: succeeded \(recovered\)$/m);
+    // Not published again by this run.
+    expect(proxy.seen.filter((x) => x.method === 'POST' && x.path.endsWith('/jobs'))).toEqual([]);
+  } finally {
+    await proxy.close();
+  }
+  expect(await outcomesOf(ADDRESS)).toEqual(['succeeded (recovered)']);
+});
+
+it('stops before any change, the intent open, when the org still cannot be read at the end of the wait', { timeout: 60_000 }, async () => {
+  // Its intent 118.5 s old: the job's timeout (120 s) leaves a wait of 1.5 s.
+  await applyDyingAtItsIntents(emu, dir, { at: new Date(Date.now() - 118_500) });
+  await createdAsTheKilledRunDid();
+  let listings = 0;
+  const proxy = await scriptedProxy(emu.url, async (r): Promise<ProxyAnswer> => {
+    if (r.method !== 'GET' || !r.path.endsWith('/prompttemplates')) return 'forward';
+    if (++listings === 1) await emu.api.startPublish(templateId, '1.1.0');
+    // Every look of the wait fails.
+    return listings >= 3 ? { status: 500, code: 'internal.server.error' } : 'forward';
+  });
+  try {
+    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: { ...emu.env, GENESYSCLOUD_API_URL: proxy.url } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/waiting up to [\d.]+ s for it before settling/);
+    expect(r.stderr).toMatch(
+      /could not tell whether the earlier run's publish of PromptVersion\/tpl-00000@1\.1\.0 is still running \(the target's answer to the read of LLM Gateway at the end of the wait was 500 internal\.server\.error\): nothing was applied; run again$/m,
+    );
+    // Retried while the wait lasted, and nothing planned from the read before it.
+    expect(listings).toBeGreaterThan(3);
+    expect(r.stderr).not.toMatch(/^ {2}[~+-] /m);
+    expect(proxy.seen.filter((x) => x.method !== 'GET' && !x.path.includes('/oauth/'))).toEqual([]);
+    expect(r.stderr).toMatch(/^audit head: \d+:[0-9a-f]{64}/m);
+  } finally {
+    await proxy.close();
+  }
+  expect(await outcomesOf(ADDRESS)).toEqual([]);
+});
