@@ -8,7 +8,7 @@ import type { CliContext } from './context.js';
  * stderr losing its reader (`apply | head -3`), which is taken as a first interrupt, since
  * nobody can read what the apply does any more and SIGPIPE would end any other tool. Either
  * way the calls in flight finish and are recorded, locks are released and the embedded
- * emulator closes. A second signal ends the process at once. Both are heard for the whole
+ * emulator closes. A second signal ends the process at once, its `lastWords` said first. Both are heard for the whole
  * command: before the plan executes, the first ends the run once the reads under way are done,
  * with nothing applied (exit 130) and the lock released.
  */
@@ -19,6 +19,11 @@ export class Stop {
   signalled = false;
   /** Where the run is: the first interrupt says what it stops. */
   phase: 'planning' | 'executing' | 'done' = 'planning';
+  /**
+   * Said on the second signal, before the process exits: the audit head, once the trail is open
+   * (the anchor CI keeps, whose second signal lands here). Synchronous: nothing is waited for.
+   */
+  lastWords: (() => void) | undefined;
   private offInterrupts: (() => void) | undefined;
   private readonly offClosed: (() => void) | undefined;
 
@@ -38,6 +43,7 @@ export class Stop {
     this.offInterrupts = this.ctx.io.onInterrupt?.(() => {
       if (this.signalled) {
         this.ctx.info('interrupted again: exiting now; the next apply settles what is still open');
+        this.lastWords?.();
         this.ctx.io.exitNow?.(EXIT.interrupted);
         return;
       }

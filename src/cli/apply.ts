@@ -122,6 +122,11 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   let unlock: (() => Promise<void>) | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
   const stop = new Stop(ctx);
+  // A second interrupt exits at once: the head as last written is said first (what is in flight
+  // is the next run's to settle), so that every apply that opened its trail ends with it.
+  stop.lastWords = () => {
+    if (audit) sayAuditHead(ctx, audit);
+  };
   // The files load while the target is opened and read (reading changes nothing; invalid files
   // still stop the apply first).
   const load = async () => {
@@ -281,11 +286,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     try {
       if (audit) {
         await audit.close();
-        const head = audit.head();
-        // The anchor `audit verify --head` checks the trail against: a cut tail or an emptied file shows.
-        // A run that wrote no record (refused, declined, nothing to do) says so: the head is the
-        // trail's as this run found it, not a record of this run's (CI takes the anchor alone).
-        if (head) ctx.info(`audit head: ${formatAnchor(head)}${audit.written() === 0 ? ' (unchanged: this run wrote no records)' : ''}`);
+        sayAuditHead(ctx, audit);
       }
     } finally {
       await unlock?.();
@@ -293,6 +294,16 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       stop.dispose();
     }
   }
+}
+
+/**
+ * The anchor `audit verify --head` checks the trail against: a cut tail or an emptied file shows.
+ * A run that wrote no record (refused, declined, nothing to do) says so: the head is the trail's
+ * as this run found it, not a record of this run's (CI takes the anchor alone).
+ */
+function sayAuditHead(ctx: CliContext, audit: AuditLog): void {
+  const head = audit.head();
+  if (head) ctx.info(`audit head: ${formatAnchor(head)}${audit.written() === 0 ? ' (unchanged: this run wrote no records)' : ''}`);
 }
 
 /**
