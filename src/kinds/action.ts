@@ -224,6 +224,8 @@ export interface PlanPart {
   actions: PlanAction[];
   problems: PlanProblem[];
   unmanaged: Unmanaged[];
+  /** What the plan carries as warnings (`Plan.warnings`): said, never refused. */
+  warnings?: PlanProblem[];
 }
 
 /** A delete apply leaves until prune is on (`- delete (pending: prune is off)`), not one it can never make. */

@@ -303,19 +303,19 @@ export const UNDER_ANOTHER_NAME = 'under another name';
  * (Genesys keeps its id), or made there alike. Said on the create (what it costs: a second object
  * under a new id, which what calls the other by id does not follow) and on the one left alone,
  * with how to keep the id. A pairing that is not one to one says nothing: a wrong note is worse
- * than none.
+ * than none. A pair's `caveat` (what the new object cannot be that the other is) ends the create's note.
  */
 export function noteRenamedOnTarget(
   part: PlanPart,
   noun: 'guide' | 'summary setting',
-  pairs: readonly { create: PlanAction; left: { address: string; id: string } }[],
+  pairs: readonly { create: PlanAction; left: { address: string; id: string }; caveat?: string }[],
 ): void {
   const once = pairs.filter((p) => pairs.filter((o) => o.create === p.create || o.left.address === p.left.address).length === 1);
   const callers = noun === 'guide' ? 'Architect flows that call' : 'whatever refers to';
-  for (const { create, left } of once) {
+  for (const { create, left, caveat } of once) {
     const entry = part.unmanaged.find((u) => u.address === left.address);
     const keep = `to keep the id, rename it back to "${create.name}" in Genesys Cloud, or rename the ${noun} to "${left.address.slice(left.address.indexOf('/') + 1)}" in git`;
-    create.reason = `${create.reason ? `${create.reason}; ` : ''}on the target ${UNDER_ANOTHER_NAME}, ${left.address} (id ${left.id}), which holds the same content: renamed by hand on the target (or made there alike), it is left alone, and this plan creates a second ${noun} with that content under a new id, which ${callers} ${left.address} do${noun === 'guide' ? '' : 'es'} not follow (${keep})`;
+    create.reason = `${create.reason ? `${create.reason}; ` : ''}on the target ${UNDER_ANOTHER_NAME}, ${left.address} (id ${left.id}), which holds the same content: renamed by hand on the target (or made there alike), it is left alone, and this plan creates a second ${noun} with that content under a new id, which ${callers} ${left.address} do${noun === 'guide' ? '' : 'es'} not follow (${keep})${caveat ? `; ${caveat}` : ''}`;
     if (entry) entry.reason = `${entry.reason}; it holds the same content as ${create.address}, which git defines and this plan creates anew: that ${noun} renamed by hand on the target, or made there alike (${keep})`;
   }
 }

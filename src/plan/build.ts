@@ -217,7 +217,7 @@ function surfaceProblems(desired: DesiredState, unavailable: ReadonlySet<Surface
 }
 
 export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOptions): Plan {
-  const all: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const all: PlanPart = { actions: [], problems: [], unmanaged: [], warnings: [] };
   const unavailable = new Set(live.unavailable ?? []);
   for (const kind of PLANNING_ORDER) {
     if (!kind.plan || unavailable.has(kind.surface)) continue;
@@ -238,6 +238,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     for (const a of part.actions) all.actions.push(a);
     for (const p of part.problems) all.problems.push(p);
     for (const u of part.unmanaged) all.unmanaged.push(u);
+    for (const w of part.warnings ?? []) all.warnings!.push(w);
   }
 
   // A weakened safety control is called out as a destructive change is; a widening the field
@@ -260,11 +261,13 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
 
   let actions: PlanAction[] = orderActions(all.actions);
   let { problems, unmanaged } = all;
+  let warnings = all.warnings!;
   if (opts.only) {
     const keep = dependencyClosure(actions, opts.only);
     const wanted = new Set([...keep, ...opts.only]);
     actions = actions.filter((a) => keep.has(a.address));
     problems = problems.filter((p) => wanted.has(p.address));
+    warnings = warnings.filter((p) => wanted.has(p.address));
     unmanaged = unmanaged.filter((u) => wanted.has(u.address));
   }
 
@@ -279,6 +282,8 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
   if (massDelete) problems = [...problems, massDelete];
   const pendingMassDelete = opts.allowMassDelete || massDelete ? undefined : pendingMassDeleteWarning(desired, live, actions, { owned: opts.owned });
   problems = locateProblems(problems, desired);
+  if (pendingMassDelete) warnings = [...warnings, pendingMassDelete];
+  warnings = locateProblems(warnings, desired);
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
     id: opts.id,
@@ -292,7 +297,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     actions,
     problems,
     unmanaged,
-    ...(pendingMassDelete ? { warnings: [pendingMassDelete] } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     fingerprint: '',
     // Recorded so `apply PLANFILE` re-plans the same slice.
     ...(opts.only ? { scope: [...opts.only].sort() } : {}),

@@ -66,7 +66,8 @@ export interface Plan {
   /**
    * Findings that do not block apply, such as a promotion gap in an unprotected environment
    * (DESIGN §6), or, with prune off, deletes waiting for prune that --prune would refuse as a mass
-   * delete: carried so that the PR comment and the JSON plan say them too. Absent when none.
+   * delete, or the one of a summary setting renamed in git whose interactionType no create can give
+   * (kinds/SummarySetting): carried so that the PR comment and the JSON plan say them too. Absent when none.
    */
   warnings?: PlanProblem[];
   /** Live objects not in git and left alone (unmanaged, or prune off). */

@@ -3,13 +3,13 @@
 // Drafts edited in place, hand edits seen as drift, stale guards refused, prune limited to what
 // git once defined, surfaces switched off, and no duplicate under injected faults.
 import { expectEachIntentSaysWhatItsCallMade } from '../helpers/intents.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { executePlan, type ApplyResult } from '../../src/apply/executor.js';
 import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
-import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { startEmulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
 import type { Ownership } from '../../src/kinds/ownership.js';
 import type { DesiredState, Guide, SummarySetting } from '../../src/model/types.js';
@@ -299,6 +299,64 @@ describe('summary setting fields git leaves out (A17)', () => {
     // Set by hand in Genesys, a field git leaves out is the org's: no drift, no update.
     await w!.studio.putSummarySetting(s!.id, { ...held, summaryType: 'Detailed' });
     expect(changes(await plan(next))).toEqual([]);
+  });
+});
+
+describe('what a summary setting write sends and keeps', () => {
+  it('sends the language as the plan shows it, and a PUT for another change keeps the org\'s spelling of the same tag', { timeout: 30_000 }, async () => {
+    // Before: the plan showed "de-DE" and the org then held "de-de"; a PUT for maskPII turned the org's "en-US" into git's "en-us", which no plan showed.
+    await world();
+    const german = desiredState({ summarySettings: [setting('German', { language: 'de-de' })] });
+    const p = await plan(german);
+    expect(p.actions[0]!.changes).toContainEqual({ path: 'language', after: 'de-DE' });
+    await converge(german);
+    expect((await w!.studio.listSummarySettings({ name: 'German' }))[0]!.language).toBe('de-DE');
+
+    await converge(desiredState({ summarySettings: [setting('Voice')] }));
+    const edited = desiredState({ summarySettings: [setting('Voice', { language: 'en-us', maskPII: false })] });
+    const q = await plan(edited);
+    expect(q.actions.filter((a) => a.address === 'SummarySetting/Voice').map((a) => [a.action, a.changes])).toEqual([['update', [{ path: 'maskPII', before: true, after: false }]]]);
+    const r = await apply(q);
+    expect(r.failed.map((f) => f.detail)).toEqual([]);
+    const held = (await w!.studio.listSummarySettings({ name: 'Voice' }))[0]!;
+    expect([held.language, held.maskPII]).toEqual(['en-US', { all: false }]);
+    expect(changes(await plan(edited))).toEqual([]);
+    // Spelt another way in Genesys: the same tag, kept as the org spells it by a PUT for another field.
+    const hand = await w!.studio.createSummarySetting({ name: 'By hand', language: 'fr-fr', summaryType: 'Concise', format: 'BulletPoints', maskPII: { all: true } });
+    const adopted = desiredState({ summarySettings: [setting('By hand', { language: 'fr-FR', participantLabels: undefined, predefinedInsights: undefined, customEntities: undefined, prompt: undefined, maskPII: false })] });
+    const u = await plan(adopted);
+    expect(u.actions.filter((a) => a.address === 'SummarySetting/By hand').map((a) => a.changes)).toEqual([[{ path: 'maskPII', before: true, after: false }]]);
+    expect((await apply(u)).failed).toEqual([]);
+    expect((await w!.studio.getSummarySetting(hand.id)).language).toBe('fr-fr');
+  });
+
+  it('reads an Email setting renamed in git as a rename, warns that its Email goes with prune, and refuses to lose it with prune', { timeout: 30_000 }, async () => {
+    // Before: the new name was a create of a Live setting with no rename note, and --prune replaced the Email setting by it unsaid.
+    await world();
+    await converge(desiredState({ summarySettings: [setting('External one')] }));
+    // The API cannot make an Email setting (A11): the org's state is edited, as an org holding one made in Genesys is.
+    const port = w!.env.emulator.port;
+    await w!.env.emulator.close();
+    const state = JSON.parse(await readFile(w!.env.stateFile, 'utf8')) as { summarySettings: Record<string, { interactionType: string }> };
+    for (const rec of Object.values(state.summarySettings)) rec.interactionType = 'Email';
+    await writeFile(w!.env.stateFile, JSON.stringify(state));
+    w!.env.emulator = await startEmulator({ port, stateFile: w!.env.stateFile, publishDelayMs: 10, rateLimit: 100_000 });
+
+    const owned: Ownership = { names: { SummarySetting: ['External one'] }, complete: true, source: 'git history of prompts/' };
+    const renamed = desiredState({ summarySettings: [setting('External two')] });
+    const pending = await plan(renamed, { owned });
+    expect(changes(pending)).toEqual(['create SummarySetting/External two', 'delete SummarySetting/External one']);
+    expect(pending.actions.find((a) => a.address === 'SummarySetting/External two')!.reason).toContain('the same content as SummarySetting/External one');
+    expect(pending.problems).toEqual([]);
+    expect(pending.warnings?.map((x) => x.message)).toEqual([expect.stringContaining("the new setting would be Live, and SummarySetting/External one's Email is lost once prune deletes it")]);
+    const pruned = await plan(renamed, { owned, prune: true });
+    expect(pruned.problems.map((x) => [x.address, x.rule])).toEqual([['SummarySetting/External two', 'read-only-field']]);
+    // Renamed in Genesys instead, as the message says: the next plan finds it, Email kept.
+    const [s] = await w!.studio.listSummarySettings({ name: 'External one' });
+    await w!.studio.putSummarySetting(s!.id, { ...s!, name: 'External two' });
+    const after = await plan(renamed, { owned: { ...owned, names: { SummarySetting: ['External one', 'External two'] } }, prune: true });
+    expect([changes(after), after.problems, after.warnings]).toEqual([[], [], undefined]);
+    expect((await w!.studio.getSummarySetting(s!.id)).interactionType).toBe('Email');
   });
 });
 

@@ -88,8 +88,9 @@ export function landed(sent: SummarySettingBody, live: SummarySettingBody): bool
   return sent.name === live.name && holdsWritten(canonical(sent), canonical(live));
 }
 
+/** The body a write sends: the language as the plan shows it, in BCP-47's conventional casing (`de-de` is sent `de-DE`). */
 export function toWire(s: SummarySetting): SummarySettingBody {
-  const body: SummarySettingBody = { name: s.name, language: s.language };
+  const body: SummarySettingBody = { name: s.name, language: bcp47(s.language) };
   if (s.interactionType !== undefined) body.interactionType = s.interactionType;
   if (s.summaryType !== undefined) body.summaryType = s.summaryType;
   if (s.format !== undefined) body.format = s.format;
@@ -129,6 +130,15 @@ export function emptyAsLive(body: SummarySettingBody, live: SummarySettingBody):
     else out.integrationId = live.integrationId;
   }
   return out;
+}
+
+/**
+ * `body` with the language as the live setting spells it when it is the same tag: tags are
+ * case-insensitive, so the plan shows no change there, and the PUT (made for another field) must
+ * make none either; a new tag is sent as the plan shows it.
+ */
+export function languageAsLive(body: SummarySettingBody, live: SummarySettingBody): SummarySettingBody {
+  return bcp47(live.language) === bcp47(body.language) ? { ...body, language: live.language } : body;
 }
 
 /** `git`'s fields with each that is empty on both sides as `live` holds it (absent where live has none). */
@@ -185,12 +195,12 @@ export function bcp47(tag: string): string {
 // ---- plan --------------------------------------------------------------------------------
 
 export function planSummarySettings(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
-  const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const part: PlanPart = { actions: [], problems: [], unmanaged: [], warnings: [] };
   const settings = live.summarySettings ?? [];
   const liveByName = new Map(settings.map((s) => [s.name, s]));
   const wanted = new Set(desired.summarySettings.map((s) => s.name));
   const count = ctx.textTokens ?? textTokenCounter();
-  const creates: { action: PlanAction; after: Canonical }[] = [];
+  const creates: Created[] = [];
   for (const d of [...desired.summarySettings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const l = liveByName.get(d.name);
     const twin = l ? undefined : caseTwin('SummarySetting', summarySettingAddress(d.name), d.name, settings);
@@ -205,7 +215,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     }
     // A17: a field the org fills in, left out of git, keeps the org's (the PUT replaces the whole
     // setting, so it carries it); a create sends none, and takes what the org fills.
-    const body = l ? keepOrgFilled(emptyAsLive(toWire(d), l), l) : toWire(d);
+    const body = l ? keepOrgFilled(languageAsLive(emptyAsLive(toWire(d), l), l), l) : toWire(d);
     // interactionType is read-only on the platform: left out of git, the setting keeps the org's.
     if (body.interactionType === undefined && l?.interactionType !== undefined) body.interactionType = l.interactionType;
     const after = canonical(body);
@@ -214,7 +224,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     let a: PlanAction;
     if (!l) {
       a = { ...common, desired: desiredBody, action: 'create', changes: withoutPrompt(describeCreate(after)) };
-      creates.push({ action: a, after });
+      creates.push({ action: a, after, typeLeftOut: body.interactionType === undefined });
     } else {
       const before = canonical(l);
       a = settleAgainstLive({ ...common, liveId: l.id, guard: { dateModified: l.dateModified } }, () => desiredBody, before, after, l, ctx.sealed);
@@ -233,7 +243,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     }
     part.actions.push(a);
   }
-  const leftAlike: { create: PlanAction; left: { address: string; id: string } }[] = [];
+  const leftAlike: { create: PlanAction; left: { address: string; id: string }; caveat?: string }[] = [];
   for (const l of [...settings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = summarySettingAddress(l.name);
@@ -242,12 +252,18 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       part.unmanaged.push({ address, reason: fate.reason });
       // Renamed by hand on the target? git's name is then a create with its content.
       const same = canonical(l);
-      for (const c of creates) if (holdsWritten(c.after, same)) leftAlike.push({ create: c.action, left: { address, id: l.id } });
+      for (const c of creates) {
+        if (!sameContentAs(c, same)) continue;
+        const caveat = typeNotGiven(c, same, address);
+        leftAlike.push({ create: c.action, left: { address, id: l.id }, ...(caveat ? { caveat } : {}) });
+      }
       continue;
     }
     const before = canonical(l);
     // A Basic setting may hold no prompt: the reason says what goes.
     const prompt = typeof before['prompt'] === 'string' ? ' and its prompt' : '';
+    // Nothing can make it again as it is (A11): a create is Live.
+    const type = before['interactionType'] !== 'Live' ? ` (an ${String(before['interactionType'])} setting, which the Platform API cannot create again: interactionType is read-only)` : '';
     const a: DeleteAction = {
       address,
       action: 'delete',
@@ -258,18 +274,66 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       live: before,
       changes: [],
       dependsOn: [],
-      reason: `${fate.reason}; ${fate.fate === 'pending' ? 'would remove' : 'removes'} a summary setting${prompt}`,
+      reason: `${fate.reason}; ${fate.fate === 'pending' ? 'would remove' : 'removes'} a summary setting${prompt}${type}`,
       liveModified: { at: l.dateModified },
       // Its prompt goes with it, and summaries stop using it: a reviewer's attention, as a filter's removal.
       destructive: true,
     };
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);
-    const renamed = creates.find((c) => holdsWritten(c.after, before));
-    if (renamed) renamed.action.reason = `${renamed.action.reason ? `${renamed.action.reason}; ` : ''}${renameNote('summary setting', a)}`;
+    const renamed = creates.find((c) => sameContentAs(c, before));
+    if (!renamed) continue;
+    renamed.action.reason = `${renamed.action.reason ? `${renamed.action.reason}; ` : ''}${renameNote('summary setting', a)}`;
+    const lost = renamedTypeLost(renamed, before, a);
+    // Lost for good only once the delete is made: until prune, the old setting stays, and a warning says what prune would lose.
+    if (lost) (a.pending ? part.warnings! : part.problems).push(lost);
   }
   noteRenamedOnTarget(part, 'summary setting', leftAlike);
   return part;
+}
+
+/** A create the plan makes, with whether git left interactionType out of it (the org's, then: A11). */
+interface Created {
+  action: PlanAction;
+  after: Canonical;
+  typeLeftOut: boolean;
+}
+
+/**
+ * Whether a setting git creates holds `live`'s content, as a rename reads it: each field git
+ * leaves to the org as `live` holds it, interactionType too (no write sets it, A11: git leaves it
+ * out of a setting it renames, and the create's Live default is no content of git's).
+ */
+function sameContentAs(c: Created, live: Canonical): boolean {
+  return holdsWritten(c.typeLeftOut ? { ...c.after, interactionType: live['interactionType']! } : c.after, live);
+}
+
+/** What a setting the plan creates in place of `live` (same content) cannot be: `live`'s interactionType when it is not Live (A11). */
+function typeNotGiven(c: Created, live: Canonical, liveAddress: string): string | undefined {
+  const type = live['interactionType'];
+  if (type === c.after['interactionType']) return undefined;
+  return `the setting it creates is ${String(c.after['interactionType'])}, where ${liveAddress} is ${String(type)}: the Platform API cannot set interactionType (read-only)`;
+}
+
+/**
+ * A rename in git of a setting whose interactionType no create can give (an Email one: A11): the
+ * new setting would be Live, and the old one's type is lost with its delete. A problem when this
+ * plan deletes it, since nothing brings an Email setting back; a warning while the delete waits for
+ * prune (the create alone loses nothing yet, but once it is made no later plan reads the two as a rename).
+ */
+function renamedTypeLost(c: Created, live: Canonical, removed: DeleteAction): PlanProblem | undefined {
+  const type = live['interactionType'];
+  if (type === c.after['interactionType']) return undefined;
+  const lost = removed.pending ? `is lost once prune deletes it` : `is lost for good when this plan deletes it`;
+  return {
+    address: c.action.address,
+    rule: 'read-only-field',
+    field: 'metadata.name',
+    message:
+      `git renames ${removed.address} to "${c.action.name}", but the Platform API cannot set interactionType (read-only): ` +
+      `the new setting would be ${String(c.after['interactionType'])}, and ${removed.address}'s ${String(type)} ${lost}; ` +
+      `rename the summary setting in Genesys Cloud instead (the next plan finds it under the new name), or write interactionType: ${String(c.after['interactionType'])} in git if a ${String(c.after['interactionType'])} setting is what you want`,
+  };
 }
 
 /** A live setting holding what a write means, the fields it left out as the org filled them in (A17): a create landed, or its content under another name. */

@@ -50,7 +50,9 @@
 // A11 interactionType of a summary setting is read-only (the swagger marks SummarySetting.
 //     interactionType readOnly; the .NET SDK has no setter): a write cannot set or change it. The
 //     plan refuses a value git names that the org's setting does not have (a new one is Live), and
-//     a setting git leaves it out of keeps the org's (kinds/SummarySetting interactionTypeProblem).
+//     a setting git leaves it out of keeps the org's (kinds/SummarySetting interactionTypeProblem),
+//     as a rename reads it too (sameContentAs); an Email setting renamed in git would be replaced by
+//     a Live one, which the plan warns of, and refuses while it deletes the Email one (renamedTypeLost).
 // A12 An org without AI Studio (or without one of its parts) answers 404 for its paths (probe()).
 //     Unconfirmed, and contradicted in part: the Terraform provider (guide/resource_genesyscloud_
 //     guide_utils.go GuideFtIsEnabled) takes a 5xx from GET /api/v2/guides to mean the guides

@@ -374,7 +374,8 @@ describe('SummarySetting', () => {
     expect(body).toMatchObject({ maskPII: { all: true }, settingType: 'Prompt', prompt: s.prompt });
     expect(summaryToWire(setting('Basic', { prompt: undefined })).settingType).toBe('Basic');
     expect(summaryCanonical(liveSetting(s))).toEqual(summaryCanonical(body));
-    expect(summaryToWire(summaryFromWire(liveSetting(s)))).toEqual({ ...body, interactionType: 'Live', language: 'en-us', predefinedInsights: ['Resolution', 'ReasonForCall'] });
+    // The language is sent in its conventional casing, as the plan shows it.
+    expect(summaryToWire(summaryFromWire(liveSetting(s)))).toEqual({ ...body, interactionType: 'Live', language: 'en-US', predefinedInsights: ['Resolution', 'ReasonForCall'] });
     expect(bcp47('zh-hant-tw')).toBe('zh-Hant-TW');
   });
 
@@ -404,6 +405,69 @@ describe('SummarySetting', () => {
     expect(one(plan, 'SummarySetting/Voice wrap-up (en-US)').reason).toBe(
       'the same content as SummarySetting/Voice wrap-up, which this plan would delete with prune: renamed in git, a summary setting is a new one with a new id, which whatever refers to SummarySetting/Voice wrap-up does not follow (to keep the id, rename the summary setting in Genesys as well before applying: the next plan finds it under the new name)',
     );
+  });
+
+  it("reads an Email setting renamed in git or by hand as a rename (git leaves interactionType to the org), and says what a create cannot keep of it", () => {
+    // Before: the create's Live default made the two differ, so neither note came, and prune replaced an Email setting by a Live one unsaid.
+    const email = { ...liveSetting(setting('External one'), { interactionType: 'Email' }), id: 'old-id' };
+    const renamed = desiredState({ summarySettings: [setting('External two')] });
+    const pending = buildPlan(renamed, live([], [email]), opts({ owned: owned({ SummarySetting: ['External one'] }) }));
+    const create = one(pending, 'SummarySetting/External two');
+    expect(create.action).toBe('create');
+    expect(create.reason).toContain('the same content as SummarySetting/External one, which this plan would delete with prune: renamed in git');
+    expect(pending.problems).toEqual([]);
+    // Nothing is lost yet, but once the Live one is made no plan reads the two as a rename: said now.
+    expect(pending.warnings).toEqual([
+      {
+        address: 'SummarySetting/External two',
+        rule: 'read-only-field',
+        field: 'metadata.name',
+        file: 'prompts/summaries/voice.yaml',
+        line: 1,
+        column: 1,
+        message:
+          'git renames SummarySetting/External one to "External two", but the Platform API cannot set interactionType (read-only): the new setting would be Live, and SummarySetting/External one\'s Email is lost once prune deletes it; rename the summary setting in Genesys Cloud instead (the next plan finds it under the new name), or write interactionType: Live in git if a Live setting is what you want',
+      },
+    ]);
+    expect(one(pending, 'SummarySetting/External one').reason).toContain('(an Email setting, which the Platform API cannot create again: interactionType is read-only)');
+    // With prune the Email setting would be gone for good: refused.
+    const pruned = buildPlan(renamed, live([], [email]), opts({ prune: true, owned: owned({ SummarySetting: ['External one'] }) }));
+    expect(pruned.problems.map((p) => [p.address, p.rule, p.message.includes("External one's Email is lost for good when this plan deletes it")])).toEqual([
+      ['SummarySetting/External two', 'read-only-field', true],
+    ]);
+    expect(pruned.warnings).toBeUndefined();
+    // Live written in git is a Live setting meant: another content, no rename, nothing said.
+    const meant = buildPlan(desiredState({ summarySettings: [setting('External two', { interactionType: 'Live' })] }), live([], [email]), opts({ prune: true, owned: owned({ SummarySetting: ['External one'] }) }));
+    expect([meant.problems, meant.warnings, one(meant, 'SummarySetting/External two').reason]).toEqual([[], undefined, undefined]);
+    // A Live setting renamed so gets the note and nothing more.
+    const liveOne = buildPlan(renamed, live([], [{ ...liveSetting(setting('External one')), id: 'old-id' }]), opts({ prune: true, owned: owned({ SummarySetting: ['External one'] }) }));
+    expect([liveOne.problems, liveOne.warnings]).toEqual([[], undefined]);
+
+    // Renamed by hand on the target: found under its other name, with what the new one cannot be.
+    const hand = buildPlan(desiredState({ summarySettings: [setting('External one')] }), live([], [{ ...email, name: 'External hand' }]), opts());
+    expect(one(hand, 'SummarySetting/External one').reason).toMatch(
+      /^on the target under another name, SummarySetting\/External hand \(id old-id\), which holds the same content: .*; the setting it creates is Live, where SummarySetting\/External hand is Email: the Platform API cannot set interactionType \(read-only\)$/,
+    );
+    expect(hand.unmanaged.map((u) => u.reason)).toEqual([expect.stringContaining('it holds the same content as SummarySetting/External one')]);
+  });
+
+  it('sends the language as the plan shows it, and keeps the org\'s spelling of the same tag in a PUT for another change', () => {
+    // Before: the plan showed "de-DE" and the create sent "de-de"; a PUT for maskPII rewrote the org's "en-US" as git's "en-us", unsaid.
+    const created = one(buildPlan(desiredState({ summarySettings: [setting('German', { language: 'de-de' })] }), live(), opts()), 'SummarySetting/German');
+    expect(created.changes).toContainEqual({ path: 'language', after: 'de-DE' });
+    expect(created.desired).toMatchObject({ body: { language: 'de-DE' } });
+    const held = liveSetting(setting('Voice'), { language: 'en-US' });
+    const a = one(buildPlan(desiredState({ summarySettings: [setting('Voice', { language: 'en-us', maskPII: false })] }), live([], [held]), opts()), 'SummarySetting/Voice');
+    expect(a.changes).toEqual([{ path: 'maskPII', before: true, after: false }]);
+    expect(a.desired).toMatchObject({ body: { language: 'en-US' } });
+    // An org spelling it "en-us" keeps its spelling too: no plan shows a change there.
+    const lower = one(buildPlan(desiredState({ summarySettings: [setting('Voice', { maskPII: false })] }), live([], [liveSetting(setting('Voice'), { language: 'en-us' })]), opts()), 'SummarySetting/Voice');
+    expect(lower.changes).toEqual([{ path: 'maskPII', before: true, after: false }]);
+    expect(lower.desired).toMatchObject({ body: { language: 'en-us' } });
+    // Another tag is a change, sent as shown.
+    const moved = one(buildPlan(desiredState({ summarySettings: [setting('Voice', { language: 'en-gb' })] }), live([], [held]), opts()), 'SummarySetting/Voice');
+    expect(moved.changes).toEqual([{ path: 'language', before: 'en-US', after: 'en-GB' }]);
+    expect(moved.desired).toMatchObject({ body: { language: 'en-GB' } });
   });
 
   it('plans create, noop and a guarded update of the whole setting', () => {
