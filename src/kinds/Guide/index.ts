@@ -264,7 +264,9 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
       if (!latest) throw new Error(`${a.address}: the plan edits a version the guide does not have`);
       stopIfInterrupted(ctx, a, 'writing its content');
       v = await api.patchGuideVersion(guideId, latest.version, fullPatch(d.body, latest));
-      done.push(`edited ${latest.state} ${latest.version} in place`);
+      // Said from the answer: a TestReady version whose content changes is a Draft again (E5).
+      const back = v.state !== latest.state ? `, which put it back to ${v.state}` : '';
+      done.push(`edited ${latest.state} ${latest.version} in place${back}`);
     } else if (d.write === 'version') {
       stopIfInterrupted(ctx, a, 'writing its content');
       // Reconciled by content after a lost answer: a retry never makes a second version.

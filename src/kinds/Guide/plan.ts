@@ -6,7 +6,8 @@
 //   latest ProductionReady, differs  → a new version (Genesys assigns its label), published;
 //   latest Draft/TestReady, differs  → edit that version in place, then publish it (unless
 //                                      production holds git's content: nothing, the newer
-//                                      version being someone's work in progress);
+//                                      version being someone's work in progress); a TestReady
+//                                      one edited under `publish: Draft` goes back to Draft;
 //   latest Draft/TestReady, same     → publish it, if its state is short of the one wanted.
 // Each action is guarded by the guide's id, its latest version's label, state and content hash.
 // A live guide git does not name is deleted (prune) or a pending delete when git once defined it
@@ -190,10 +191,14 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   const what = `${latest.state} ${latest.version}`;
   const replaces =
     want === 'ProductionReady' && production && production.version !== latest.version ? `, replacing production version ${production.version}` : '';
-  const stateChange: FieldChange[] = reaches(latest.state, want) ? [] : [{ path: 'state', before: latest.state, after: want }];
+  // Editing a TestReady version's content puts it back to Draft (emulator E5): under `publish:
+  // Draft` nothing publishes it again, so the edit itself is the state change.
+  const backToDraft = !same && latest.state === 'TestReady' && want === 'Draft';
+  const stateChange: FieldChange[] = reaches(latest.state, want) && !backToDraft ? [] : [{ path: 'state', before: latest.state, after: want }];
+  const then = backToDraft ? `, which puts it back to Draft (its tested content changes)` : want === 'Draft' ? '' : `, then ${publishing(want)}`;
   const a = same
     ? update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`)
-    : update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${want === 'Draft' ? '' : `, then ${publishing(want)}`}${replaces}`);
+    : update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${then}${replaces}`);
   const out = replaces && production ? withProductionChanges(a, production, body, tokens(production.instruction)) : a;
   // What of the target's applying overwrites, stamped with when it changed: the latest version's
   // content, unless it holds git's already or nothing at all (what an interrupted apply leaves: a

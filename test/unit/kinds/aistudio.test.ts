@@ -262,6 +262,22 @@ describe('Guide planning', () => {
     expect(a.guard).toMatchObject({ label: '2.0', state: 'Draft' });
   });
 
+  it('says an edit puts a TestReady version back to Draft when publish does not ask for TestReady (E5)', () => {
+    const tested = version('g1', '5.0', 'TestReady', guide('Returns'));
+    const changed = (publish: Guide['publish']) => guide('Returns', { instruction: 'Say "Hi {{Variable.first_name}}".\n', publish });
+    const plan = (g: Guide) => one(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: tested })]), opts()), 'Guide/Returns');
+    const draft = plan(changed('Draft'));
+    expect(draft.desired).toMatchObject({ write: 'patch', state: 'Draft' });
+    expect(draft.reason).toBe('edits TestReady 5.0 in place, which puts it back to Draft (its tested content changes)');
+    expect(draft.changes).toContainEqual({ path: 'state', before: 'TestReady', after: 'Draft' });
+    // Published to TestReady again: the reset is the publish's to undo, as the reason says.
+    const test = plan(changed('TestReady'));
+    expect(test.reason).toBe('edits TestReady 5.0 in place, then publishes it to TestReady');
+    expect(test.changes.filter((c) => c.path === 'state')).toEqual([]);
+    // The same content under publish: Draft is no edit, so no reset.
+    expect(buildPlan(desiredState({ guides: [guide('Returns', { publish: 'Draft' })] }), live([liveGuide('Returns', { latest: tested })]), opts()).summary.noop).toBe(1);
+  });
+
   it("leaves a newer Draft or TestReady version alone when production holds git's content", () => {
     // Someone's work in progress, saved in the Genesys UI after promptctl published 1.0.
     const g = guide('Returns');
