@@ -5,7 +5,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { ASSERTION_TYPES, type SourceLocation } from '../model/types.js';
 import { findKey, findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import { pointerSegments } from '../util/ajv-errors.js';
-import { checkVersionLabel } from '../util/semver.js';
+import { checkGuideVersionLabel, checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
 import { lookalikeNote } from '../util/lookalike.js';
 import { clip, describeValue, displayPath, patternFix, typeMessage, unknownFieldMessage } from './messages.js';
@@ -71,14 +71,14 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
       if (versionPathsDone.has(e.instancePath)) continue;
       versionPathsDone.add(e.instancePath);
       const { node, at } = findNode(ctx, segs);
-      // A guide test's routedTo or response version ("1.0", as Genesys numbers guide versions) is
-      // no semver, but the fix is not "1.0.0": neither can hold for a guide (the rules' words).
-      const forGuide = guideVersionProblem(ctx, segs);
-      if (forGuide) {
-        mapped.push({ ...forGuide, at: nodeStart(ctx, at) });
+      const raw = isScalar(node) && node.range ? ctx.src.slice(node.range[0], node.range[1]) : undefined;
+      // A guide test's routedTo cannot hold, whatever the label (the rules' words); its response
+      // version is a guide version's label ("2.0", as Genesys numbers them), not a semver.
+      const forGuide = guideVersionProblem(ctx, segs, e.data, raw);
+      if (forGuide !== undefined) {
+        if (forGuide) mapped.push({ ...forGuide, at: nodeStart(ctx, at) });
         continue;
       }
-      const raw = isScalar(node) && node.range ? ctx.src.slice(node.range[0], node.range[1]) : undefined;
       const problem = checkVersionLabel(e.data, raw, versionField(segs));
       if (problem) mapped.push({ rule: problem.rule, message: problem.message, at: nodeStart(ctx, at) });
       continue;
@@ -344,17 +344,19 @@ function assertionShape(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped
 }
 
 /**
- * A routedTo or a response's match.version in a PromptTest whose target is a guide: what the rules
- * say of a well-formed one (tests.ts), since a semver would not make it hold either.
+ * A routedTo or a response's match.version in a PromptTest whose target is a guide: for routedTo,
+ * what the rules say of a well-formed one (tests.ts), since a semver would not make it hold
+ * either; for a response's version, what is wrong with it as a guide version label (null: nothing,
+ * the schema's error being another's). Undefined when the test's target is not a guide alone.
  */
-function guideVersionProblem(ctx: DocContext, segs: readonly string[]): { rule: string; message: string } | undefined {
+function guideVersionProblem(ctx: DocContext, segs: readonly string[], data: unknown, raw: string | undefined): { rule: string; message: string } | null | undefined {
   if (segs[1] !== 'cases' && segs[1] !== 'responses') return undefined;
   // A guide alone: with a template beside it (its own error) which one was meant is not known.
   if (findNode(ctx, ['spec', 'target', 'guide']).node === undefined || findNode(ctx, ['spec', 'target', 'template']).node !== undefined) return undefined;
   if (segs[1] === 'cases') {
     return { rule: 'tests/assertion-target', message: 'routedTo is about the LLM Gateway (safety filters, traffic splits) and cannot hold for a guide; test it on a template target' };
   }
-  return { rule: 'tests/response-version', message: `responses[${segs[2]}].match.version can never hold: a guide is tested on its latest saved version; leave version out` };
+  return checkGuideVersionLabel(data, raw, versionField(segs)) ?? null;
 }
 
 /** The field a version label is in, as the message names it. */

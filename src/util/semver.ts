@@ -1,6 +1,7 @@
 // Version labels: the one semver grammar (MAJOR.MINOR.PATCH[-pre]), its precedence order, and
-// what to say about a near miss. Checked on raw data too, because the classic mistake, an
-// unquoted 1.10, never reaches the model as a string.
+// what to say about a near miss; and a guide version's label, MAJOR.MINOR as Genesys numbers them.
+// Checked on raw data too, because the classic mistake, an unquoted 1.10, never reaches the model
+// as a string.
 
 /**
  * A version label as promptctl accepts it: semver without build metadata, numeric pre-release
@@ -76,7 +77,7 @@ function byCodeUnit(a: string, b: string): number {
 }
 
 export interface VersionProblem {
-  rule: 'version/not-string' | 'version/not-semver';
+  rule: 'version/not-string' | 'version/not-semver' | 'version/not-guide-label';
   message: string;
 }
 
@@ -116,6 +117,44 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
     rule: 'version/not-semver',
     message: `${field} "${clip(value)}" is not a semantic version MAJOR.MINOR.PATCH[-prerelease]${hint !== value && SEMVER.test(hint) ? ` (did you mean "${hint}"?)` : ' (e.g. "1.2.0")'}`,
   };
+}
+
+/** A guide version's label as Genesys numbers them (DESIGN §3b): MAJOR.MINOR, "1.0", "2.0". */
+export const GUIDE_VERSION_LABEL = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+
+/**
+ * What is wrong with a guide version label (a guide test's `responses:` match), or undefined if
+ * nothing; `raw` as checkVersionLabel's. Its likely fix keeps MAJOR.MINOR of what was written.
+ */
+export function checkGuideVersionLabel(value: unknown, raw: string | undefined, field: string): VersionProblem | undefined {
+  if (typeof value === 'number') {
+    const written = raw !== undefined && raw.trim() !== '' ? raw.trim() : String(value);
+    const reads = written !== String(value) ? `YAML reads the unquoted ${written} as the number ${value}` : `YAML reads the unquoted ${written} as a number`;
+    const hint = suggestGuideLabel(written);
+    const full = GUIDE_VERSION_LABEL.test(written) ? '' : hint !== undefined ? ` (a guide version label is MAJOR.MINOR, e.g. "${hint}")` : ' (a guide version label is MAJOR.MINOR, e.g. "2.0")';
+    return { rule: 'version/not-string', message: `${field} must be a quoted string: ${reads}. Quote it: ${field}: "${GUIDE_VERSION_LABEL.test(written) ? written : (hint ?? written)}"${full}` };
+  }
+  if (typeof value !== 'string') return { rule: 'version/not-string', message: `${field} must be a quoted string such as "2.0"` };
+  if (GUIDE_VERSION_LABEL.test(value) && value.length <= 64) return undefined;
+  const hint = suggestGuideLabel(value);
+  return {
+    rule: 'version/not-guide-label',
+    message: `${field} "${clip(value)}" is not a guide version label: Genesys numbers a guide's versions MAJOR.MINOR${hint !== undefined ? ` (did you mean "${hint}"?)` : ' ("1.0", "2.0")'}`,
+  };
+}
+
+/**
+ * Whether the embedded emulator ever labels a guide version `label`: it numbers them 1.0, 2.0, …
+ * (targets/aistudio/assumptions.ts E1, E2), so "2.5" or "0.0" is no label it gives.
+ */
+export function emulatorGuideLabel(label: string): boolean {
+  return /^[1-9][0-9]*\.0$/.test(label);
+}
+
+/** A guide label near a miss: "v2", "2.0.0" → "2.0"; undefined when nothing is near. */
+function suggestGuideLabel(v: string): string | undefined {
+  const m = /^[vV]?(\d+)(?:\.(\d+))?(?:\.0)?$/.exec(v.trim());
+  return m ? `${Number(m[1])}.${Number(m[2] ?? 0)}` : undefined;
 }
 
 /** A plausible semver spelling of a near-miss: "v1.2" → "1.2.0". */

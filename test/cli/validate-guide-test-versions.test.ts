@@ -1,7 +1,8 @@
 // A PromptTest on a guide that names a version the way Genesys numbers guide versions ("1.0") in a
-// routedTo or a canned response's match.version: neither can hold for a guide, and validate says
-// so at once, not that "1.0" is no semver ("did you mean 1.0.0?"), a fix that only earns the
-// second message. Found in review. A template test keeps the semver message.
+// routedTo: it cannot hold for a guide, and validate says so at once, not that "1.0" is no semver
+// ("did you mean 1.0.0?"), a fix that only earns the second message. Found in review. A canned
+// response's match.version is a guide version's label ("2.0"): said to be quoted, or to be such a
+// label, not a semver. A template test keeps the semver message.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ spec:
   userTemplate: "Hi"
 `;
 
-const test = (target: string) => `apiVersion: promptctl/v1
+const test = (target: string, version = '2.0') => `apiVersion: promptctl/v1
 kind: PromptTest
 metadata:
   name: versions
@@ -42,7 +43,7 @@ spec:
         - routedTo: "1.0"
         - contains: hi
   responses:
-    - match: {version: 2.0}
+    - match: {version: ${version}}
       output: hi
 `;
 
@@ -52,22 +53,30 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function validate(target: string): Promise<{ code: number; lines: string[] }> {
+async function validate(target: string, version?: string): Promise<{ code: number; lines: string[] }> {
   dir = await tempDir('promptctl-guide-versions-');
   await mkdir(join(dir.path, 'prompts'));
   await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
   await writeFile(join(dir.path, 'prompts', 'billing.yaml'), TEMPLATE);
-  await writeFile(join(dir.path, 'prompts', 'test.yaml'), test(target));
+  await writeFile(join(dir.path, 'prompts', 'test.yaml'), test(target, version));
   const r = await runCliInProcess(['validate'], { cwd: dir.path });
   return { code: r.code, lines: r.stdout.split('\n').filter((l) => l.startsWith('prompts/test.yaml')) };
 }
 
-it('a guide test: routedTo and a response version are said not to hold for a guide, whatever the label', async () => {
-  const r = await validate('{guide: Returns helper}');
-  expect(r.code).toBe(1);
-  expect(r.lines).toEqual([
-    'prompts/test.yaml:13:21: error: routedTo is about the LLM Gateway (safety filters, traffic splits) and cannot hold for a guide; test it on a template target [tests/assertion-target]',
-    'prompts/test.yaml:16:24: error: responses[0].match.version can never hold: a guide is tested on its latest saved version; leave version out [tests/response-version]',
+it('a guide test: routedTo is said not to hold for a guide; a response version is a guide version label', async () => {
+  const routedTo = 'prompts/test.yaml:13:21: error: routedTo is about the LLM Gateway (safety filters, traffic splits) and cannot hold for a guide; test it on a template target [tests/assertion-target]';
+  const unquoted = await validate('{guide: Returns helper}');
+  expect(unquoted.code).toBe(1);
+  expect(unquoted.lines).toEqual([
+    routedTo,
+    'prompts/test.yaml:16:24: error: responses[0].match.version must be a quoted string: YAML reads the unquoted 2.0 as the number 2. Quote it: responses[0].match.version: "2.0" [version/not-string]',
+  ]);
+  await dir?.remove();
+  expect((await validate('{guide: Returns helper}', '"2.0"')).lines).toEqual([routedTo]);
+  await dir?.remove();
+  expect((await validate('{guide: Returns helper}', '"1.0.0"')).lines).toEqual([
+    routedTo,
+    'prompts/test.yaml:16:24: error: responses[0].match.version "1.0.0" is not a guide version label: Genesys numbers a guide\'s versions MAJOR.MINOR (did you mean "1.0"?) [version/not-guide-label]',
   ]);
 });
 

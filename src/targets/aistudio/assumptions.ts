@@ -95,7 +95,9 @@
 //     fallback ("Latest version is not in Production Ready state" → edit the latest version)
 //     suggests; EmulatorOptions.aiStudio.newGuideDraft=false starts guides without any version.
 // E2  POST /guides/{id}/versions while the latest version is Draft or TestReady: 409, code
-//     LATEST_NOT_PRODUCTION_READY_CODE, message LATEST_NOT_PRODUCTION_READY.
+//     LATEST_NOT_PRODUCTION_READY_CODE, message LATEST_NOT_PRODUCTION_READY. A new version is
+//     labelled the next major after the latest's, "2.0" after "1.0": every label is N.0 (a guide
+//     test's `responses:` match on another can never answer: util/semver.ts emulatorGuideLabel).
 // E3  Creates answer 200 with the entity; jobs 202; DELETE of a summary setting 204.
 // E4  Guide and summary-setting names are unique, compared case-insensitively, refused with the
 //     swagger's codes: guides 409 conflict ("Guide with that name already exists."), summary

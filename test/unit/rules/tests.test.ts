@@ -371,7 +371,9 @@ describe('PromptTest responses (canned answers for the embedded emulator)', () =
       ],
     });
     const onGuide = promptTest('g', { guide: 'Returns' }, [testCase('c', {}, undefined, { messages: [{ role: 'user', content: 'hi' }] })], {
-      responses: [{ match: { version: '1.0.0' }, output: 'x' }, { output: 'x', match: { contains: 'hi' } }],
+      // A guide's turns run its latest or its production version (which labels the target says);
+      // only the embedded emulator answers from responses:, and it labels no version 2.5.
+      responses: [{ match: { version: '2.0' }, output: 'x' }, { match: { version: '2.5', contains: 'hi' }, output: 'x' }, { output: 'x', match: { contains: 'hi' } }],
     });
     const ds = run(billing({ guides: [guide('Returns')], tests: [pinned, routed, onGuide] }));
     expect(ds.map((d) => [d.rule, d.severity, d.line, d.message])).toEqual([
@@ -390,8 +392,8 @@ describe('PromptTest responses (canned answers for the embedded emulator)', () =
       [
         'tests/response-version',
         'warning',
-        onGuide.locations['spec.responses.0.match.version']!.line,
-        'responses[0].match.version can never hold: a guide is tested on its latest saved version; leave version out',
+        onGuide.locations['spec.responses.1.match.version']!.line,
+        'responses[1] answers only turns on guide version 2.5, a label the embedded emulator (the only target that answers from responses:) gives no version: it numbers them 1.0, 2.0, …, so it never answers',
       ],
     ]);
   });

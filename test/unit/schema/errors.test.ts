@@ -379,10 +379,12 @@ describe('AI Studio kinds and PromptTest', () => {
       '    - match: {contains: ""}',
       '',
     ].join('\n');
+    // The version's grammar is the target's kind's (checked beside the fields, so said first; the
+    // loader sorts what validate shows by position).
     expect(short(check(TEST(bad + CASES)))).toEqual([
+      expect.stringMatching(/^10:43 version\/not-string responses\[1\]\.match\.version must be a quoted string: YAML reads the unquoted 1\.1 as a number/),
       '8:28 tests/response-match spec.responses[0].match takes contains or regex, not both: a response matches the prompt by a substring or by a regular expression',
       '10:15 schema/unknown-field unknown field "template" in spec.responses[1].match; allowed: version, contains, regex',
-      expect.stringMatching(/^10:43 version\/not-string responses\[1\]\.match\.version must be a quoted string: YAML reads the unquoted 1\.1 as a number/),
       '12:15 schema/unknown-field unknown field "contain" in spec.responses[2].match (did you mean "contains"?)',
       '13:15 schema/type spec.responses[2].output must be a string, not 42; quote it',
       '14:21 schema/enum spec.responses[2].finishReason must be one of stop, length, content_filter, not "done"',
