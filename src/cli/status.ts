@@ -118,9 +118,31 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     );
   }, { readOnly: true });
   const { renderStatus } = await import('../views/status.js');
-  // An empty target's hint names the apply of this run's --env and --dir, not the default target's.
-  ctx.outAs(flags.format, renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, flags.dir ?? DEFAULT_DIR) }));
+  // An empty target's hint names the apply of this run's --env and --dir, not the default target's;
+  // none where git defines no template (applying makes none).
+  const dir = flags.dir ?? DEFAULT_DIR;
+  const noneInGit = report.templates.length === 0 && flags.format !== 'json' && (await definesNoTemplate(ctx, dir));
+  ctx.outAs(flags.format, renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, dir), ...(noneInGit ? { gitDefinesNoTemplate: true } : {}) }));
   return EXIT.ok;
+}
+
+/**
+ * Whether git (the prompts directory, as this run's environment reads it) surely defines no prompt
+ * template: false when it does, or when that cannot be told (the directory cannot be read, a
+ * directory not listed, or an error in a file no document of another kind accounts for).
+ */
+async function definesNoTemplate(ctx: CliContext, dir: string): Promise<boolean> {
+  const { loadProject } = await import('../load/index.js');
+  const environment = ctx.environment?.name;
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) }).catch(() => undefined);
+  const state = loaded?.state;
+  if (!loaded || !state || loaded.unlisted) return false;
+  if (state.templates.length > 0 || state.versions.length > 0) return false;
+  const gateway = new Set(['PromptTemplate', 'PromptVersion']);
+  if (loaded.leftOut.some((d) => gateway.has(d.kind))) return false;
+  // An error elsewhere than in a document left out of another kind or the Config may hide one.
+  const accounted = new Set([loaded.configFile, ...loaded.leftOut.map((d) => d.firstError.file)]);
+  return !loaded.diagnostics.some((d) => d.severity === 'error' && !accounted.has(d.file));
 }
 
 /**

@@ -14,10 +14,12 @@ export type StatusFormat = 'text' | 'markdown' | 'json';
 /**
  * `applySteps`: the commands that apply git's state to this target, in order (the run's --env and
  * --dir kept; a protected environment's saved plan and its apply), said when the target has no
- * template; the plain `promptctl apply` without them.
+ * template; the plain `promptctl apply` without them. `gitDefinesNoTemplate`: git surely defines
+ * none (a guides- or summary-only repository), so applying would make none: no apply is advised.
  */
 export interface StatusRenderOptions {
   applySteps?: readonly string[];
+  gitDefinesNoTemplate?: boolean;
 }
 
 export function renderStatus(report: StatusReport, format: StatusFormat, style: Style = plain, opts: StatusRenderOptions = {}): string {
@@ -128,11 +130,16 @@ function differenceLines(c: SplitComparison): string[] {
   return lines;
 }
 
+/** An org with no template where git defines none either: what status reports, and what it does not. */
+export const NO_TEMPLATE_IN_GIT =
+  'No prompt template on the target, and git defines none: status reports the calls of prompt templates only (guides and summary settings have no analytics in the contract).';
+
 /**
  * An empty org, as `run` says it (cli/next-commands.ts applyFirst): what to do next, not only what
  * is not there, as a command to copy: `code` writes each as the format shows a command.
  */
 function noTemplate(opts: StatusRenderOptions, code: (command: string) => string, text: (s: string) => string): string {
+  if (opts.gitDefinesNoTemplate) return text(NO_TEMPLATE_IN_GIT);
   const [first, then] = opts.applySteps ?? ['promptctl apply'];
   const run = then === undefined ? `${text('run ')}${code(first!)}${text(' first')}` : `${text('run ')}${code(first!)}${text(', review it, then ')}${code(then)}`;
   return `${text('No template on the target (it has none: ')}${run}${text(').')}`;
