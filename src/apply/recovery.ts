@@ -4,10 +4,10 @@
 // without a record. Where that state cannot tell, the change is settled as unknown for good (a
 // later read would only be further away). The decision is pure; the records go through the audit log.
 import type { AuditLog, AuditOrg, AuditRecord, AuditRecoverer } from '../audit/log.js';
-import type { LaterWrite } from '../audit/chain-walker.js';
+import type { LaterIntent, LaterWrite } from '../audit/chain-walker.js';
 import type { Midway, Snapshot } from '../kinds/kind.js';
 
-export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'> & Partial<Pick<AuditLog, 'writtenSince'>>;
+export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'> & Partial<Pick<AuditLog, 'writtenSince' | 'plannedSince'>>;
 
 export interface Settlement {
   /**
@@ -132,12 +132,19 @@ export function settle(
  * version and been refused); so this one never landed, or landed only that far, and the rest was
  * that run's. Settling from the live object alone would read that run's write as this one's
  * (another CI runner within the hour, a run of the same change, made or finished it meanwhile).
+ *
+ * `planned` (every later intent on the address, whatever its outcome) proves as much without a
+ * success: a later intent planned against a midway state saw this one stopped there, whether or
+ * not its own write then landed, so only a later one can have finished it; and of open intents
+ * meaning the same change from the same state, only the latest may be read as the one that landed
+ * (its plan saw what the others left), or one job would be recorded as made by several runs.
  */
 export function settledByTrail(
-  intent: Pick<AuditRecord, 'before'> & { resourceId?: string | null },
+  intent: Pick<AuditRecord, 'before'> & { resourceId?: string | null; after?: AuditRecord['after'] },
   later: readonly LaterWrite[],
   own: Snapshot | undefined,
   midway: readonly Midway[] = [],
+  planned: readonly LaterIntent[] = [],
 ): Settlement | undefined {
   const ours = intent.resourceId ?? null;
   const onOurs = later.filter((w) => ours === null || w.resourceId === null || w.resourceId === ours);
@@ -159,7 +166,33 @@ export function settledByTrail(
       };
     }
   }
+  const plannedOnOurs = planned.filter((w) => ours === null || w.resourceId === null || w.resourceId === ours);
+  for (const w of plannedOnOurs) {
+    // A state this intent was planned against too (a publish's Draft) is where it started, not how far it got.
+    const step = w.before && !sameState(w.before, intent.before) && midway.find((m) => m.hash === w.before!.hash);
+    if (step) {
+      return {
+        outcome: 'not applied',
+        after: own ?? null,
+        note: `partly applied: ${step.left} when a later run's ${w.removed ? 'removal' : 'write'} (intent ${w.intent}, ${outcomeWords(w.outcome)}) was planned against that: only a later run can have ${w.removed ? 'removed' : 'finished'} it`,
+      };
+    }
+  }
+  const afterHash = intent.after?.hash ?? null;
+  const twin = plannedOnOurs.filter((w) => w.outcome === undefined && afterHash !== null && w.afterHash === afterHash && sameState(w.before, intent.before)).at(-1);
+  if (twin) {
+    return {
+      outcome: 'not applied',
+      after: own ?? null,
+      note: `a later run's intent ${twin.intent}, the same change planned against the same state, is open too: only one of them can have landed, and the latest, whose plan saw what this one left, is settled as that one`,
+    };
+  }
   return undefined;
+}
+
+/** A later intent's outcome, as a note names it. */
+function outcomeWords(outcome: string | undefined): string {
+  return outcome === undefined ? 'no outcome yet' : `outcome ${outcome}`;
 }
 
 /** One object state as two intents name it: absent, the same integer version (versions count writes), or else the same content hash. */
@@ -205,7 +238,7 @@ export async function settleOpenIntents(
     const identity = identityOf(intent, live, opts);
     const atAddress = live.get(intent.address);
     const midway = opts.midway?.(intent) ?? [];
-    const s = settledByTrail(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity, (own) => opts.holdsIntended?.(intent, own) ?? false);
+    const s = settledByTrail(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway, audit.plannedSince?.(intent) ?? []) ?? settle(intent, atAddress, midway, identity, (own) => opts.holdsIntended?.(intent, own) ?? false);
     const note = s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,
@@ -238,7 +271,7 @@ export function awaitingPublish(
     if (hashes.length === 0) return false;
     const own = ownObject(live.get(intent.address), intent.resourceId ?? null, identityOf(intent, live, opts));
     if (!own?.hash || !hashes.includes(own.hash)) return false;
-    return settledByTrail(intent, audit.writtenSince?.(intent) ?? [], own, opts.midway?.(intent) ?? []) === undefined;
+    return settledByTrail(intent, audit.writtenSince?.(intent) ?? [], own, opts.midway?.(intent) ?? [], audit.plannedSince?.(intent) ?? []) === undefined;
   });
 }
 

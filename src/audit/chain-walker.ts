@@ -50,6 +50,12 @@ export class ChainWalker {
    * from where this one's calls stopped: recovery.ts settledByTrail).
    */
   readonly writtenSince = new Map<number, LaterWrite[]>();
+  /**
+   * For each open intent, every later intent on its address whatever became of it (no outcome
+   * yet, a failure, not applied): what it was planned against is proof too, of how far this one
+   * had got when that one's run read the object (recovery.ts settledByTrail).
+   */
+  readonly plannedSince = new Map<number, LaterIntent[]>();
   records = 0;
   keyed = 0;
   unkeyed = 0;
@@ -69,6 +75,7 @@ export class ChainWalker {
     for (const k of this.unknown) c.unknown.add(k);
     c.settledUnknown.push(...this.settledUnknown);
     for (const [k, v] of this.writtenSince) c.writtenSince.set(k, [...v]);
+    for (const [k, v] of this.plannedSince) c.plannedSince.set(k, [...v]);
     c.records = this.records;
     c.keyed = this.keyed;
     c.unkeyed = this.unkeyed;
@@ -174,17 +181,23 @@ export class ChainWalker {
         return { ok: false, reason: `record ${r.seq} is an outcome of intent ${r.intent}, whose outcome is already on record as unknown: only a recovery may follow it` };
       }
       if (r.outcome === 'success') this.noteWrite(intent, r);
-      if (r.outcome === 'unknown' && !recovery) this.unknown.add(r.intent);
+      const stillOpen = r.outcome === 'unknown' && !recovery;
+      this.notePlannedOutcome(r.intent, stillOpen ? undefined : r.outcome ?? undefined);
+      if (stillOpen) this.unknown.add(r.intent);
       else {
         this.open.delete(r.intent);
         this.unknown.delete(r.intent);
         this.writtenSince.delete(r.intent);
+        this.plannedSince.delete(r.intent);
         if (r.outcome === 'unknown') {
           this.settledUnknown.push({ intent: r.intent, record: r.seq, address: r.address, action: r.action, by: r.recoveredBy! });
         }
       }
     }
-    if (r.type === 'intent') this.open.set(r.seq, r);
+    if (r.type === 'intent') {
+      this.notePlanned(r);
+      this.open.set(r.seq, r);
+    }
     this.last = { seq: r.seq, hash: r.hash };
     this.records++;
     this.sawFormat2 = true;
@@ -194,6 +207,29 @@ export class ChainWalker {
       this.firstKeyed ??= r.seq;
     } else this.unkeyed++;
     return { ok: true, record: r, format: 2 };
+  }
+
+  /** A new intent, for the older intents still open on its address. */
+  private notePlanned(intent: AuditRecord): void {
+    for (const [seq, open] of this.open) {
+      if (open.address !== intent.address) continue;
+      const entry: LaterIntent = {
+        intent: intent.seq,
+        resourceId: intent.resourceId ?? null,
+        before: intent.before,
+        afterHash: intent.after?.hash ?? null,
+        ...(intent.after === null && intent.before !== null ? { removed: true as const } : {}),
+      };
+      this.plannedSince.set(seq, [...(this.plannedSince.get(seq) ?? []), entry]);
+    }
+  }
+
+  /** A later intent's outcome, where older open intents list it. Entries are replaced, never changed: a clone shares them. */
+  private notePlannedOutcome(intent: number, outcome: string | undefined): void {
+    if (outcome === undefined) return;
+    for (const [seq, list] of this.plannedSince) {
+      if (list.some((e) => e.intent === intent)) this.plannedSince.set(seq, list.map((e) => (e.intent === intent ? { ...e, outcome } : e)));
+    }
   }
 
   /** A write that succeeded, for the older intents still open on its address. Open intents are few. */
@@ -263,6 +299,21 @@ export interface LaterWrite {
   before: AuditRecord['before'];
   /** It removed the object (a delete, a retire): it meant to leave nothing. */
   removed?: true;
+}
+
+/** A later intent on an open intent's address, whatever its outcome. */
+export interface LaterIntent {
+  intent: number;
+  /** The object it wrote to, as its intent names it. */
+  resourceId: string | null;
+  /** What it was planned against. */
+  before: AuditRecord['before'];
+  /** The hash of what it meant to leave. */
+  afterHash: string | null;
+  /** It meant to remove the object. */
+  removed?: true;
+  /** Its outcome (`success`, `failure`, `not applied`, …); absent while it has none, or only an `unknown` its run wrote. */
+  outcome?: string;
 }
 
 /** An intent a recovery settled as `unknown`, by the outcome record that did. */

@@ -12,7 +12,7 @@ import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
 import type { NamedSecret } from '../util/secrets.js';
 import { acquire, BrokenChainError, enqueue, release, type Build } from './chain-file.js';
-import { ChainWalker, type LaterWrite } from './chain-walker.js';
+import { ChainWalker, type LaterIntent, type LaterWrite } from './chain-walker.js';
 import { refuseAbsent, unkeyedTrail } from './trail-refusals.js';
 import {
   AUDIT_FORMAT,
@@ -122,6 +122,8 @@ export interface AuditLog {
   pendingIntents(): readonly AuditRecord[];
   /** The writes to an open intent's address that later intents made and saw succeed, oldest first (chain-walker.ts). */
   writtenSince(intent: AuditRecord): readonly LaterWrite[];
+  /** Every later intent on an open intent's address, whatever its outcome (none yet included), oldest first (chain-walker.ts). */
+  plannedSince(intent: AuditRecord): readonly LaterIntent[];
   /** Writes an intent; resolves once it is durable. Make the call only after that. */
   intent(input: AuditIntentInput): Promise<AuditRecord>;
   /** Writes the outcome of one of this log's intents (actor, plan, org, address, before copied from it). */
@@ -398,6 +400,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     },
     pendingIntents: () => pending,
     writtenSince: (i) => shared.walker.writtenSince.get(i.seq) ?? [],
+    plannedSince: (i) => shared.walker.plannedSince.get(i.seq) ?? [],
     intent,
     outcome,
     recover,

@@ -307,4 +307,58 @@ describe('settling from what the trail shows after the intent', () => {
     expect(settledByTrail(create, [later(st('1.1.0', 'draft'), 't2')], snap('published'), midway)).toBeUndefined();
     expect(settledByTrail(create, [later(st('1.1.0', 'draft'), 't1'), later(null, 't1')], snap('published'), midway)?.note).toMatch(/never landed/);
   });
+
+  describe('later intents whatever their outcome (none yet, a failure)', () => {
+    const midway = [{ hash: 'draft', left: 'the version holds the intended content as a Draft, not yet published', note: 'partly applied: …' }];
+    const planned = (before: ReturnType<typeof st> | null, outcome?: string, afterHash = 'published', resourceId: string | null = 't1') => ({ intent: 30, resourceId, before, afterHash, ...(outcome ? { outcome } : {}) });
+
+    it('one planned against the state this write leaves midway proves it got only that far, landed or not', () => {
+      const create = { before: null, resourceId: null, after: st(null, 'published') };
+      expect(settledByTrail(create, [], snap('published'), midway, [planned(st('1.1.0', 'draft'))])).toEqual({
+        outcome: 'not applied',
+        after: snap('published'),
+        note: "partly applied: the version holds the intended content as a Draft, not yet published when a later run's write (intent 30, no outcome yet) was planned against that: only a later run can have finished it",
+      });
+      expect(settledByTrail(create, [], snap('published'), midway, [planned(st('1.1.0', 'draft'), 'failure')])?.note).toMatch(/\(intent 30, outcome failure\) was planned against that/);
+      // Another state, or another object, proves nothing.
+      expect(settledByTrail(create, [], snap('published'), midway, [planned(st('1.1.0', 'other'))])).toBeUndefined();
+      expect(settledByTrail({ ...create, resourceId: 't2' }, [], snap('published'), midway, [planned(st('1.1.0', 'draft'))])).toBeUndefined();
+    });
+
+    it('of open intents making the same change from the same state, only the latest may be the one that landed', () => {
+      const publish = { before: st('1.1.0', 'draft'), resourceId: 't1', after: st('1.1.0', 'published') };
+      const s = settledByTrail(publish, [], snap('published'), midway, [planned(st('1.1.0', 'draft')), { ...planned(st('1.1.0', 'draft')), intent: 40 }]);
+      expect(s?.outcome).toBe('not applied');
+      expect(s?.note).toMatch(/^a later run's intent 40, the same change planned against the same state, is open too/);
+      // Its own start is no midway state: not "partly applied".
+      expect(s?.note).not.toMatch(/partly/);
+      // One that ended (failed, not applied) or meant something else leaves the live state to decide.
+      expect(settledByTrail(publish, [], snap('published'), midway, [planned(st('1.1.0', 'draft'), 'failure')])).toBeUndefined();
+      expect(settledByTrail(publish, [], snap('published'), midway, [planned(st('1.1.0', 'draft'), undefined, 'other')])).toBeUndefined();
+    });
+
+    it('settling two runs’ open publishes of one version credits the job to the latest alone', async () => {
+      const draft = { version: null, hash: 'draft', content: null };
+      const published = { version: null, hash: 'published', content: null };
+      const mk = (seq: number) => ({ seq, address: 'PromptVersion/t@1.1.0', action: 'publish', resourceId: 't1', before: draft, after: published, org: null });
+      const intents = [mk(1), mk(2)];
+      const written: [number, string, string | undefined][] = [];
+      const audit = {
+        pendingIntents: () => intents as never,
+        writtenSince: () => [],
+        plannedSince: (i: { seq: number }) => (i.seq === 1 ? [{ intent: 2, resourceId: 't1', before: draft, afterHash: 'published' }] : []),
+        recover: async (i: { seq: number }, r: { outcome: string; error?: string }) => {
+          written.push([i.seq, r.outcome, r.error]);
+          return {} as never;
+        },
+      };
+      const live = new Map([['PromptVersion/t@1.1.0', { version: null, hash: 'published', content: null }]]);
+      await settleOpenIntents(audit as never, live, { org: null, by: { actor: 'x', commit: null, planId: 'p' } as never });
+      expect(written.map(([seq, outcome]) => [seq, outcome])).toEqual([
+        [1, 'not applied'],
+        [2, 'succeeded (recovered)'],
+      ]);
+      expect(written[0]![2]).toMatch(/intent 2/);
+    });
+  });
 });

@@ -484,6 +484,29 @@ describe('write-ahead intents', () => {
     await b.close();
   });
 
+  it('keeps, for each intent left open, every later intent on its address whatever its outcome (one still open included)', async () => {
+    const a = await openAuditLog(file, quiet);
+    const before = { version: 4, hash: 'b', content: { text: 'old' } };
+    await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before }));
+    const ok = await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before, planId: 'plan-2' }));
+    await a.outcome(ok, { outcome: 'success', resourceId: 'id-1' });
+    const failed = await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before: { ...before, version: 5 }, planId: 'plan-3' }));
+    await a.outcome(failed, { outcome: 'failure', resourceId: 'id-1', error: 'boom' });
+    const open = await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before: { ...before, version: 6 }, planId: 'plan-4' }));
+    await a.outcome(open, { outcome: 'unknown', error: 'answer lost' });
+    await a.intent(intentInput(2, { action: 'update', resourceId: 'id-2', before, planId: 'plan-5' }));
+    await a.close();
+
+    const b = await openAuditLog(file, quiet);
+    const first = b.pendingIntents()[0]!;
+    expect(b.plannedSince(first).map((w) => [w.intent, w.before?.version, w.outcome])).toEqual([
+      [ok.seq, 4, 'success'],
+      [failed.seq, 5, 'failure'],
+      [open.seq, 6, undefined],
+    ]);
+    await b.close();
+  });
+
   it("names the recovering run's CI run in recoveredBy (beside the interrupted run's own ci), scrubbed like the rest, and only in CI", async () => {
     const secret = 'sup3r-s3cret-value';
     const a = await openAuditLog(file, quiet);
