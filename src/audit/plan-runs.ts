@@ -4,13 +4,13 @@
 import { recordsMentioning } from './trail-lines.js';
 
 export interface PlanOnRecord {
-  /** The changes the plan attempted, by address: one each, though a change may take two records (a filter's move through an interim priority). */
+  /** The changes the plan attempted whose outcome is on record, by address: one each, though a change may take two records (a filter's move through an interim priority). */
   outcomes: number;
   /** Of them, those that landed (an outcome `success` or `succeeded (recovered)`). */
   succeeded: number;
   /** The last outcome's timestamp, as the record has it. */
   last: string;
-  /** What each attempted change made, by address, as its last outcome record says. */
+  /** What each attempted change made, by address, as its last outcome record says (`open`: only its intent is on record). */
   made: ReadonlyMap<string, MadeChange>;
 }
 
@@ -20,6 +20,8 @@ export interface MadeChange {
   landed: boolean;
   /** The outcome as recorded (`failure`, `unknown`, …; empty where the record has none): what a message says of a change that did not land. */
   outcome: string;
+  /** Only its intent is on record, no outcome yet (its run killed, and no apply settled it since): it may have made part of it, or all. */
+  open?: true;
   /** A delete (a version's retirement): what it made is the object gone, with what it took along. */
   gone: boolean;
   /** The snapshot hash of what the write left (the record's `after.hash`); null where the record says none. */
@@ -43,10 +45,19 @@ export function planOnRecord(text: string, planId: string): PlanOnRecord | null 
   const landed = new Set<string>();
   const made = new Map<string, MadeChange>();
   let last = '';
+  // When the plan's run started its last change: for a run killed before any outcome.
+  let started = '';
   // Most lines are other plans': skipped before they are parsed.
   for (const r of recordsMentioning(text, planId)) {
-    if (r.planId !== planId || r.type !== 'outcome') continue;
+    if (r.planId !== planId) continue;
     const address = typeof r.address === 'string' ? r.address : '';
+    // An intent with no outcome after it is the plan's too: its run (killed) started that change.
+    if (r.type === 'intent') {
+      made.set(address, { ...madeBy({ ...r, outcome: '', after: null }), open: true });
+      if (typeof r.timestamp === 'string') started = r.timestamp;
+      continue;
+    }
+    if (r.type !== 'outcome') continue;
     const change = madeBy(r);
     if (change.landed) landed.add(address);
     // The last word on an address: a staged filter's final step after its interim one, a settled
@@ -54,7 +65,8 @@ export function planOnRecord(text: string, planId: string): PlanOnRecord | null 
     made.set(address, change);
     if (typeof r.timestamp === 'string') last = r.timestamp;
   }
-  return made.size > 0 ? { outcomes: made.size, succeeded: landed.size, last, made } : null;
+  const outcomes = [...made.values()].filter((m) => !m.open).length;
+  return made.size > 0 ? { outcomes, succeeded: landed.size, last: last || started, made } : null;
 }
 
 /** What one outcome record says its change made; anything malformed reads as nothing known. */

@@ -106,8 +106,9 @@ export async function refuseIfStale(ctx: CliContext, file: string, dir: string, 
   if (reasons.length === 0) return false;
   // Read only now: most saved plans are current, and a long trail is read for nothing then.
   const runs = earlier ? await runsOnRecord(earlier.trail, saved.id) : null;
-  // Asked again knowing what its own run changed: a difference that follows only that is not an edit.
-  if (runs) reasons = staleReasons(saved, fresh, masked, changedBy(runs.made));
+  // Asked again knowing what its own run changed: a difference that follows only that is not an edit,
+  // and an object that run left as its record says is said to be its work, not another's since.
+  if (runs && earlier) reasons = ownWork(staleReasons(saved, fresh, masked, changedBy(runs.made)), runs.made, liveObjects(earlier.live));
   const when = runs && earlier ? appliedAt(runs, earlier.trail) : undefined;
   const secret = reasons.some((r) => r.secret);
   // A fresh plan without changes says only that the target matches git now, which a later change
@@ -126,7 +127,7 @@ export async function refuseIfStale(ctx: CliContext, file: string, dir: string, 
   }
   const stale = `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.`;
   const left = runs ? leftByItsRun(saved, runs.made) : [];
-  if (runs && earlier && left.some((l) => l.outcome === undefined)) {
+  if (runs && earlier && left.some(notDone)) {
     // Some of its changes never ran: its run stopped short, and what is left takes a new plan.
     ctx.info(`Left of ${file} (not made by its earlier run):`);
     for (const line of leftLines(left)) ctx.info(line);
@@ -153,6 +154,32 @@ export function leftByItsRun(saved: Plan, made: ReadonlyMap<string, MadeChange>)
   });
 }
 
+/**
+ * A change its run did not do: never started, started and killed with nothing on record since (its
+ * intent still open), or settled `not applied` (partly applied included): the plan was partly
+ * applied, not applied already. One that failed stopped the run as a failure says.
+ */
+function notDone(l: LeftChange): boolean {
+  return l.outcome === undefined || l.outcome === '' || l.outcome === 'not applied';
+}
+
+/**
+ * A stale reason at an object the plan's own run left as its record says (what a landed write,
+ * or a write settled `not applied` part way, left there; any object of an intent still open, which
+ * may have made it) is that run's work: said so, not as a change made on the target since the plan.
+ */
+function ownWork(reasons: readonly StaleReason[], made: ReadonlyMap<string, MadeChange>, live: ReadonlyMap<string, LiveObject>): StaleReason[] {
+  return reasons.map((r) => {
+    const m = made.get(r.address);
+    if (!m || !/ since the plan\b/.test(r.message)) return r;
+    const now = live.get(r.address)?.snapshot.hash;
+    const holds = m.open || (!m.gone && m.hash !== null && now === m.hash) || (m.gone && m.landed && now === undefined);
+    if (!holds) return r;
+    const record = m.open ? 'its intent, with no outcome yet' : m.outcome === 'not applied' ? 'not applied, partly applied' : m.outcome;
+    return { ...r, message: `changed by this plan's own earlier run (on record: ${record})` };
+  });
+}
+
 /** One line a change left, as a stopped apply lists what it did not start (views/apply.ts, capped alike). */
 function leftLines(left: readonly LeftChange[]): string[] {
   return listed(left, (l) => `  ${SYMBOL[l.action.action]} ${visibleName(l.action.address)}${l.outcome !== undefined ? ` (on record: ${oneLine(visible(l.outcome || 'no outcome'))})` : ''}`, 'the new plan shows what is left');
@@ -176,7 +203,8 @@ function partlyAt(saved: Plan, runs: PlanOnRecord, left: readonly LeftChange[], 
 function changedBy(made: ReadonlyMap<string, MadeChange>): Set<string> {
   const out = new Set<string>();
   for (const [address, m] of made) {
-    if (!m.landed) continue;
+    // An intent still open may have made its change; one settled not applied may have made part of it.
+    if (!m.landed && !m.open && !(m.outcome === 'not applied' && m.hash !== null)) continue;
     out.add(address);
     for (const a of m.cascade) out.add(a);
   }

@@ -5,6 +5,7 @@
 // than a fresh plan in dependsOn, parentId (…, or the file was edited)": never started, the file
 // not edited. Refusing stays right (a saved plan is applied once); the refusal now says it was
 // partly applied, how much is on record, which changes are left (capped), and the plan to make.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { generatePromptSet } from '../../bench/generate.mjs';
@@ -57,4 +58,31 @@ it('a saved plan its killed first run partly applied is refused as partly applie
   const again = await cli(['plan', '--out', 'p.json']);
   expect(again.code, again.stderr).toBe(0);
   expect(again.stdout).toContain('Plan: 22 to create, 0 to update, 0 to delete.');
+});
+
+it('a saved plan whose killed run left a change settled "not applied" is partly applied, not applied already, and what that run made is said to be its own', async () => {
+  expect((await cli(['apply', 'p.json', '--auto-approve'])).code).toBe(0);
+  // q.json: tpl-00000's description changes and a version 1.1.0 is added.
+  const file = join(dir.path, 'prompts', 'templates', 'tpl-00000.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(
+    file,
+    text.replace(/description: .*/, 'description: "Changed."') +
+      '---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: tpl-00000\n  version: "1.1.0"\n  systemInstruction: "Newer."\n  userTemplate: "Q: {{question}}"\n  variables:\n    - {name: question, type: string, maxLength: 80}\n',
+  );
+  const planned = await cli(['plan', '--out', 'q.json']);
+  expect(planned.code, planned.stderr).toBe(0);
+  expect(planned.stdout).toContain('Plan: 1 to create, 1 to update, 0 to delete.');
+  // Its run: the template's update made; killed right after the version's intent, before its call.
+  await applySavedPlanKilled(emu, dir, 'q.json', { ran: (a) => a.kind === 'PromptTemplate', open: () => false });
+  await applySavedPlanKilled(emu, dir, 'q.json', { ran: (a) => a.kind === 'PromptVersion', open: () => false, dies: (address) => address.startsWith('PromptVersion/') });
+
+  const r = await cli(['apply', 'q.json', '--auto-approve']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('audit: PromptVersion/tpl-00000@1.1.0 from an earlier run: not applied');
+  expect(r.stderr).not.toContain('applied already');
+  expect(r.stderr).toMatch(/It was partly applied at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by a run that was interrupted or killed before it finished: 2 of its 2 changes are on record in \.promptctl\/audit\.jsonl \(1 of them not made\); the 1 change left is listed last\./);
+  expect(r.stderr).toContain('Left of q.json (not made by its earlier run):\n  + PromptVersion/tpl-00000@1.1.0 (on record: not applied)\n');
+  expect(r.stderr).toContain("  PromptTemplate/tpl-00000: changed by this plan's own earlier run (on record: success)\n");
+  expect(r.stderr).not.toMatch(/PromptTemplate\/tpl-00000: .*since the plan/);
 });

@@ -60,15 +60,25 @@ export async function applyDyingAtItsIntents(emu: TestEmulator, dir: TempDir, op
  * `ran` picks start (the rest never do), and those `open` picks (by address) land but get no
  * outcome record, their intents left open for the next apply to settle (`succeeded (recovered)`).
  */
-export async function applySavedPlanKilled(emu: TestEmulator, dir: TempDir, file: string, opts: { ran: (a: PlanAction) => boolean; open: (address: string) => boolean }): Promise<void> {
+export async function applySavedPlanKilled(
+  emu: TestEmulator,
+  dir: TempDir,
+  file: string,
+  /** `dies` (by address): the kill came right after its intent was durable, before its call. */
+  opts: { ran: (a: PlanAction) => boolean; open: (address: string) => boolean; dies?: (address: string) => boolean },
+): Promise<void> {
   const saved = await readPlanFile(join(dir.path, file), file);
   const log = await openAuditLog(trailOf(dir), { onWarning: () => undefined });
   const killed = {
-    intent: (i: AuditIntentInput) => log.intent(i),
+    intent: async (i: AuditIntentInput) => {
+      const rec = await log.intent(i);
+      if (opts.dies?.(i.address)) throw new Error('killed');
+      return rec;
+    },
     // The kill came before this outcome was written.
     outcome: async (intent: AuditRecord, result: AuditResult) => (opts.open(intent.address) ? intent : log.outcome(intent, result)),
   };
   const result = await executePlan({ ...saved, actions: saved.actions.filter(opts.ran) }, emu.api, { audit: killed as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
-  expect(result.failed.map((f) => f.detail)).toEqual([]);
+  if (!opts.dies) expect(result.failed.map((f) => f.detail)).toEqual([]);
   await log.close();
 }

@@ -34,4 +34,15 @@ describe('planOnRecord', () => {
     expect(made.get('PromptTemplate/t')).toEqual({ landed: true, outcome: 'success', gone: true, hash: null, resourceId: 't1', cascade: ['TrafficSplit/t'] });
     expect(made.get('PromptVersion/u@1.0.0')).toEqual({ landed: true, outcome: 'success', gone: false, hash: 'h', resourceId: 'u1', cascade: [] });
   });
+
+  it('an intent with no outcome after it is on record as started, not made (its run killed, not settled since): a plan of only such is on record', () => {
+    const intent = (address: string, timestamp: string) => JSON.stringify({ format: 2, seq: 1, type: 'intent', planId: 'p', address, action: 'create', resourceId: null, after: { version: '1.0.0', hash: 'h', content: {} }, timestamp });
+    const open = planOnRecord([intent('PromptVersion/u@1.0.0', 't1'), intent('PromptVersion/v@1.0.0', 't2')].join('\n'), 'p');
+    expect(open).toMatchObject({ outcomes: 0, succeeded: 0, last: 't2' });
+    expect(open!.made.get('PromptVersion/u@1.0.0')).toEqual({ landed: false, outcome: '', open: true, gone: false, hash: null, resourceId: null, cascade: [] });
+    // Its outcome, once written, is the last word.
+    const settled = planOnRecord([intent('PromptVersion/u@1.0.0', 't1'), line('p', 'PromptVersion/u@1.0.0', 'not applied', 't3')].join('\n'), 'p');
+    expect(settled!.made.get('PromptVersion/u@1.0.0')).toMatchObject({ landed: false, outcome: 'not applied' });
+    expect(settled!.made.get('PromptVersion/u@1.0.0')!.open).toBeUndefined();
+  });
 });
