@@ -5,7 +5,7 @@
 // and each .md of the user's among the guides (never given to another object), the files left from
 // before that plan --dir still reads and the text files a document referred to (git history says
 // which, for one whose YAML is gone; a file nothing ever referred to is the user's, not named), the
-// temp files of a killed write (removed), and the files git could not give back (uncommitted
+// temp files of a killed write (removed, beside a template's long texts too), and the files git could not give back (uncommitted
 // changes, untracked content: never replaced); and whether a YAML file replaced held only what
 // export writes for objects the org has changed since (nothing beyond the org is lost); and the
 // `publish` each guide's document there says (the version a re-export keeps: export/documents.ts).
@@ -95,7 +95,9 @@ export async function readEarlier(dir: string, env: RunEnv): Promise<Earlier> {
   const unnamed = instructions.filter((path) => !refs.has(path) && !renamed.has(path));
   const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, env, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
-  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedObjects(yaml, yamlTexts), tests };
+  // A template's long texts go in a folder of their own (export/documents.ts): its killed writes too.
+  const textFolders = [...new Set([...texts].map((path) => posix.dirname(path)))];
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir, textFolders), moved: movedObjects(yaml, yamlTexts), tests };
 }
 
 /**
@@ -116,11 +118,11 @@ function referredInCase(refs: ReadonlySet<string>, found: ReadonlySet<string>, i
 /** A YAML or Markdown file, whose temp files (util/atomic-file.ts tempOf) a killed export left. */
 const WRITTEN_FILE = /\.(?:ya?ml|md)$/;
 
-/** Earlier.temps: at the top of --out, under guides/ and summaries/ ('/'-separated, sorted). */
-async function killedWrites(dir: string): Promise<string[]> {
+/** Earlier.temps: at the top of --out, under guides/ and summaries/, and in `textFolders` (the folders of texts referred to; '/'-separated, sorted). */
+async function killedWrites(dir: string, textFolders: readonly string[] = []): Promise<string[]> {
   const { isAlive } = await import('../util/process.js');
   const out: string[] = [];
-  for (const folder of ['', GUIDES_DIR, SUMMARIES_DIR]) {
+  for (const folder of new Set(['', GUIDES_DIR, SUMMARIES_DIR, ...textFolders.map((f) => (f === '.' ? '' : f))])) {
     const entries = await readdir(join(dir, folder), { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       const temp = e.isFile() ? tempOf(e.name) : undefined;

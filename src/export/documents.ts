@@ -115,16 +115,23 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     const base = safe(maskName(t.name));
     // Where the user moved an earlier export's file of it (a folder of theirs, a new name): written there again.
     const keptAt = names.held?.get(templateAddress(t.name));
+    let path: string;
+    // Its long texts' folder: beside the file export names; for a file the user moved, where they
+    // were, so the moved file still refers to the same texts (export-earlier.ts lossyMoves).
+    let folder: string | undefined;
     if (keptAt !== undefined && keptAt.endsWith('.yaml') && !revealsSecret(keptAt, names.secrets) && !used.has(keptAt.toLowerCase())) {
       used.add(keptAt.toLowerCase());
-      files.push({ path: keptAt, documents: docs });
-      continue;
+      path = keptAt;
+      folder = textFolder(`${fileBase(base)}.yaml`);
+    } else {
+      const file = uniqueFileName(base, used, (candidate) => othersIn(leftAt(names.before, candidate)?.holds, t.name) !== undefined);
+      const first = leftAt(names.before, `${fileBase(base)}.yaml`);
+      const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(first?.holds, t.name) : undefined;
+      if (theirs !== undefined) warnings.push(`${templateAddress(t.name)} is written to ${where(file)}: ${where(first!.path)} holds ${theirs} and is kept as it is`);
+      path = inTheirCase(names.before, file, t.name);
     }
-    const file = uniqueFileName(base, used, (candidate) => othersIn(leftAt(names.before, candidate)?.holds, t.name) !== undefined);
-    const first = leftAt(names.before, `${fileBase(base)}.yaml`);
-    const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(first?.holds, t.name) : undefined;
-    if (theirs !== undefined) warnings.push(`${templateAddress(t.name)} is written to ${where(file)}: ${where(first!.path)} holds ${theirs} and is kept as it is`);
-    files.push({ path: inTheirCase(names.before, file, t.name), documents: docs });
+    texts.push(...longTextsApart(t.name, folder ?? textFolder(path), docs, { warnings, where, secrets: names.secrets, limits: names.textLimits ?? TEXT_LIMITS }));
+    files.push({ path, documents: docs });
   }
 
   for (const f of live.filters) {
@@ -212,6 +219,100 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     counts.summarySettings += 1;
   }
   return { files, texts, warnings, counts, unlabelled, keptAsIs: keptPaths };
+}
+
+/**
+ * Sizes (UTF-8 bytes) that decide which of a template's version texts go to files of their own:
+ * `long`, a systemInstruction or userTemplate above it; `inline`, what the template's YAML holds
+ * inline at most (its largest texts go out first until the rest fits); `readable`, the largest
+ * file promptctl reads (config/read.ts MAX_FILE_BYTES, which export may not import).
+ */
+export interface TextLimits {
+  long: number;
+  inline: number;
+  readable: number;
+}
+
+/**
+ * 64 KiB: a text that long is read as a file, not in a YAML diff. 512 KiB inline: written as
+ * escapes a text takes at most 6 bytes a byte (`\u0001`), so a template's YAML stays under the
+ * 4 MiB a re-export reads back (cli/export-earlier.ts MAX_HELD_BYTES) and the 8 MiB plan reads.
+ */
+export const TEXT_LIMITS: TextLimits = { long: 64 * 1024, inline: 512 * 1024, readable: 8 * 1024 * 1024 };
+
+/** The version text fields that may be `{file:}` texts (few-shot examples may not). */
+const TEXT_FIELDS = [
+  ['systemInstruction', 'system'],
+  ['userTemplate', 'user'],
+] as const;
+
+/**
+ * Moves the long texts of template `name`'s version documents (in `docs`) into .md files in
+ * `folder` (textFolder), `<folder>/<version>.system.md` (`.user.md`), each referenced
+ * with `{file:}`: a text above `limits.long`, then the largest left while what stays inline passes
+ * `limits.inline`. Inline, 100 versions of 85 KB made one file above the 8 MiB plan reads. Not a
+ * text holding half a UTF-16 surrogate pair, which no UTF-8 file can hold (it stays an escape the
+ * export's check reports). Deterministic, so a re-export writes the same files.
+ */
+function longTextsApart(
+  name: string,
+  folder: string,
+  docs: ExportDocument[],
+  { warnings, where, secrets, limits }: { warnings: string[]; where: (path: string) => string; secrets: readonly string[]; limits: TextLimits },
+): ExportText[] {
+  const found: { spec: Record<string, unknown>; field: string; suffix: string; bytes: number }[] = [];
+  let inline = 0;
+  for (const doc of docs) {
+    if (doc.kind !== 'PromptVersion') continue;
+    const spec = doc.spec as Record<string, unknown>;
+    for (const [field, suffix] of TEXT_FIELDS) {
+      const text = spec[field];
+      if (typeof text !== 'string') continue;
+      const bytes = Buffer.byteLength(text);
+      inline += bytes;
+      if (!hasLoneSurrogate(text)) found.push({ spec, field, suffix, bytes });
+    }
+  }
+  // Largest first (then in document order: the sort is stable), so the same texts go out every time.
+  const out = found.filter((f) => f.bytes > limits.long);
+  inline -= out.reduce((n, f) => n + f.bytes, 0);
+  for (const f of [...found].sort((a, b) => b.bytes - a.bytes)) {
+    if (inline <= limits.inline) break;
+    if (out.includes(f)) continue;
+    out.push(f);
+    inline -= f.bytes;
+  }
+  const used = new Set<string>();
+  const written: ExportText[] = [];
+  for (const f of found.filter((x) => out.includes(x))) {
+    const version = String(f.spec.version);
+    const label = revealsSecret(version, secrets) ? 'redacted' : version;
+    let file = `${label}.${f.suffix}.md`;
+    // Labels that differ in letter case alone (1.0.0-RC, 1.0.0-rc) would be one file on macOS and Windows.
+    for (let n = 2; used.has(file.toLowerCase()); n += 1) file = `${label}.${f.suffix}-${n}.md`;
+    used.add(file.toLowerCase());
+    const path = `${folder}/${file}`;
+    const text = f.spec[f.field] as string;
+    const address = versionAddress(name, version);
+    if (f.bytes > limits.readable) {
+      warnings.push(`${where(path)}: ${address}'s ${f.field} is ${f.bytes.toLocaleString('en-US')} bytes, more than the ${limits.readable / 1024 / 1024} MiB promptctl reads from a file: git cannot hold it, so plan --dir refuses this file until the org holds a shorter version instead`);
+    }
+    // A .md file holds the text raw: no writing keeps its line-end spaces from a trim.
+    if (endsALineInWhitespace(text)) warnings.push(`${where(path)}: ${address}'s ${f.field} has lines that end in spaces or tabs, which are its text: a tool that trims trailing whitespace on commit changes the version (published, immutable), so leave this file out of it`);
+    f.spec[f.field] = { file: path };
+    written.push({ path, text });
+  }
+  return written;
+}
+
+/**
+ * The folder of a template's text files: its YAML's path without `.yaml`; `.texts` after a name
+ * that is export's own folder at the top (a template named guides), which no template name
+ * (letters, digits, hyphens) makes.
+ */
+function textFolder(yaml: string): string {
+  const folder = yaml.replace(/\.ya?ml$/, '');
+  return [GUIDES_DIR, SUMMARIES_DIR].includes(folder.toLowerCase()) ? `${folder}.texts` : folder;
 }
 
 /**

@@ -4,6 +4,7 @@
 // spells a secret. Pure: what an earlier export left is given (FileNaming), not read.
 import { parseAddress } from '../model/address.js';
 import type { GuidePublishState } from '../model/types.js';
+import type { TextLimits } from './documents.js';
 
 /** Where guides (a YAML and its instruction's .md each) and summary settings go. */
 export const GUIDES_DIR = 'guides';
@@ -119,6 +120,8 @@ export interface FileNaming {
   keptAsIs?: ReadonlyMap<string, string>;
   /** How warnings name a path of the export (under --out). */
   where?: (path: string) => string;
+  /** Which version texts go to files of their own (export/documents.ts TEXT_LIMITS when not given: tests lower them). */
+  textLimits?: TextLimits;
 }
 
 /** What an earlier export left where the objects' files go (FileNaming), and where its warnings go. */
