@@ -191,14 +191,13 @@ function readOpened(fd: number): ReadResult {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, rule: 'file/unreadable', message: 'not a regular file', line: 1, column: 1 };
     if (st.size > MAX_FILE_BYTES) {
-      const mb = (st.size / 1024 / 1024).toFixed(1);
       const head = Buffer.alloc(HEAD_BYTES);
       const bytesRead = readSync(fd, head, 0, HEAD_BYTES, 0);
       return {
         head: new TextDecoder('utf-8').decode(head.subarray(0, bytesRead)),
         ok: false,
         rule: 'file/too-large',
-        message: `file is ${mb} MiB; promptctl reads files up to ${MAX_FILE_BYTES / 1024 / 1024} MiB`,
+        message: tooLarge(st.size),
         line: 1,
         column: 1,
       };
@@ -209,6 +208,18 @@ function readOpened(fd: number): ReadResult {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The too-large message: the size in MiB, or in bytes where the MiB figure rounds to the limit
+ * (8,388,609 bytes is "8.0 MiB", which reads as within 8 MiB).
+ */
+export function tooLarge(size: number): string {
+  const limit = MAX_FILE_BYTES / 1024 / 1024;
+  const mib = (size / 1024 / 1024).toFixed(1);
+  const shown = Number(mib) <= limit ? `${size.toLocaleString('en-US')} bytes` : `${mib} MiB`;
+  const of = Number(mib) <= limit ? `${limit} MiB (${MAX_FILE_BYTES.toLocaleString('en-US')} bytes)` : `${limit} MiB`;
+  return `file is ${shown}; promptctl reads files up to ${of}`;
 }
 
 function errorCode(err: unknown): string {

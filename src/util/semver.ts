@@ -104,7 +104,11 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
   if (typeof value !== 'string') {
     return { rule: 'version/not-string', message: `${field} must be a quoted string such as "1.0.0"` };
   }
-  if (SEMVER.test(value) && value.length <= 64) return undefined;
+  if (SEMVER.test(value)) {
+    if (value.length <= MAX_LABEL_CHARS) return undefined;
+    // A semantic version all the same: "not a semantic version" sent the user looking for a typo.
+    return { rule: 'version/not-semver', message: `${field} "${clip(value)}" is too long: ${value.length} characters (at most ${MAX_LABEL_CHARS})` };
+  }
   const build = /^(.*)(\+[0-9A-Za-z.-]*)$/.exec(value);
   if (build && SEMVER.test(build[1]!)) {
     return {
@@ -118,6 +122,9 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
     message: `${field} "${clip(value)}" is not a semantic version MAJOR.MINOR.PATCH[-prerelease]${hint !== value && SEMVER.test(hint) ? ` (did you mean "${hint}"?)` : ' (e.g. "1.2.0")'}`,
   };
 }
+
+/** The longest version label (schemas/common.schema.json semver's maxLength, the TrafficSplit routes' too). */
+export const MAX_LABEL_CHARS = 64;
 
 /** A guide version's label as Genesys numbers them (DESIGN §3b): MAJOR.MINOR, "1.0", "2.0". */
 export const GUIDE_VERSION_LABEL = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;

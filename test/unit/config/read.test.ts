@@ -57,7 +57,17 @@ describe('readTextFile', () => {
     await writeFile(path.join(dir, 'huge.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
     const huge = await readTextFile(path.join(dir, 'huge.yaml'));
     expect(huge).toMatchObject({ ok: false, rule: 'file/too-large', line: 1, column: 1 });
+    // One byte over: "8.0 MiB" would read as within the 8 MiB, so the size is said in bytes.
+    expect(!huge.ok && huge.message).toBe('file is 8,388,609 bytes; promptctl reads files up to 8 MiB (8,388,608 bytes)');
     // Its start is kept, so a depth problem in it can still be named at its line.
     expect(!huge.ok && huge.head?.length).toBe(HEAD_BYTES);
+  });
+});
+
+describe('the too-large message', () => {
+  it('says MiB where the rounded figure is past the limit', async () => {
+    const { tooLarge } = await import('../../../src/config/read.js');
+    expect(tooLarge(MAX_FILE_BYTES + 60_000)).toBe('file is 8.1 MiB; promptctl reads files up to 8 MiB');
+    expect(tooLarge(MAX_FILE_BYTES + 50_000)).toBe('file is 8,438,608 bytes; promptctl reads files up to 8 MiB (8,388,608 bytes)');
   });
 });
