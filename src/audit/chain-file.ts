@@ -43,6 +43,8 @@ export interface SharedFile {
   markIdle: () => void;
   refs: number;
   lock: LockOptions;
+  /** The command a refusal tells the user to check the trail with (the first opener's: see acquire). */
+  verify: string;
   /** Warnings that concern the file reach every open handle. */
   listeners: Set<(m: string) => void>;
   sharedWarned: boolean;
@@ -134,7 +136,7 @@ async function catchUp(shared: SharedFile): Promise<void> {
   if (size < shared.size) {
     throw new UserError(
       `${shared.path}: the audit trail shrank from ${shared.size} to ${size} bytes while promptctl had it open: records were removed; ` +
-        'refusing to append (see promptctl audit verify)',
+        `refusing to append (see \`${shared.verify}\`)`,
     );
   }
   if (!shared.sharedWarned) warn(`${shared.path}: another writer is appending too; its records and ours share one chain`);
@@ -147,7 +149,7 @@ async function catchUp(shared: SharedFile): Promise<void> {
     off += bytesRead;
   }
   const walker = shared.walker.clone();
-  shared.size = await ingest(shared.path, shared.fh, buf.subarray(0, off), shared.size, walker, warn);
+  shared.size = await ingest(shared.path, shared.fh, buf.subarray(0, off), shared.size, walker, warn, shared.verify);
   shared.walker = walker;
 }
 
@@ -162,11 +164,12 @@ async function ingest(
   base: number,
   walker: ChainWalker,
   warn: (m: string) => void,
+  verify: string,
 ): Promise<number> {
   const { lines, tail } = splitLines(buf, base);
   for (const line of lines) {
     const res = walker.check(line.text);
-    if (!res.ok) throw brokenChain(path, walker.records + 1, res);
+    if (!res.ok) throw brokenChain(path, walker.records + 1, res, verify);
   }
   const end = base + buf.length;
   if (!tail) return end;
@@ -183,7 +186,7 @@ async function ingest(
   }
   // A whole record that only lost its newline is kept; a whole line that does not verify is evidence.
   const res = walker.check(tail.text);
-  if (!res.ok) throw brokenChain(path, walker.records + 1, res);
+  if (!res.ok) throw brokenChain(path, walker.records + 1, res, verify);
   await writeAll(fh, Buffer.from('\n'));
   await fh.datasync();
   warn(`${path}: the last audit line had no newline (interrupted write); completed it`);
@@ -209,13 +212,14 @@ async function keepTornBytes(path: string, bytes: Buffer, offset: number): Promi
   return file;
 }
 
-function brokenChain(path: string, line: number, check: Extract<LineCheck, { ok: false }>): UserError {
+/** `verify`: the command that checks this trail, as the user runs it (the caller words it: see acquire). */
+function brokenChain(path: string, line: number, check: Extract<LineCheck, { ok: false }>, verify: string): UserError {
   // A reason may quote the file's own fields (anyone may have written them): one line, made visible.
   const res = { ...check, reason: oneLine(check.reason) };
   if (res.missingKey) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append to a keyed trail without its key`);
   // Bytes an editor added around the records: what to remove, not a trail to set aside.
-  if (res.fix !== undefined) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append after it: ${res.fix}, then run again (\`promptctl audit verify\` checks the rest)`);
-  return new BrokenChainError(path, line, res.reason, []);
+  if (res.fix !== undefined) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append after it: ${res.fix}, then run again (\`${verify}\` checks the rest)`);
+  return new BrokenChainError(path, line, res.reason, verify, []);
 }
 
 /**
@@ -228,17 +232,18 @@ export class BrokenChainError extends UserError {
     readonly path: string,
     readonly line: number,
     readonly reason: string,
+    readonly verify: string,
     cursors: readonly string[],
   ) {
     super(
       `${path}:${line}: the audit chain is broken (${reason}); promptctl will not append after it. ` +
-        `See it with \`promptctl audit verify\`, keep the file as evidence and move it${andCursors(cursors)} aside to start a new trail`,
+        `See it with \`${verify}\`, keep the file as evidence and move it${andCursors(cursors)} aside to start a new trail`,
     );
   }
 
   /** The same refusal, naming the sink cursor files that go aside with the trail. */
   besides(cursors: readonly string[]): BrokenChainError {
-    return cursors.length === 0 ? this : new BrokenChainError(this.path, this.line, this.reason, cursors);
+    return cursors.length === 0 ? this : new BrokenChainError(this.path, this.line, this.reason, this.verify, cursors);
   }
 }
 
@@ -248,8 +253,12 @@ export function andCursors(cursors: readonly string[]): string {
   return ` and its sink cursor${cursors.length === 1 ? '' : 's'} ${andList(cursors)}`;
 }
 
-/** The shared handle on `path`, opened (and its chain verified) by the first caller. */
-export async function acquire(path: string, key: string | null, warn: (m: string) => void, lock: LockOptions): Promise<SharedFile> {
+/**
+ * The shared handle on `path`, opened (and its chain verified) by the first caller. `verify` is the
+ * command a refusal names to check the trail: the caller's to word (a CLI's --env and --dir, which
+ * pick the trail `audit verify` reads, are not this module's to know).
+ */
+export async function acquire(path: string, key: string | null, warn: (m: string) => void, lock: LockOptions, verify: string): Promise<SharedFile> {
   const existing = openFiles.get(path);
   if (existing) {
     const s = await existing;
@@ -279,7 +288,7 @@ export async function acquire(path: string, key: string | null, warn: (m: string
             off += bytesRead;
           }
           const walker = new ChainWalker(key);
-          const size = await ingest(path, fh, buf.subarray(0, off), 0, walker, warn);
+          const size = await ingest(path, fh, buf.subarray(0, off), 0, walker, warn, verify);
           return {
             path,
             fh,
@@ -292,6 +301,7 @@ export async function acquire(path: string, key: string | null, warn: (m: string
             markIdle: () => undefined,
             refs: 1,
             lock,
+            verify,
             listeners: new Set([warn]),
             sharedWarned: false,
             stats: { records: 0, batches: 0 },

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { shellWord } from '../util/escapes.js';
 import type { LockOptions } from '../util/lock.js';
 import type { NamedSecret } from '../util/secrets.js';
 import { acquire, BrokenChainError, enqueue, release, type Build } from './chain-file.js';
@@ -91,6 +92,12 @@ export interface OpenAuditLogOptions {
   lock?: LockOptions;
   /** See DEFAULT_ABANDON_AFTER_MS. */
   abandonAfterMs?: number;
+  /**
+   * The command a refusal (a broken chain) tells the user to check this trail with, as they would
+   * type it: a CLI words it with the flags that choose this trail (its --env, its --dir), which this
+   * module does not know. Default: `promptctl audit verify FILE`, the file named.
+   */
+  verifyCommand?: string;
   /**
    * With PROMPTCTL_AUDIT_KEY set, append to a trail none of whose records is keyed: the user says
    * they were written before the key was set. Without it such a trail is refused (UnkeyedTrailError).
@@ -183,7 +190,8 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     secrets = now.length === 0 ? fixedSecrets : auditForms(fixedValues, [...(opts.secrets ?? []), ...now]);
   };
 
-  const shared = await acquire(path, key, warn, opts.lock ?? {}).catch(setAside);
+  const verify = opts.verifyCommand ?? `promptctl audit verify ${shellWord(path)}`;
+  const shared = await acquire(path, key, warn, opts.lock ?? {}, verify).catch(setAside);
   const records = shared.walker.records;
   if (key !== null && records > 0 && shared.walker.keyed === 0 && opts.allowUnkeyed !== true) {
     await release(shared, warn);

@@ -1,12 +1,12 @@
 // A saved plan at apply (DESIGN §5): refused before any change when it was saved with problems,
-// would now delete too much, was made for another org, or is stale against a fresh plan
+// would now delete too much, was made for another org or place (both orgs named), or is stale against a fresh plan
 // (apply/stale.ts), each refusal with the command that makes the plan again, with the environment,
 // directory and prune it was made with; a file the audit trail shows applied already is said to be
 // (with nothing to do while what it made still holds: each change's outcome on record against the
 // live object now), and one whose run stopped part way is said to be partly applied, with the
 // changes left and the plan that makes them.
 import { readFile } from 'node:fs/promises';
-import { normalize } from 'node:path';
+import { normalize, resolve } from 'node:path';
 import { planOnRecord, type MadeChange, type PlanOnRecord } from '../audit/plan-runs.js';
 import { describeOrg, otherOrg, staleReasons, type StaleReason } from '../apply/stale.js';
 import { liveResourceIds, liveSnapshots } from '../kinds/index.js';
@@ -18,12 +18,12 @@ import { listed } from '../views/apply.js';
 import { hasAppliedChanges, SYMBOL } from '../views/plan-common.js';
 import { groupThousands } from '../util/numbers.js';
 import { plural } from '../util/plural.js';
-import { UserError } from '../util/errors.js';
+import { messageOf, UserError } from '../util/errors.js';
 import { oneLine, shellWord, visible, visibleName } from '../util/escapes.js';
-import { applyCommand, planAgain } from './next-commands.js';
+import { applyCommand, dirFlag, planAgain } from './next-commands.js';
 import type { CliContext } from './context.js';
 import { asSaved } from './plan-file.js';
-import { describeTarget } from './target.js';
+import { describeTarget, labelEnvironment, openTarget, targetContext } from './target.js';
 
 /**
  * A saved plan that deletes this much runs only with `apply --allow-mass-delete`. One saved with
@@ -279,6 +279,78 @@ function refuseOtherOrg(ctx: CliContext, file: string, dir: string, saved: Plan,
   }
   const vars = `${ctx.environment ? ctx.environment.settings.credentials : 'GENESYSCLOUD'}_*`;
   throw new UserError(`${orgs}. A saved plan applies only to the org it was made for: apply it with ${vars} naming that org, or, to change the target's org instead, ${plan}.`);
+}
+
+/** What a saved plan applied at another place than it was planned for is told (`refuseOtherPlace`). */
+export interface OtherPlace {
+  /** The file as messages show it. */
+  shown: string;
+  /** As the user gave it (`-` for stdin): a new plan is written to another file. */
+  planFile: string;
+  /** How a command applies this same plan: the file, or stdin again. */
+  applyArg: string;
+  /** This run's target label (describeTarget's). */
+  label: string;
+  dir: string;
+}
+
+/**
+ * A saved plan made for another place (API host, or embedded state) than this run's target is
+ * refused before anything is read of it but its org (DESIGN §5: naming both orgs; one quick
+ * request, on a refusal only), in one sentence naming each side once, then where it applies and
+ * how to plan git's state for this target instead, with this run's --env and --dir.
+ */
+export async function refuseOtherPlace(ctx: CliContext, saved: Plan, at: OtherPlace): Promise<never> {
+  const here = await thisOrg(ctx);
+  const target = 'org' in here ? placeWords(at.label, here.org) : `${visible(at.label)}, whose org could not be read (${here.unread})`;
+  const refusal = `${at.shown} was planned for ${placeWords(saved.target, saved.org)}, but the target is ${target}; nothing was applied`;
+  // Planned for an environment this run did not choose (or the other way round): the command that matches it,
+  // with the directory the plan was made from (the file names it), which a copy without --dir would not read.
+  const planned = labelEnvironment(saved.target);
+  const applyIt = `${dirFlag(saved.dir ?? at.dir)} ${at.applyArg}`;
+  const vars = `${ctx.environment ? ctx.environment.settings.credentials : 'GENESYSCLOUD'}_*`;
+  const where =
+    planned !== undefined && planned !== ctx.environment?.name
+      ? `To apply it where it was planned: \`promptctl apply --env ${planned}${applyIt}\``
+      : planned === undefined && ctx.environment
+        ? `To apply it where it was planned, without --env: \`promptctl apply${applyIt}\``
+        : saved.target.startsWith('embedded emulator')
+          ? `A saved plan applies only to the org it was made for: apply it with ${vars} unset (the embedded emulator it was planned on)`
+          : `A saved plan applies only to the org it was made for: apply it with ${vars} naming that org`;
+  const file = newPlanFile(ctx.cwd, at.planFile);
+  const again = `To apply git's state to this target instead, plan it again: \`${planAgain(ctx, at.dir, saved.prune)} --out ${file}\`, review it, then \`${applyCommand(ctx, at.dir, saved.prune)} ${file}\``;
+  throw new UserError(`${refusal}. ${where}. ${again}.`);
+}
+
+/** This run's org (`org`), read once with a probe's limits, or why it could not be (`unread`). */
+async function thisOrg(ctx: CliContext): Promise<{ org: NonNullable<Plan['org']> } | { unread: string }> {
+  try {
+    const opened = await openTarget(targetContext(ctx, { environment: ctx.environment }), { quick: true, readOnly: true });
+    try {
+      const org = await opened.api.organization();
+      return { org: { id: org?.id ?? null, ...(org?.name ? { name: org.name } : {}), host: opened.binding.host, clientId: opened.binding.clientId } };
+    } finally {
+      await opened.close();
+    }
+  } catch (err) {
+    return { unread: ctx.mask(oneLine(messageOf(err))) };
+  }
+}
+
+/**
+ * `environment prod's org "Acme" 1127… at api.mypurecloud.com (client abcd…)`: a target label
+ * (which names the environment, and the client, also said by the org) with its org; the label
+ * alone where the org is not known (a file that names none).
+ */
+export function placeWords(label: string, org: Plan['org']): string {
+  if (!org) return visible(label);
+  const env = labelEnvironment(label);
+  return `${env !== undefined ? `environment ${env}'s ` : ''}org ${visible(describeOrg(org))}`;
+}
+
+/** Where the plan for this target is saved: plan.json, unless that is the file refused (kept as reviewed). */
+function newPlanFile(cwd: string, planFile: string): string {
+  return planFile !== '-' && resolve(cwd, planFile) === resolve(cwd, 'plan.json') ? 'plan-here.json' : 'plan.json';
 }
 
 /**

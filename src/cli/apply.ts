@@ -13,7 +13,7 @@ import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import type { LiveState } from '../kinds/kind.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
-import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
+import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { realPathOr } from '../util/inside.js';
 import { withEscapedForms } from '../util/secret-forms.js';
 import { maskStrings } from '../util/secrets.js';
@@ -23,14 +23,14 @@ import { redrawsInPlace, type CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
 import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
-import { describeOrg, secretsActedOn, unmaskedActions } from '../apply/stale.js';
+import { secretsActedOn, unmaskedActions } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
 import { ciRunOf, settleInterrupted } from './apply-settle.js';
-import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems, refuseUnprunedDeletes } from './apply-saved.js';
-import { applyCommand, dirFlag, planAgain, targetFlags } from './next-commands.js';
+import { otherDir, refuseIfStale, refuseOtherPlace, refuseMassDelete, refuseSavedProblems, refuseUnprunedDeletes } from './apply-saved.js';
+import { applyCommand, auditVerify, planAgain, targetFlags } from './next-commands.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
-import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
+import { describeTarget, keptAbove, trailAboveWarning, type OpenTarget } from './target.js';
 import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply, unsavedApplyRefused } from './environments.js';
 
 interface ApplyFlags {
@@ -79,21 +79,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // A plan it cannot read is refused with the commands that save or pipe one again: this run's, --env and --dir kept.
   const commands = { plan: planAgain(ctx, flags.dir, flags.prune === true), apply: applyCommand(ctx, flags.dir), drift: `promptctl drift${targetFlags(ctx, flags.dir)}` };
   const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply', commands) : await readPlanFile(resolve(cwd, planFile), shownFile!, { ...pipe, commands })) : null;
-  // Another place is refused before anything is read; another client of it, once the org is read.
+  // Another place is refused before the files are read, naming both orgs; another client of it, once the org is read.
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
-    // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.
-    const org = saved.org ? ` (org ${visible(describeOrg(saved.org))})` : '';
-    // Planned for an environment this run did not choose (or the other way round): the command that matches it,
-    // with the directory the plan was made from (the file names it), which a copy without --dir would not read.
-    const planned = labelEnvironment(saved.target);
-    const applyIt = `${dirFlag(saved.dir ?? flags.dir)} ${applyArg!}`;
-    const hint =
-      planned !== undefined && planned !== ctx.environment?.name
-        ? `; it was planned with --env ${planned}: promptctl apply --env ${planned}${applyIt}`
-        : planned === undefined && ctx.environment
-          ? `; it was planned without --env: promptctl apply${applyIt}`
-          : '';
-    throw new UserError(`${shownFile} was planned for ${visible(saved.target)}${org}, but the target is ${label}; nothing was applied${hint}`);
+    await refuseOtherPlace(ctx, saved, { shown: shownFile!, planFile: planFile!, applyArg: applyArg!, label, dir: flags.dir });
   }
   // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
   if (saved && flags.prune === true && !saved.prune) {
@@ -151,6 +139,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // With the key, a trail none of whose records is keyed is refused unless the user says
         // the key was set after them: keyed records after a forgery would vouch for it.
         allowUnkeyed: flags.allowUnkeyed === true,
+        // A broken trail names the command that checks this one: bare, it would check the default trail.
+        verifyCommand: auditVerify(ctx, flags.dir),
         // A warning names the trail's file (audit.file, which anyone may have changed): made visible.
         onWarning: (m) => ctx.info(`warning: ${visibleName(m)}`),
         // The first interrupt stops the sinks' deliveries too: none starts after it, and what is

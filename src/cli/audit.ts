@@ -16,13 +16,19 @@ import { addEnvOption, ENVIRONMENTS_DIR } from './environments.js';
 import type { CliContext } from './context.js';
 import { dirFlag } from './next-commands.js';
 
+/**
+ * Which trail apply writes, as both subcommands' help says it: audit.file, when set, is the one
+ * trail of every environment (environments.ts: it wins over --env's own), so it is said first.
+ */
+const WHERE_APPLY_WRITES = `audit.file of the --dir's promptctl.yaml when it names one, shared by every environment; else ${ENVIRONMENTS_DIR}/NAME/audit.jsonl with --env NAME; else ${DEFAULT_AUDIT_FILE}`;
+
 export function registerAudit(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('inspect the audit trail');
   const verify = audit
     .command('verify')
-    // Each environment keeps its own trail (DESIGN §6): `apply --env prod` writes no DEFAULT_AUDIT_FILE.
-    .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE}, or ${ENVIRONMENTS_DIR}/NAME/audit.jsonl with --env NAME)`)
-    .argument('[file]', 'audit log (JSON lines); default: with --env NAME that environment\'s own trail, else audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
+    // Each environment keeps its own trail (DESIGN §6), `apply --env prod` writing no DEFAULT_AUDIT_FILE, unless audit.file names one they all share.
+    .description(`check the hash chain of the audit trail apply writes (${WHERE_APPLY_WRITES}), or of FILE`)
+    .argument('[file]', 'audit log (JSON lines); default: the trail apply writes, as above')
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
     .option('--head <seq:hash>', 'the anchor printed at the end of an apply: the trail must still hold that record (detects a cut-off tail or an emptied file)')
     .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, accept a trail none of whose records is keyed (all written before the key was set)`)
@@ -43,7 +49,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
   const path = audit
     .command('path')
     // A CI job carries the trail from run to run: it must find it where apply wrote it, audit.file included.
-    .description(`print where apply keeps the audit trail (${ENVIRONMENTS_DIR}/NAME/audit.jsonl with --env NAME, else ${DEFAULT_AUDIT_FILE}, unless audit.file of promptctl.yaml names another): relative to the working directory when inside it, else absolute`)
+    .description(`print where apply keeps the audit trail (${WHERE_APPLY_WRITES}): relative to the working directory when inside it, else absolute`)
     .action(async (opts: { dir: string }) => {
       const file = ctx.environment?.auditFile ?? (await configuredAudit(ctx, opts.dir, 'path')).file;
       ctx.out(trailPath(ctx.cwd, file));

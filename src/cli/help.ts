@@ -62,7 +62,7 @@ Examples:
 Each change writes two records to the audit trail, its intent before the call and its outcome
 after (audit.file of promptctl.yaml, by default
 .promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME); \`promptctl audit
-verify\` (with the same --env) checks it. A saved plan is refused if the target or the files moved
+verify\` (with the same --env and --dir) checks it. A saved plan is refused if the target or the files moved
 since it was made; nothing is then applied.
 
 Exit status: 0 applied (or nothing to do); 1 on an error, a refusal or a cancel (the report says

@@ -190,7 +190,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...args], { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {
-    const reported = reportError(ctx, err);
+    const reported = reportError(ctx, err, argv);
     code = reported.code;
     // A command whose output a machine reads even when it fails (test --format junit): the document
     // holding the error, so the reader shows it instead of failing on an empty file.
@@ -236,21 +236,40 @@ export function apiErrorLine(err: ApiError): string {
   return extra.length > 0 ? `${m} (${extra.join(', ')})` : m;
 }
 
-/** Where --env goes, and which commands take it (`audit verify` among them). */
-function envPlacementNote(): string {
-  const commands = [...ENV_COMMANDS, 'audit verify'];
-  return `note: --env NAME goes after the command, and these take it: ${commands.join(', ')} (e.g. \`promptctl plan --env NAME\`)`;
+/** The subcommands that take --env (ENV_COMMANDS are whole commands). */
+export const ENV_SUBCOMMANDS: readonly string[] = ['audit verify', 'audit path'];
+
+/**
+ * What follows commander's "unknown option '--env'" (`argv` as typed): --env before the command
+ * (as other tools take a global flag) goes after it, the command named; after a command that takes
+ * none (`show`, `emulator`), it is that command that does not take it, not a misplaced flag. Both
+ * list the commands that take it.
+ */
+export function envPlacementNote(argv: readonly string[]): string {
+  const takers = [...ENV_COMMANDS, ...ENV_SUBCOMMANDS];
+  const at = argv.findIndex((a) => a === '--env' || a.startsWith('--env='));
+  // The words that are no option nor --env's value: the command, then a subcommand.
+  const operands = argv.flatMap((a, i) => (a.startsWith('-') || (i === at + 1 && argv[at] === '--env') ? [] : [i]));
+  const first = operands.find((i) => COMMANDS.some(([name]) => name === argv[i]));
+  const list = takers.join(', ');
+  if (first === undefined) return `note: --env NAME goes after the command, and these take it: ${list} (e.g. \`promptctl plan --env NAME\`)`;
+  const sub = operands.find((i) => i > first);
+  const withSub = sub !== undefined && ENV_SUBCOMMANDS.includes(`${argv[first]} ${argv[sub]}`);
+  const command = withSub ? `${argv[first]} ${argv[sub!]}` : argv[first]!;
+  const last = withSub ? sub! : first;
+  if (takers.includes(command) && at < last) return `note: --env NAME goes after the command: \`promptctl ${command} --env NAME\`; these take it: ${list}`;
+  return `note: ${command} does not take --env; these do: ${list}`;
 }
 
 /**
  * Says `err` on stderr as `error: <message>` and returns the exit code, with the message said
  * (none for commander's own: --help, --version and usage errors, which commander writes).
  */
-function reportError(ctx: CliContext, err: unknown): { code: number; message?: string } {
+function reportError(ctx: CliContext, err: unknown, argv: readonly string[]): { code: number; message?: string } {
   if (err instanceof CommanderError) {
     // --env before the command (as other tools take a global flag) or after one that has no
     // environment: commander's "unknown option '--env'" reads as if promptctl had none at all.
-    if (err.code === 'commander.unknownOption' && /'--env(=[^']*)?'/.test(err.message)) ctx.info(envPlacementNote());
+    if (err.code === 'commander.unknownOption' && /'--env(=[^']*)?'/.test(err.message)) ctx.info(envPlacementNote(argv));
     // --help and --version land here with exit code 0; usage errors with 1.
     return { code: err.exitCode === 0 ? EXIT.ok : EXIT.error };
   }
@@ -262,7 +281,7 @@ function reportError(ctx: CliContext, err: unknown): { code: number; message?: s
   };
   if (err instanceof InterruptedAfterError) {
     // The error first, as it would be said; then the interrupt, whose exit code wins.
-    const reported = reportError(ctx, err.error);
+    const reported = reportError(ctx, err.error, argv);
     ctx.info(err.message);
     return { ...reported, code: EXIT.interrupted };
   }

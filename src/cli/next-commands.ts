@@ -1,6 +1,6 @@
 // The commands a message tells the user to run next (plan again, apply, apply first, plan then
-// apply), each with this run's --env and --dir: run without them, a command plans or applies
-// another target, or reads another directory. Pure string building, light enough for environments.ts, which every --env run loads.
+// apply, verify the audit trail), each with this run's --env and --dir: run without them, a command plans or applies
+// another target, reads another directory or checks another trail. Pure string building, light enough for environments.ts, which every --env run loads.
 import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
 import { shellWord } from '../util/escapes.js';
 import type { CliContext } from './context.js';
@@ -52,6 +52,15 @@ export function applyFirst(ctx: CliContext, dir: string): string {
 export function planThenApply(ctx: CliContext, dir: string): string {
   const [first, then] = applySteps(ctx, dir);
   return then === undefined ? `run \`${planAgain(ctx, dir, false)}\`, review it, then \`${first}\`` : `run \`${first}\`, review it, then \`${then}\``;
+}
+
+/**
+ * `promptctl audit verify` checking the trail this run's apply writes: with its --env (that
+ * environment's trail) and --dir (whose promptctl.yaml may name audit.file); bare, it checks the
+ * default trail, another file.
+ */
+export function auditVerify(ctx: CliContext, dir: string): string {
+  return `promptctl audit verify${targetFlags(ctx, dir)}`;
 }
 
 /** ` --env NAME --dir DIR` as this run was given them (none for the defaults): what a command to run again keeps. */

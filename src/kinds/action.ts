@@ -208,6 +208,11 @@ export interface PlanProblem {
    * wants), with who last changed it and when: drift names them under its address, never this one's.
    */
   heldBy?: { address: string; liveModified?: { by?: string; at?: string } };
+  /**
+   * A promotion gap's (promotion/*) environment before this one in `promotion`, whose apply of the
+   * same commit a waiting gap waits for: named where the views say what the plan waits for.
+   */
+  previous?: string;
   /** Where in git (set by the plan engine from the desired resource): annotations and editors use it. */
   file?: string;
   line?: number;

@@ -17,6 +17,8 @@ export function promotionProblems(gaps: readonly PromotionGap[], env: string, pr
       address: g.address,
       rule: closure !== undefined && closure !== 'waits' ? PROMOTION_BLOCKED_RULE : PROMOTION_RULE,
       message: promotionMessage(g, env, previous),
+      // The views name it where they say what a waiting plan waits for.
+      previous,
     };
   });
 }
@@ -56,6 +58,14 @@ function first(advise: boolean, advice: string): string {
   return advise ? `: ${advice}` : '';
 }
 
+/**
+ * After "apply it to staging first", for a document whose metadata.environments keeps it to some:
+ * that list must keep the environment. Nothing for a document in every environment.
+ */
+function keptNote(g: PromotionGap, previous: string): string {
+  return g.keptTo === undefined ? '' : ` (its document's metadata.environments, ${g.keptTo.join(', ')}, must keep ${previous})`;
+}
+
 function gapMessage(g: PromotionGap, env: string, previous: string, advise: boolean): string {
   if (g.kind === 'SummarySetting') return settingMessage(g, env, previous, advise);
   if (g.kind === 'Guide') {
@@ -63,7 +73,7 @@ function gapMessage(g: PromotionGap, env: string, previous: string, advise: bool
       return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) does not serve AI Studio guides, so no guide can run there first: leave guides out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio guides`;
     }
     if (g.missing === 'absent') {
-      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name${first(advise, `apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`)}`;
+      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name${first(advise, `apply it to ${previous} first${keptNote(g, previous)}`)}`;
     }
     if (g.draftOnly) {
       return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) holds that content only in a Draft version, which has not run there: publish it in ${previous} first (TestReady or ProductionReady: the guide's spec.publish, or guidePublish of environment ${previous} in promptctl.yaml), then apply to ${previous}`;
@@ -112,7 +122,7 @@ function settingMessage(g: PromotionGap, env: string, previous: string, advise: 
     return `summary setting "${g.template}" would be written in ${env}, but ${before} does not serve AI Studio summary settings, so no summary setting can run there first: leave summary settings out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio summary settings`;
   }
   if (g.missing === 'absent') {
-    return `summary setting "${g.template}" would be written in ${env}, but ${before} has no summary setting of that name${first(advise, `apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`)}`;
+    return `summary setting "${g.template}" would be written in ${env}, but ${before} has no summary setting of that name${first(advise, `apply it to ${previous} first${keptNote(g, previous)}`)}`;
   }
   const other = (g.otherContent ?? []).map((h) => h.slice(0, 12)).join(', ');
   return `summary setting "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${before} holds other content in its summary setting of that name (${other})${first(advise, `apply this content to ${previous} first`)}`;

@@ -65,6 +65,12 @@ export interface PromotionGap extends PromotedVersion {
    * it ('waits'), or leaves it open, and why. Absent: not judged.
    */
   closure?: 'waits' | PromotionBlock;
+  /**
+   * A guide's or summary setting's document in the previous environment's state, when its
+   * `metadata.environments` keeps it to some (judgeGaps): the advice to apply it there says that
+   * list must keep that environment, which a document without one never needs said.
+   */
+  keptTo?: readonly string[];
 }
 
 /**
@@ -238,7 +244,17 @@ function guideVersionsHeld(g: NonNullable<LiveState['guides']>[number]): { ran: 
  * environmentState), which the merge applies to it before this one.
  */
 export function judgeGaps(gaps: readonly PromotionGap[], previousState: DesiredState): PromotionGap[] {
-  return gaps.map((g) => ({ ...g, closure: blockOf(g, previousState) ?? 'waits' }));
+  return gaps.map((g) => {
+    const keptTo = documentOf(g, previousState)?.environments;
+    return { ...g, closure: blockOf(g, previousState) ?? 'waits', ...(keptTo !== undefined ? { keptTo } : {}) };
+  });
+}
+
+/** The previous environment's document of a guide or summary setting gap, if its state holds one. */
+function documentOf(g: PromotionGap, s: DesiredState): { environments?: string[] } | undefined {
+  if (g.kind === 'Guide') return s.guides.find((x) => x.name === g.template);
+  if (g.kind === 'SummarySetting') return s.summarySettings.find((x) => x.name === g.template);
+  return undefined;
 }
 
 /** What no desired state of the previous environment can change: its org's surfaces, its published versions. */

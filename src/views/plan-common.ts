@@ -121,6 +121,17 @@ export function waitsForPromotion(p: PlanProblem): boolean {
   return p.rule === PROMOTION_RULE;
 }
 
+/**
+ * What the waiting gaps among `problems` wait for, by name ("staging") when they all name the
+ * same one; else, or in a file from before gaps named it, "the environment before this one". As
+ * written in the plan (a saved file is anyone's to write): the caller escapes it for its format.
+ */
+export function waitedFor(problems: readonly PlanProblem[]): string {
+  const names = new Set(problems.filter(waitsForPromotion).map((p) => p.previous));
+  const [only] = names;
+  return names.size === 1 && only !== undefined && only !== '' ? only : 'the environment before this one';
+}
+
 /** The verb a reviewer reads: a pending delete is not a delete that happens, nor is one apply cannot make. */
 export function actionVerb(a: PlanAction): string {
   if (a.action === 'noop') return 'unchanged';

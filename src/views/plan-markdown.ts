@@ -28,6 +28,7 @@ import {
   scopeNote,
   noChangesLine,
   requireSealed,
+  waitedFor,
   waitsForPromotion,
   stagedSteps,
   stagedWords,
@@ -185,7 +186,7 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
     // Only gaps the merge closes: the plan waits (the PR workflow passes it), it is not broken.
     head.push(
       blocking === 0
-        ? `### ⏳ Waiting for promotion (${formatInt(waiting)}) — this plan can be applied once the environment before this one has run ${waiting === 1 ? 'it' : 'them'}`
+        ? `### ⏳ Waiting for promotion (${formatInt(waiting)}) — this plan can be applied once ${escapeInline(waitedFor(plan.problems))} has run ${waiting === 1 ? 'it' : 'them'}`
         : `### ❌ Problems (${formatInt(plan.problems.length)}) — this plan cannot be applied`,
       '',
     );

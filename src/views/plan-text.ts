@@ -18,6 +18,7 @@ import {
   summaryCounts,
   scopeNote,
   noChangesLine,
+  waitedFor,
   waitsForPromotion,
   formatInt,
   stagedSteps,
@@ -67,7 +68,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
     const n = plan.problems.length;
     lines.push(
       waiting
-        ? style('yellow', style('bold', `Waiting for promotion (${formatInt(n)}) — this plan can be applied once the environment before this one has run ${n === 1 ? 'it' : 'them'}:`))
+        ? style('yellow', style('bold', `Waiting for promotion (${formatInt(n)}) — this plan can be applied once ${oneLine(waitedFor(plan.problems))} has run ${n === 1 ? 'it' : 'them'}:`))
         : style('red', style('bold', `Problems (${formatInt(n)}) — this plan cannot be applied:`)),
     );
     for (const p of plan.problems.map(visibleIn)) {
@@ -131,11 +132,11 @@ export function summaryLine(plan: Plan, dir: string, style: Style = plain): stri
     return style('green', noChangesLine(plan, dir, { listed: 'above' }));
   }
   let line = style('bold', `Plan: ${summaryCounts(plan)}.`);
-  // A promotion gap is not fixed in git: applying the environment before this one closes it.
+  // A promotion gap is not fixed in git: applying the environment before this one (named) closes it.
   const waiting = plan.problems.filter(waitsForPromotion).length;
   const blocking = problems - waiting;
   if (blocking > 0) line += ' ' + style('red', `${formatInt(blocking)} problem${blocking === 1 ? '' : 's'} must be fixed before apply.`);
-  if (waiting > 0) line += ' ' + style('yellow', `${formatInt(waiting)} wait${waiting === 1 ? 's' : ''} for promotion: apply the environment before this one first.`);
+  if (waiting > 0) line += ' ' + style('yellow', `${formatInt(waiting)} wait${waiting === 1 ? 's' : ''} for promotion: apply this commit to ${oneLine(waitedFor(plan.problems))} first.`);
   return line;
 }
 

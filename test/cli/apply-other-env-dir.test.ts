@@ -3,7 +3,7 @@
 // prompts directory the plan was made from: planned with `--dir p`, the copied command read
 // `prompts/`, which does not exist (or holds other documents), and was refused again. It now names
 // the plan's own --dir (the file says it), and a plan made without --env, applied with one, is
-// told the same way.
+// told the same way. (Since: both orgs named, and the plan to make for this target after it.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { promptsIn, type TempDir } from '../helpers/tmp.js';
@@ -29,7 +29,7 @@ afterEach(async () => {
 
 /** The command after the refusal's last colon, as words. */
 function hinted(stderr: string): string[] {
-  const m = /nothing was applied; it was planned (?:with --env \S+|without --env): (promptctl apply .*)$/m.exec(stderr);
+  const m = /nothing was applied\. To apply it where it was planned(?:, without --env)?: `(promptctl apply [^`]*)`/.exec(stderr);
   expect(m, stderr).not.toBeNull();
   return m![1]!.split(' ').slice(1);
 }
@@ -40,7 +40,7 @@ describe('a saved plan applied to another environment', () => {
     expect(planned.code, planned.stderr).toBe(0);
     const r = await cli(['apply', '--env', 'staging', '--dir', 'p', 'dev.json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/nothing was applied; it was planned with --env dev: promptctl apply --env dev --dir p dev\.json$/m);
+    expect(r.stderr).toContain('nothing was applied. To apply it where it was planned: `promptctl apply --env dev --dir p dev.json`.');
     const applied = await cli(hinted(r.stderr));
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/Apply complete: 2 created/);
@@ -51,7 +51,7 @@ describe('a saved plan applied to another environment', () => {
     expect(planned.code, planned.stderr).toBe(0);
     const r = await cli(['apply', '--env', 'dev', '--dir', 'p', 'plain.json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/nothing was applied; it was planned without --env: promptctl apply --dir p plain\.json$/m);
+    expect(r.stderr).toContain('nothing was applied. To apply it where it was planned, without --env: `promptctl apply --dir p plain.json`.');
     const applied = await cli(hinted(r.stderr));
     expect(applied.code, applied.stderr).toBe(0);
   });

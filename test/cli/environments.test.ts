@@ -253,9 +253,9 @@ describe('--env', () => {
     const elsewhere = await cli(['apply', '--env', 'staging', 'prod.json']);
     expect(elsewhere.code).toBe(1);
     // Naming the org the plan was made for (DESIGN §5: refused naming the orgs), not the target alone.
-    expect(elsewhere.stderr).toMatch(/prod\.json was planned for .*environment prod \(org "[^"]+" [^ ]+ at [^ ]+ \(client [^)]+\)\), but the target is .*environment staging/);
+    expect(elsewhere.stderr).toMatch(/prod\.json was planned for environment prod's org "[^"]+" [^ ]+ at [^ ]+ \(client [^)]+\), but the target is environment staging's org "[^"]+" [^ ]+ at [^ ]+ \(client [^)]+\); nothing was applied\./);
     // And the command that applies it where it was planned for (it named the environment, not the flag).
-    expect(elsewhere.stderr).toMatch(/nothing was applied; it was planned with --env prod: promptctl apply --env prod prod\.json$/m);
+    expect(elsewhere.stderr).toContain('To apply it where it was planned: `promptctl apply --env prod prod.json`.');
 
     const applied = await cli(['apply', '--env', 'prod', 'prod.json']);
     expect(applied.code, applied.stderr).toBe(0);

@@ -112,7 +112,8 @@ describe('--help', () => {
     const flat = async (args: string[]) => (await help(args)).stdout.replace(/\s+/g, ' ');
     expect(await flat(['apply'])).toContain('by default .promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME');
     for (const args of [['audit'], ['audit', 'verify']]) {
-      expect(await flat(args), args.join(' ')).toContain('check the hash chain of the audit log (default .promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME)');
+      // audit.file first: when set, it is every environment's trail (audit-help-shared-file.test.ts).
+      expect(await flat(args), args.join(' ')).toContain("check the hash chain of the audit trail apply writes (audit.file of the --dir's promptctl.yaml when it names one, shared by every environment; else .promptctl/envs/NAME/audit.jsonl with --env NAME; else .promptctl/audit.jsonl)");
     }
   });
 

@@ -68,13 +68,13 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
     expect((await prodProblems())[0]).toMatchObject({ file: 'prompts/v110.yaml', line: expect.any(Number), column: expect.any(Number) });
     expect(text.stdout).toMatch(/✗ PromptVersion\/billing@1\.1\.0 \(prompts\/v110\.yaml:\d+:\d+\) \[promotion\/not-in-previous\]/);
     // As waiting, not as something to fix in git (the markdown's words): its heading and its summary line.
-    expect(text.stdout).toContain('\nWaiting for promotion (1) — this plan can be applied once the environment before this one has run it:\n');
+    expect(text.stdout).toContain('\nWaiting for promotion (1) — this plan can be applied once staging has run it:\n');
     expect(text.stdout).not.toContain('must be fixed');
-    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Plan: 1 to create, .*\. 1 waits for promotion: apply the environment before this one first\.$/);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Plan: 1 to create, .*\. 1 waits for promotion: apply this commit to staging first\.$/);
     // The pull request's comment shows a plan that waits, not a broken one.
     const md = (await cli(['plan', '--env', 'prod', '--format', 'markdown'])).stdout;
     expect(md).toContain('unchanged, ⏳ 1 waiting for promotion)');
-    expect(md).toContain('### ⏳ Waiting for promotion (1) — this plan can be applied once the environment before this one has run it');
+    expect(md).toContain('### ⏳ Waiting for promotion (1) — this plan can be applied once staging has run it');
     expect(md).toMatch(/^- ⏳ \*\*PromptVersion\/billing@1\.1\.0\*\*/m);
     expect(md).not.toContain('❌');
   });
@@ -124,6 +124,6 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
     // The text plan counts them apart too: one to fix in git, one that waits.
     const text = (await cli(['plan', '--env', 'prod'])).stdout;
     expect(text).toContain('\nProblems (2) — this plan cannot be applied:\n');
-    expect(text.trimEnd().split('\n').at(-1)).toMatch(/\. 1 problem must be fixed before apply\. 1 waits for promotion: apply the environment before this one first\.$/);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/\. 1 problem must be fixed before apply\. 1 waits for promotion: apply this commit to staging first\.$/);
   });
 });
