@@ -22,9 +22,10 @@ afterEach(async () => {
 describe('apply on a terminal, held by the rate limit', () => {
   it('says each wait on a line of its own, never after the bar, and ends with the bar erased', async () => {
     dir = await tempDir('promptctl-apply-bar-');
-    // Five requests a window of 1.5 s: the plan's reads and the writes of six actions take several
-    // windows, the bar drawn between them, and each wait for the next window is said.
-    emu = await startTestEmulator({ stateFile: join(dir.path, 'org.json'), rateLimit: 5, rateWindowMs: 1500 });
+    // Three requests a window of 2 s: the plan's reads and the writes of six actions take several
+    // windows, the bar drawn between them, and each wait for the next window is said. (Five a 1.5 s
+    // window let a loaded CI machine's slow requests spread past the windows once the bar was up.)
+    emu = await startTestEmulator({ stateFile: join(dir.path, 'org.json'), rateLimit: 3, rateWindowMs: 2000 });
     await mkdir(join(dir.path, 'prompts'), { recursive: true });
     await writeFile(join(dir.path, 'prompts', 'faq.yaml'), `${PROMPTS_YAML}\n`);
     const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env, tty: true });
