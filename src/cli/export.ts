@@ -17,6 +17,7 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
+import { isRetriedServerError } from '../genesys/retry.js';
 import { readLiveParts, SURFACES, type Surface, type SurfaceFailure, type Targets } from '../targets/live.js';
 import { LISTING_NOUNS, listedIn, listingsApart, listingsHeld, readListed } from '../targets/listed.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
@@ -418,6 +419,8 @@ function exportedKinds(c: ExportResult['counts'], gatewayRead: boolean): string[
 function exportAdvice(error: unknown, right: string | undefined, goal: string): string {
   const status = (error as { status?: number }).status;
   if (status === 403) return `give the OAuth client ${right ?? 'the rights to read them'}, and export again${goal}`;
+  // A 502/503/504 was retried until the retries were used up: not a failure of one moment.
+  if (status !== undefined && isRetriedServerError(status)) return `it failed on every attempt: its service may be down for now (export again later${goal}), or the feature is switched off in this org (switch it on)`;
   if (status !== undefined && status >= 500) return `an org answers so where the feature is switched off (or its server failed this once): switch it on, or export again later${goal}`;
   return `export again with a client that has the rights${goal}`;
 }

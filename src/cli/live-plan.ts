@@ -17,6 +17,7 @@ import { keptOutOf } from '../model/environments.js';
 import { templateAddress } from '../model/address.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
+import { isRetriedServerError } from '../genesys/retry.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { visibleName } from '../util/escapes.js';
@@ -347,6 +348,10 @@ function refusalAdvice(f: SurfaceFailure, right: string | undefined, verb: 'list
   if (status !== undefined && status >= 500 && verb === 'read') return `which the target failed to read (${status}) after listing them: try again later, or ${keepOut}`;
   // A 500 is not retried (genesys/retry.ts): it may be the server failing once, which a run again gets past.
   if (status === 500) return `which the target failed to ${verb} (500, which is not retried): an org answers so where the feature is switched off, or its server failed this once; switch it on, or run again, or ${keepOut}`;
+  // A 502/503/504 was retried until the retries were used up: an outage as likely as a feature switched off.
+  if (status !== undefined && isRetriedServerError(status)) {
+    return `which the target failed to ${verb} (${status}) on every attempt: its service may be down for now (try again later), or the feature is switched off in this org (switch it on); or ${keepOut}`;
+  }
   if (status !== undefined && status >= 500) return `which the target failed to ${verb} (${status}): an org answers so where the feature is switched off; switch it on, or ${keepOut}`;
   return `which the target refused${status !== undefined ? ` (${status})` : ''}: ${keepOut}`;
 }

@@ -61,6 +61,14 @@ export interface AttemptContext {
 const UNKNOWN_OUTCOME_STATUSES = new Set([408, 502, 503, 504]);
 
 /**
+ * A server error that is retried (502/503/504): one still answered after every retry is a
+ * service down for a while as often as a feature switched off, so a message says both.
+ */
+export function isRetriedServerError(status: number): boolean {
+  return status >= 500 && UNKNOWN_OUTCOME_STATUSES.has(status);
+}
+
+/**
  * The server's own failure (500): not retried (DESIGN §5 leaves it out; a resend meets a failing
  * handler again, for up to the call's whole budget), though the work may have been done.
  */

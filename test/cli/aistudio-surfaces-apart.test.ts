@@ -196,6 +196,37 @@ describe('guides not to be had, beside summary settings git defines', () => {
   });
 });
 
+// From review: a 503 still answered after every retry (an outage, as often as not) was explained
+// only as "the feature is switched off", with no word of trying again later.
+describe('a guides listing answered 503 on every attempt', () => {
+  it('says the service may be down for now (try again later), or the feature switched off', { timeout: 60_000 }, async () => {
+    const p = await project(['guides'], {});
+    // Retry-After 0: the retries are used up at once, not over a backoff's seconds.
+    const proxy = await interposingProxy(new URL(p.emu.url), {
+      before: (method, url) =>
+        method === 'GET' && url.pathname === '/api/v2/guides'
+          ? { answer: { status: 503, body: { message: 'unavailable', code: 'service.unavailable', status: 503 }, headers: { 'retry-after': '0' } } }
+          : undefined,
+    });
+    try {
+      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: proxy.url };
+      const plan = await runCliInProcess(['plan'], { cwd: p.dir.path, env });
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toMatch(/gave up after 11 attempts/);
+      expect(studioNotes(plan.stderr)[0]).toBe(
+        'note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must list the AI Studio guides, which the target failed to list (503) on every attempt: ' +
+          'its service may be down for now (try again later), or the feature is switched off in this org (switch it on); or keep these documents out of this environment (metadata.environments)',
+      );
+      const exported = await runCliInProcess(['export', '--out', join(p.dir.path, 'out')], { cwd: p.dir.path, env });
+      expect(exported.stderr).toContain(
+        'no Guide documents were exported; it failed on every attempt: its service may be down for now (export again later to include them), or the feature is switched off in this org (switch it on)',
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('apply settling an interrupted run, one part of AI Studio refused', () => {
   /** A settings-only project whose audit trail holds a create a killed run left open. */
   async function withOpenIntent(address: string): Promise<Project> {

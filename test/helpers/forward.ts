@@ -68,8 +68,8 @@ export function rewritingProxy(
 
 /** What a proxy does with one request instead of passing it on as it came. */
 export interface Interposed {
-  /** Answered here with this status and JSON body, not passed on. */
-  answer?: { status: number; body: unknown };
+  /** Answered here with this status and JSON body (and headers: a 503's Retry-After), not passed on. */
+  answer?: { status: number; body: unknown; headers?: Record<string, string> };
   /** Passed on to this path and query instead of the request's. */
   path?: string;
 }
@@ -93,7 +93,7 @@ export async function interposingProxy(
     void Promise.resolve(opts.before?.(method, url)).then((i) => {
       if (i?.answer) {
         req.resume();
-        res.writeHead(i.answer.status, { 'content-type': 'application/json' });
+        res.writeHead(i.answer.status, { 'content-type': 'application/json', ...i.answer.headers });
         res.end(JSON.stringify(i.answer.body));
         return;
       }
