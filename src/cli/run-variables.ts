@@ -2,10 +2,11 @@
 // (model/routing.ts: the pinned one, else the split's routes, else the newest Published): each
 // value typed as they declare it, and refused here when one of them would refuse it, so the
 // gateway's 400 never counts the user's slip as a version's error in status.
-import type { VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
+import type { VariableValue, WireTemplate, WireVariable, WireVersion } from '../targets/llmgateway/wire.js';
 import { routedVersions, variableTypes } from '../model/routing.js';
 import { checkedVariables } from '../targets/llmgateway/variables.js';
-import { UserError } from '../util/errors.js';
+import { setEntry } from '../util/entries.js';
+import { messageOf, UserError } from '../util/errors.js';
 import { visible, visibleName } from '../util/escapes.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -41,8 +42,8 @@ export function typedValue(name: string, raw: string, declared: WireVariable | u
  * So is a --var one of them does not declare: that version refuses it, so whether the call fails
  * would depend on the version it lands on (and count as that version's error in status).
  */
-export function declaredVariables(t: WireTemplate, version: string | undefined, given: Iterable<string>): Map<string, WireVariable> {
-  const names = [...given];
+export function declaredVariables(t: WireTemplate, version: string | undefined, given: ReadonlyMap<string, string>): Map<string, WireVariable> {
+  const names = [...given.keys()];
   const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
   if (routing.kind !== 'routed') {
     const labels = routing.published.map((x) => x.version);
@@ -67,16 +68,54 @@ export function declaredVariables(t: WireTemplate, version: string | undefined, 
       throw new UserError(`--var ${visibleName(name)}: ${which}${close || known}${close ? '' : '; leave it out'}`);
     }
     throw new UserError(
-      `--var ${visibleName(name)}: ${versions(lacking)}, which this call may be routed to, ${lacking.length === 1 ? 'does' : 'do'} not declare it (${labels(having)} ${having.length === 1 ? 'does' : 'do'}), so whether the call is refused would depend on the version it lands on; run one that does: ${having.map((v) => `${t.name}@${visibleName(v.version)}`).join(' or ')}, or leave it out`,
+      `--var ${visibleName(name)}: ${versions(lacking)}, which this call may be routed to, ${lacking.length === 1 ? 'does' : 'do'} not declare it (${labels(having)} ${having.length === 1 ? 'does' : 'do'}), so whether the call is refused would depend on the version it lands on; ${pinOne(t, having, given, 'run one that does', 'leave it out')}`,
     );
   }
   const typing = variableTypes(routing.versions, names);
   if (typing.kind === 'typed') return typing.variables;
   const said = typing.declared.map((d) => `${article(d.type)} in ${visibleName(d.version)}`).join(', ');
-  const pin = typing.declared.map((d) => `${t.name}@${visibleName(d.version)}`);
-  throw new UserError(
-    `--var ${typing.name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
-  );
+  const declaring = routing.versions.filter((v) => typing.declared.some((d) => d.version === v.version));
+  throw new UserError(`--var ${typing.name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; ${pinOne(t, declaring, given, 'run one of them')}`);
+}
+
+/**
+ * "run one that does: x@1.1.0 or x@1.2.0" (`lead`), naming only the versions that would take every
+ * value given: a version that would refuse one is no command to copy, the run pinned to it being
+ * refused too. When none would, what each would refuse, so that the values can be fixed.
+ * `otherwise`: the other way out ("leave it out").
+ */
+function pinOne(t: WireTemplate, versions: readonly WireVersion[], given: ReadonlyMap<string, string>, lead: string, otherwise?: string): string {
+  const refusals = versions.map((v) => ({ v, refused: refusedBy(v, given) }));
+  const pin = (v: WireVersion): string => `${t.name}@${visibleName(v.version)}`;
+  const or = otherwise ? `, or ${otherwise}` : '';
+  const taking = refusals.filter((r) => r.refused.length === 0).map((r) => pin(r.v));
+  if (taking.length > 0) return `${lead}: ${taking.join(' or ')}${or}`;
+  const one = versions.length === 1;
+  const said = refusals.map((r) => (one ? '' : `${visibleName(r.v.version)}: `) + r.refused.join('; ')).join('; ');
+  return `${one ? `${visibleName(versions[0]!.version)} would` : 'each of them would'} refuse the values given too (${said}): give values ${one ? 'it takes' : 'one of them takes'} with ${versions.map(pin).join(' or ')}${or}`;
+}
+
+/**
+ * What version `v` would refuse of the --var values given, each typed as it declares it (a value
+ * its type cannot take, a name it does not declare, a value past its enum or maxLength, a required
+ * variable left out): empty when a run pinned to it would be sent.
+ */
+export function refusedBy(v: Pick<WireVersion, 'version' | 'variables'>, given: ReadonlyMap<string, string>): string[] {
+  const declared = v.variables ?? [];
+  const typed: Record<string, VariableValue> = {};
+  const untyped = new Set<string>();
+  const problems: string[] = [];
+  for (const [name, raw] of given) {
+    try {
+      setEntry(typed, name, typedValue(name, raw, declared.find((d) => d.name === name)));
+    } catch (err) {
+      // typedValue words it for --var NAME; here it is one of a version's problems.
+      problems.push(messageOf(err).replace(/^--var /, 'variable '));
+      untyped.add(name);
+    }
+  }
+  for (const p of checkedVariables(declared, v.version, typed).problems) if (!untyped.has(p.name)) problems.push(visibleName(p.message));
+  return problems;
 }
 
 /** "template "x" has no published version on the target (Draft: 1.0.0), …": what it holds, by state. */

@@ -134,7 +134,7 @@ async function invokeOnce(
     const notYet = await notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, target.template, target.version);
     if (notYet) throw notYet;
   }
-  const declared = declaredVariables(template, target.version, raw.keys());
+  const declared = declaredVariables(template, target.version, raw);
   if (target.version === undefined) {
     const hint = stickyHint(template, flags, raw) ?? unusedKeyHint(template, flags);
     if (hint) ctx.info(hint);

@@ -115,6 +115,30 @@ describe('--var typing', () => {
     expect((await p.cli(['run', 'typed-bot@1.1.0', '--var', 'n=1', '--var', 'extra=x'])).code).toBe(0);
   });
 
+  // From review: `run billing-assistant --var plan=gold` suggested billing-assistant@1.1.0, whose
+  // run was then refused (plan must be one of basic, plus, business): a suggestion is a command to copy.
+  it('suggests only a version that would take every value given; when none would, says what each refuses', async () => {
+    p = await typedProject(
+      { '1.0.0': [{ name: 'n', type: 'number' }], '1.1.0': [{ name: 'n', type: 'number' }, { name: 'extra', type: 'string' }], '1.2.0': [{ name: 'n', type: 'number' }, { name: 'extra', type: 'number' }] },
+      [{ version: '1.0.0', weight: 60 }, { version: '1.1.0', weight: 20 }, { version: '1.2.0', weight: 20 }],
+    );
+    // 1.2.0 declares extra as a number: "x" is no number, so only 1.1.0 is named, and its run goes.
+    const one = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', 'extra=x']);
+    expect(one.stderr).toMatch(
+      /^error: --var extra: version 1\.0\.0, which this call may be routed to, does not declare it \(1\.1\.0, 1\.2\.0 do\), so whether the call is refused would depend on the version it lands on; run one that does: typed-bot@1\.1\.0, or leave it out$/m,
+    );
+    expect((await p.cli(['run', 'typed-bot@1.1.0', '--var', 'n=1', '--var', 'extra=x'])).code).toBe(0);
+    // Past 1.1.0's maxLength (50) and no number: neither would take it, and each says why.
+    const long = 'y'.repeat(51);
+    const none = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', `extra=${long}`]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(
+      /^error: --var extra: .* depend on the version it lands on; each of them would refuse the values given too \(1\.1\.0: variable extra is 51 characters long, more than its maxLength 50; 1\.2\.0: variable extra must be a number written in decimal \(such as 42, -1\.5 or 2e3\), got "y+"\): give values one of them takes with typed-bot@1\.1\.0 or typed-bot@1\.2\.0, or leave it out$/m,
+    );
+    expect(none.stderr).not.toContain('run one that does');
+    expect(await p.invocations()).toBe(1);
+  });
+
   it('without a split, by the newest Published version, which the gateway runs', () => {
     const t = {
       name: 'typed-bot',
@@ -125,7 +149,7 @@ describe('--var typing', () => {
         { version: '2.0.0', state: 'Draft', variables: [{ name: 'n', type: 'boolean' }] },
       ],
     } as unknown as WireTemplate;
-    expect(declaredVariables(t, undefined, ['n']).get('n')?.type).toBe('number');
+    expect(declaredVariables(t, undefined, new Map([['n', '1']])).get('n')?.type).toBe('number');
   });
 });
 
