@@ -8,9 +8,12 @@ import type { Command } from 'commander';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, SourceLocation } from '../model/types.js';
 import type { ConfigResult } from '../load/index.js';
-import { planThenApply } from './next-commands.js';
+import { applyFirst, dirFlag, planThenApply } from './next-commands.js';
 import { FilesRefused } from './refused.js';
-import { UserError } from '../util/errors.js';
+import { messageOf, UserError } from '../util/errors.js';
+import { formNote } from '../util/lookalike.js';
+import { andList } from '../util/plural.js';
+import { closest } from '../util/suggest.js';
 import { visibleName } from '../util/escapes.js';
 import type { CliContext, MachineDocument } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
@@ -213,13 +216,57 @@ export async function withTarget<T>(ctx: CliContext, fn: (t: OpenTarget) => Prom
  * that cannot be read defines nothing here).
  */
 export async function notAppliedYet(ctx: CliContext, dir: string, name: string, version?: string): Promise<UserError | undefined> {
-  const { loadProject } = await import('../load/index.js');
-  const environment = ctx.environment?.name;
-  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) }).catch(() => undefined);
-  const state = loaded?.state;
+  const { state } = await gitState(ctx, dir);
   const where: SourceLocation | undefined =
     version === undefined ? state?.templates.find((t) => t.name === name)?.source : state?.versions.find((v) => v.template === name && v.version === version)?.source;
   if (!where) return undefined;
   const what = version === undefined ? `no prompt template "${name}" on the target yet` : `template "${name}" has no version ${visibleName(version)} on the target yet`;
-  return new UserError(`${what}: git defines it (${visibleName(where.file)}:${where.line}:${where.column}), and the next apply creates it: ${planThenApply(ctx, dir)}`);
+  return new UserError(`${what}: git defines it (${at(where)}), and the next apply creates it: ${planThenApply(ctx, dir)}`);
+}
+
+/** Templates named when the target has none and git has no name close to the one asked for. */
+const GIT_NAMES_LISTED = 5;
+
+/**
+ * The error for a template name the target does not hold (`onTarget`: the names it does), for run
+ * and status. Apply is advised only for a name git defines: applying never creates another. A
+ * name git does not define gets the did-you-mean of git's names and the target's together (a
+ * name only git defines with the apply that creates it); on an empty target with none close, the
+ * names git defines, or why git's could not be read.
+ */
+export async function noSuchTemplate(ctx: CliContext, dir: string, name: string, onTarget: readonly string[]): Promise<UserError> {
+  const head = `no prompt template "${name}" on the target`;
+  const empty = onTarget.length === 0;
+  const { state, error } = await gitState(ctx, dir);
+  const defined = state?.templates.find((t) => t.name === name);
+  if (defined) return empty ? new UserError(`${head} (it has none: ${applyFirst(ctx, dir)})`) : (await notAppliedYet(ctx, dir, name))!;
+  const inGit = state?.templates ?? [];
+  const close = closest(name, [...new Set([...onTarget, ...inGit.map((t) => t.name)])]);
+  if (close !== undefined && onTarget.includes(close)) return new UserError(`${head} (did you mean "${close}"?)${formNote(name, close)}`);
+  const none = empty ? ' (it has none)' : '';
+  if (close !== undefined) {
+    const where = at(inGit.find((t) => t.name === close)!.source);
+    const next = empty ? applyFirst(ctx, dir) : `the next apply creates it: ${planThenApply(ctx, dir)}`;
+    return new UserError(`${head}${none}, nor in git; did you mean "${close}"?${formNote(name, close)} git defines that one (${where})${empty ? ': ' : ', and '}${next}`);
+  }
+  if (!empty) return new UserError(head);
+  if (state === undefined) return new UserError(`${head}${none}; whether git defines it is unknown: ${error}`);
+  const names = inGit.map((t) => visibleName(t.name));
+  const listed = names.length > GIT_NAMES_LISTED ? `${names.slice(0, GIT_NAMES_LISTED).join(', ')} and ${names.length - GIT_NAMES_LISTED} more` : andList(names);
+  return new UserError(`${head}${none}, nor in git${names.length > 0 ? ` (it defines ${listed})` : ` (${visibleName(dir)} defines no template)`}`);
+}
+
+/** "team/refunds.yaml:2:1". */
+const at = (where: SourceLocation): string => `${visibleName(where.file)}:${where.line}:${where.column}`;
+
+/** What the prompts directory `dir` defines for this run's --env, or why it could not be read. */
+async function gitState(ctx: CliContext, dir: string): Promise<{ state?: DesiredState; error?: string }> {
+  const { loadProject } = await import('../load/index.js');
+  const environment = ctx.environment?.name;
+  try {
+    const { state } = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) });
+    return state ? { state } : { error: `${visibleName(dir)} could not be loaded (\`promptctl validate${dirFlag(dir)}\` says why)` };
+  } catch (err) {
+    return { error: messageOf(err) };
+  }
 }

@@ -12,8 +12,7 @@ import { unkeyedStickyRoutes } from '../model/routing.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
-import { didYouMean } from '../util/suggest.js';
-import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, noSuchTemplate, notAppliedYet, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
@@ -23,7 +22,6 @@ import { answerStream } from '../views/run-answer.js';
 import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
-import { applyFirst } from './next-commands.js';
 import { blockedRoute, blockedSpend, blockingFilter } from '../evals/calls.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
@@ -245,11 +243,7 @@ function completedCode(ctx: CliContext, interrupt: Interrupt): number {
 async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir: string): Promise<WireTemplate> {
   const found = (await servedTemplates(api, { name, expand: ['versions', 'traffic'] }, 'run')).find((t) => t.name === name);
   if (found) return found;
-  const all = (await api.listTemplates()).map((t) => t.name);
-  if (all.length === 0) throw new UserError(`no prompt template "${name}" on the target (it has none: ${applyFirst(ctx, dir)})`);
-  const notYet = await notAppliedYet(ctx, dir, name);
-  if (notYet) throw notYet;
-  throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
+  throw await noSuchTemplate(ctx, dir, name, (await api.listTemplates()).map((t) => t.name));
 }
 
 

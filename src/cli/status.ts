@@ -13,8 +13,7 @@ import { liveRoutes } from '../model/routing.js';
 import type { TestCalls } from '../evals/types.js';
 import type { TemplateModelChanged } from '../evals/comparison.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { didYouMean } from '../util/suggest.js';
-import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, noSuchTemplate, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { servedTemplates } from './target.js';
 import { applySteps } from './next-commands.js';
@@ -71,7 +70,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       const live = all.find((t) => sameId(t.id, name));
       if (live) only = [await api.getTemplate(live.id, { expand: ['traffic'] })];
       else if (TEMPLATE_ID.test(name)) [formerIds, byId] = [new Set([name.toLowerCase()]), true];
-      else throw (await notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, name)) ?? new UserError(`no prompt template "${name}" on the target${didYouMean(name, all.map((t) => t.name))}`);
+      else throw await noSuchTemplate(ctx, flags.dir ?? DEFAULT_DIR, name, all.map((t) => t.name));
     }
     // The calls of the ids asked for: the one live and those gone (several ids: every template's calls are read).
     const wanted = formerIds && formerIds.size > 0 ? new Set([...formerIds, ...only.map((t) => t.id)]) : undefined;

@@ -44,6 +44,25 @@ describe('the hint to apply first', () => {
     expect((await cli(['run', 'billing', '--env', 'staging', '--dir', 'team', '--var', 'question=hi'])).code).toBe(0);
   });
 
+  // From review: `run billing-asistant` on a never-applied target said to apply first, which never
+  // creates that name, with no did-you-mean though git defines billing-assistant; `status nosuch` said
+  // nothing of what to do. Apply is advised only for a name git defines.
+  it('a name git does not define: no apply advised for it; the did-you-mean from git, or the names git defines', async () => {
+    const typo = await cli(['run', 'billng', '--env', 'staging', '--dir', 'team', '--var', 'question=hi']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      `error: no prompt template "billng" on the target (it has none), nor in git; did you mean "billing"? git defines that one (team/billing.yaml:2:1): ${STAGING}\n`,
+    );
+    const status = await cli(['status', 'billng', '--env', 'staging', '--dir', 'team']);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain(`did you mean "billing"? git defines that one (team/billing.yaml:2:1): ${STAGING}\n`);
+    for (const command of ['run', 'status']) {
+      const none = await cli([command, 'nosuch', '--env', 'staging', '--dir', 'team']);
+      expect(none.code, command).toBe(1);
+      expect(none.stderr, command).toContain('error: no prompt template "nosuch" on the target (it has none), nor in git (it defines billing)\n');
+    }
+  });
+
   it('run in a protected environment names the saved plan and its apply', async () => {
     const run = await cli(['run', 'billing', '--env', 'prod', '--dir', 'team', '--var', 'question=hi']);
     expect(run.code).toBe(1);

@@ -24,7 +24,8 @@ describe('status on an empty org', () => {
     const json = await runCliInProcess(['status', '--format', 'json'], { cwd: dir.path });
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).templates).toEqual([]);
+    // No prompts directory here: applying creates no faq-bot, so none is advised; what is unknown is said.
     const run = await runCliInProcess(['run', 'faq-bot'], { cwd: dir.path });
-    expect(run.stderr).toMatch(/\(it has none: run `promptctl apply` first\)$/m);
+    expect(run.stderr).toMatch(/^error: no prompt template "faq-bot" on the target \(it has none\); whether git defines it is unknown: prompts directory "prompts" not found/m);
   });
 });
