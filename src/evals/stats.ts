@@ -190,6 +190,8 @@ export function buildStatus(
     .map((id) => templateStatus(known.get(id) ?? { id, name: formerNames.get(id) ?? id }, byTemplate.get(id) ?? [], goneNote(known.has(id), formerNames.has(id), meta.trail), percentiles))
     .sort((a, b) => byCodeUnits(a.template, b.template));
   const measured = out.some((t) => t.versions.some((v) => v.latencyMs !== null));
+  // Every line, in JSON; text and markdown show a line only under what it explains, telling them
+  // apart by their openings (views/status.ts shownMethod): keep those when rewording.
   const method = [
     percentiles.size > 0
       ? 'latency: p50 and p95 per call over the whole interval (nearest rank), the mean beside them'

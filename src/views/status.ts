@@ -145,6 +145,25 @@ function noTemplate(opts: StatusRenderOptions, code: (command: string) => string
   return `${text('No template on the target (it has none: ')}${run}${text(').')}`;
 }
 
+/**
+ * The method lines (JSON's `method`, each) that explain something the text or markdown shows: how
+ * latency, shares and which calls count only under a version table, the differences' intervals
+ * only under a comparison, the several-comparisons caveat only under several. An empty org, or
+ * templates without a call, get none of them (a review: a 640-character footnote under "No
+ * template on the target"). A line of calls not shown is said whatever is shown. The lines are
+ * told apart by how evals/stats.ts buildStatus opens each.
+ */
+function shownMethod(report: StatusReport, shown: readonly TemplateStatus[]): string[] {
+  const tables = shown.some((t) => t.versions.length > 0);
+  const compared = shown.map((t) => comparisonsOf(t).length);
+  return report.method.filter((m) => {
+    if (m.startsWith('differences:')) return compared.some((n) => n > 0);
+    if (m.startsWith('a split of three routes or more:')) return compared.some((n) => n > 1);
+    if (/^(latency|share):|^calls made by promptctl test /.test(m)) return tables;
+    return true;
+  });
+}
+
 /** Templates named on the line of those without calls, at most; the JSON report lists each. */
 const IDLE_NAMED = 20;
 
@@ -182,7 +201,7 @@ export function renderStatusText(report: StatusReport, style: Style = plain, opt
     lines.push('');
   }
   if (idle.length > 0) lines.push(idleLine(idle, visibleName, (c) => `\`${c}\``), '');
-  for (const m of report.method) lines.push(style('dim', `· ${m}`));
+  for (const m of shownMethod(report, shown)) lines.push(style('dim', `· ${m}`));
   return lines.join('\n');
 }
 
@@ -212,6 +231,6 @@ export function renderStatusMarkdown(report: StatusReport, opts: StatusRenderOpt
   }
   if (idle.length > 0) lines.push(idleLine(idle, (n) => codeSpan(visibleName(n)), codeSpan).replace(/^No calls/, '**No calls**'), '');
   if (report.templates.length === 0) lines.push(noTemplate(opts, (c) => codeSpan(visibleName(c)), escapeMd), '');
-  lines.push(...report.method.map((m) => `<sub>${escapeMd(m)}</sub><br>`));
+  lines.push(...shownMethod(report, shown).map((m) => `<sub>${escapeMd(m)}</sub><br>`));
   return lines.join('\n');
 }
