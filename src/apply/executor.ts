@@ -45,6 +45,12 @@ export interface ActionOutcome {
    */
   interrupted?: 'midway' | 'before' | 'unsent';
   /**
+   * Of one an interrupt stopped midway, what the report says apart from `detail` (which is its
+   * record's note, whole): the call it stopped before, what landed, and what is not known of it
+   * (a publish started, not confirmed: "whether it is published"). The what-next is said once for all.
+   */
+  partly?: { before?: string; done: readonly string[]; unknown?: string };
+  /**
    * A failure after earlier calls of it landed (a version created, its publish refused): the
    * object as they left it, its record's `after` (null: nothing to show).
    */
@@ -239,7 +245,15 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       result = { ...result, correlationId: result.correlationId ?? run.correlationId };
       // Held back by the interrupt after a write of it landed (a publish started, its confirmation
       // not sent): it is partly done, not "not started", though the kind could not say what landed.
-      if (result.interrupted === 'before' && run.changed) result = { ...result, interrupted: 'midway', detail: `${result.detail}; an earlier call of it changed the target (the next plan shows what is left)` };
+      if (result.interrupted === 'before' && run.changed) {
+        const before = run.error instanceof Interrupted ? { before: run.error.next } : {};
+        result = {
+          ...result,
+          interrupted: 'midway',
+          detail: `${result.detail}; an earlier call of it changed the target (the next plan shows what is left)`,
+          partly: { ...before, done: ['an earlier call of it changed the target'] },
+        };
+      }
       if (stagedAs) result = { ...result, resourceId: stagedAs.id };
       // Partly done: the record shows what landed (a version as a Draft, say) as its `after`.
       if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;

@@ -37,6 +37,7 @@ export function describeFailure(a: PlanAction, err: unknown, changed = false): A
       correlationId: null,
       detail: err.message,
       interrupted: midway ? 'midway' : 'before',
+      ...(midway ? { partly: { before: err.next, done: err.landed.done, ...(err.unconfirmed ? { unknown: err.unconfirmed } : {}) } } : {}),
       // A publish started and not confirmed may still get there: not known to have failed.
       ...(err.unconfirmed ? { outcomeUnknown: true as const } : {}),
     };

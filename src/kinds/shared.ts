@@ -167,14 +167,18 @@ export class Interrupted extends Error {
   constructor(
     readonly action: PlanAction,
     readonly landed: Landed,
-    next: string,
-    /** Its last write (a publish) started and was not confirmed: whether it got there is not known. */
-    readonly unconfirmed = false,
+    /** The call it stopped before ("confirming its publish"). */
+    readonly next: string,
+    /**
+     * Its last write (a publish, a delete) started and was not confirmed: what is not known of it
+     * ("whether it is published"); undefined when all it did is known.
+     */
+    readonly unconfirmed?: string,
   ) {
     super(
       landed.done.length === 0
         ? `interrupted before ${next}: nothing was changed`
-        : `interrupted before ${next}: ${landed.done.join(', ')}; the next apply finishes it`,
+        : `interrupted before ${next}: ${landed.done.join(', ')}${unconfirmed ? ` (not confirmed: the next plan shows ${unconfirmed})` : ''}; the next apply finishes it`,
     );
   }
 }

@@ -53,7 +53,9 @@ export function progressWriter(
         // Stopped between its calls by an interrupt: not a failure of the target.
         const label = result.interrupted ? 'interrupted' : result.outcome === 'conflict' ? 'conflict' : 'failed';
         const colour = result.interrupted ? 'yellow' : 'red';
-        write(`${opts.style(colour, result.interrupted ? '~' : '!')} ${shownAddress(a)} ${opts.style(colour, label)}: ${shownDetail(result.detail)}\n`);
+        // Partly done: what landed and what is not known are said once, under "Partly done:".
+        const said = result.partly ? `${result.partly.before ? ` before ${shownDetail(result.partly.before)}` : ''}: partly done (listed at the end)` : `: ${shownDetail(result.detail)}`;
+        write(`${opts.style(colour, result.interrupted ? '~' : '!')} ${shownAddress(a)} ${opts.style(colour, label)}${said}\n`);
       }
       if (opts.tty && completed < total) drawBar(bar(completed, total, opts.width ?? 30));
     },
@@ -125,7 +127,7 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
     lines.push(`  ! ${shownAddress(f.action)}: ${shownDetail(f.detail)}${corr}`);
   }
   if (cut.length > 0) lines.push('Partly done:');
-  for (const c of cut) lines.push(`  ~ ${shownAddress(c.action)}: ${shownDetail(c.detail)}`);
+  for (const c of cut) lines.push(`  ~ ${shownAddress(c.action)}: ${shownDetail(c.partly ? partlyDone(c.partly) : c.detail)}`);
   if (result.notStarted.length > 0) {
     const interim = new Set(result.partial.map((p) => p.action.address));
     lines.push('Not started:');
@@ -135,16 +137,26 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
       ...listed(ordered, (a) => `  ${SYMBOL[a.action]} ${shownAddress(a)}${interim.has(a.address) ? ' (left at its interim priority; a re-run finishes it)' : ''}`, 'the next plan shows what is left'),
     );
   }
+  // Of the changes partly done, those whose last write is not confirmed: the next apply records how each ended.
+  const unconfirmed = cut.filter((c) => c.outcomeUnknown).length;
+  const onRecord = unconfirmed === 0 ? 'Every change made is on record' : `Every change made is on record, ${groupThousands(unconfirmed)} of them not confirmed`;
+  const settles = unconfirmed === 0 ? '' : `, and records how ${unconfirmed === 1 ? 'that one' : 'those'} ended`;
   lines.push(
     conflict
       ? `The target changed since the plan was made: run \`${planCommand}\` again, review, then apply.`
       : saved
-        ? `${result.interrupted ? 'Every change made is on record' : 'Nothing was rolled back. Fix the cause'}; ${saved.file} is out of date now. To finish, run \`${planCommand} --out ${saved.out ?? saved.file}\` again, review it, then \`${saved.apply}\`: it picks up where this one stopped.`
+        ? `${result.interrupted ? onRecord : 'Nothing was rolled back. Fix the cause'}; ${saved.file} is out of date now. To finish, run \`${planCommand} --out ${saved.out ?? saved.file}\` again, review it, then \`${saved.apply}\`: it picks up where this one stopped${settles}.`
         : result.interrupted
-          ? 'Every change made is on record. Run apply again to finish: it picks up where this one stopped.'
+          ? `${onRecord}. Run apply again to finish: it picks up where this one stopped${settles}.`
           : 'Nothing was rolled back. Fix the cause and run apply again: it picks up where this one stopped.',
   );
   return lines;
+}
+
+/** "created version 2.1.0, started publishing it; whether it is published is not known yet": what landed and what is unknown, no what-next. */
+function partlyDone(p: NonNullable<ActionOutcome['partly']>): string {
+  const done = p.done.length > 0 ? p.done.join(', ') : 'an earlier call of it changed the target';
+  return p.unknown ? `${done}; ${p.unknown} is not known yet` : done;
 }
 
 /** An apply expected to take at least this long says so before it starts. */

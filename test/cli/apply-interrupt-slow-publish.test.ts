@@ -49,7 +49,7 @@ describe('an apply interrupted while a publish job runs long', () => {
     const r = await applyThrough(s, proxy);
     expect(proxy.signal.aborted).toBe(true);
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/^ {2}~ Guide\/Interrupted-guide: interrupted before confirming its publish: .*started publishing \S+ to ProductionReady \(not confirmed/m);
+    expect(r.stderr).toMatch(/^ {2}~ Guide\/Interrupted-guide: .*started publishing \S+ to ProductionReady; whether it got there is not known yet$/m);
     expect((await outcomeOf(s, 'Guide/Interrupted-guide')).outcome).toBe('unknown');
   });
 
@@ -79,7 +79,9 @@ describe('an apply interrupted while a publish job runs long', () => {
     const r = await applyThrough(s, proxy, ['--prune', '--allow-mass-delete']);
     expect(proxy.signal.aborted, r.stdout + r.stderr).toBe(true);
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/^ {2}~ Guide\/Interrupted-guide: interrupted before confirming its delete: started deleting the guide \(id [0-9a-f-]{36}; not confirmed: the next plan shows whether it is gone\)/m);
+    expect(r.stderr).toMatch(/^~ Guide\/Interrupted-guide interrupted before confirming its delete: partly done \(listed at the end\)$/m);
+    expect(r.stderr).toMatch(/^ {2}~ Guide\/Interrupted-guide: started deleting the guide, id [0-9a-f-]{36}; whether it is gone is not known yet$/m);
+    expect((await outcomeOf(s, 'Guide/Interrupted-guide')).error).toMatch(/^interrupted before confirming its delete: started deleting the guide, id [0-9a-f-]{36} \(not confirmed: the next plan shows whether it is gone\); the next apply finishes it$/);
     expect((await outcomeOf(s, 'Guide/Interrupted-guide')).outcome).toBe('unknown');
   });
 });

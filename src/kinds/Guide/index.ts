@@ -234,8 +234,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
       // The delete job's request went; a read confirming it was held back by the interrupt (one
       // that would have had to wait): the delete is started, whether it ended left to the next plan.
       if (isApiError(err) && err.notResent && err.method === 'GET') {
-        const started = `started deleting the guide (id ${a.liveId}; not confirmed: the next plan shows whether it is gone)`;
-        throw new Interrupted(a, { done: [started], after: null, resourceId: a.liveId }, 'confirming its delete', true);
+        throw new Interrupted(a, { done: [`started deleting the guide, id ${a.liveId}`], after: null, resourceId: a.liveId }, 'confirming its delete', 'whether it is gone');
       }
       throw err;
     });
@@ -288,8 +287,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
         // The publish job's POST went; a read confirming it was held back by the interrupt (one
         // that would have had to wait): the publish is started, its state left to the next plan.
         if (isApiError(err) && err.notResent && err.method === 'GET') {
-          const started = `started publishing ${version} to ${d.state} (not confirmed: the next plan shows whether it got there)`;
-          throw new Interrupted(a, { done: [...done, started], after: null, resourceId: guideId }, 'confirming its publish', true);
+          throw new Interrupted(a, { done: [...done, `started publishing ${version} to ${d.state}`], after: null, resourceId: guideId }, 'confirming its publish', 'whether it got there');
         }
         throw err;
       }),

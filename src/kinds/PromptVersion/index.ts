@@ -275,7 +275,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
       // delay, a busy slot): what landed is said, and the state is left to the next plan.
       if (isApiError(err) && err.notResent) {
         const wrote = written && done.length > 0 ? [`${done[0]} version ${label}`] : [];
-        throw new Interrupted(a, { done: [...wrote, 'started publishing it (not confirmed: the next plan shows whether it is published)'], after: null, resourceId: templateId }, 'confirming its publish', true);
+        throw new Interrupted(a, { done: [...wrote, 'started publishing it'], after: null, resourceId: templateId }, 'confirming its publish', 'whether it is published');
       }
       // Any other failure here (a read that did not answer) leaves the version's state unknown.
       throw err;
