@@ -204,19 +204,10 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       else if (stillRouted(lV.version)) part.actions.push(unremovableVersion(name, lT.id, lV, liveTraffic!, splitAbsent(), ctx));
       else {
         const serving = servingNow.has(lV.version);
-        const a: DeleteAction = {
-          address,
-          action: 'delete',
-          kind: 'PromptVersion',
-          name,
-          version: lV.version,
-          liveId: lT.id,
-          guard: versionGuard(lV, contentHash(lV)),
-          live: versionCanonical(lV),
-          changes: [],
+        const a = versionDelete(name, lT.id, lV, {
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],
           reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and ${unroutedBy(liveTraffic, lV.version, serving)}` : pendingReason(ctx, address),
-        };
+        });
         // Pending too: the delete it announces takes those calls from callers once prune is on,
         // and a reviewer approving this plan is told so now, in the pruned delete's words.
         if (serving) {
@@ -227,9 +218,6 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           a.pending = true;
           a.dependsOn = [];
         }
-        // Who made or last changed it, for drift: a version made by hand names its author.
-        const m = liveModified(lV);
-        if (m) a.liveModified = m;
         part.actions.push(a);
       }
     }
@@ -282,8 +270,18 @@ function unremovableVersion(name: string, templateId: string, lV: WireVersion, s
   const address = versionAddress(name, lV.version);
   const kept = keptOutWords(ctx, address);
   const weight = split.routes.find((r) => r.version === lV.version)?.weight ?? 0;
+  return versionDelete(name, templateId, lV, {
+    dependsOn: [],
+    reason: `${kept ? `${kept}; ` : ''}still routed (${weight} %) by the live traffic split, which is ${splitAbsent}, and ${UNREMOVABLE_SPLIT}`,
+    pending: true,
+    unremovable: true,
+  });
+}
+
+/** The delete of live version lV of template `templateId`, with who made or last changed it (for drift: a version made by hand names its author). */
+function versionDelete(name: string, templateId: string, lV: WireVersion, rest: Pick<DeleteAction, 'dependsOn' | 'reason' | 'pending' | 'unremovable'>): DeleteAction {
   const a: DeleteAction = {
-    address,
+    address: versionAddress(name, lV.version),
     action: 'delete',
     kind: 'PromptVersion',
     name,
@@ -292,10 +290,7 @@ function unremovableVersion(name: string, templateId: string, lV: WireVersion, s
     guard: versionGuard(lV, contentHash(lV)),
     live: versionCanonical(lV),
     changes: [],
-    dependsOn: [],
-    reason: `${kept ? `${kept}; ` : ''}still routed (${weight} %) by the live traffic split, which is ${splitAbsent}, and ${UNREMOVABLE_SPLIT}`,
-    pending: true,
-    unremovable: true,
+    ...rest,
   };
   const m = liveModified(lV);
   if (m) a.liveModified = m;
