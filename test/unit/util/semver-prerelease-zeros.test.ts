@@ -2,7 +2,7 @@
 // a label was accepted beside "rc.1", two labels that sort as the same version. It is refused now,
 // with the spelling to use, by validate and by the emulator's wire schema alike.
 import { describe, expect, it } from 'vitest';
-import { checkVersionLabel, SEMVER } from '../../../src/util/semver.js';
+import { checkVersionLabel, GUIDE_VERSION_LABEL, SEMVER } from '../../../src/util/semver.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/cli.js';
@@ -19,7 +19,9 @@ describe('a pre-release identifier with a leading zero', () => {
 
   it('the schemas use the same pattern as the code', () => {
     const common = JSON.parse(readFileSync(join(REPO, 'schemas/common.schema.json'), 'utf8')) as { $defs: Record<string, { pattern?: string }> };
-    const patterns = Object.values(common.$defs).flatMap((d) => (d.pattern?.startsWith('^(0|[1-9][0-9]*)\\.') ? [d.pattern] : []));
+    // Every MAJOR.MINOR.PATCH pattern is the code's; a guide's MAJOR.MINOR label has its own, the code's too.
+    const patterns = Object.values(common.$defs).flatMap((d) => (d.pattern?.startsWith('^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.') ? [d.pattern] : []));
     expect(patterns).toEqual([SEMVER.source]);
+    expect(common.$defs['guideVersionLabel']?.pattern).toBe(GUIDE_VERSION_LABEL.source);
   });
 });
