@@ -11,7 +11,7 @@
 // a version no call reaches) keeps the cached results. A part the target did not let us read is
 // undefined: its calls are made, and not cached.
 import { RESOURCE_NAME } from '../model/address.js';
-import { filterCovers, type FilterDifferences } from '../model/filters.js';
+import { coversOnTarget, type FilterDifferences } from '../model/filters.js';
 import { liveRoutes, routedVersions } from '../model/routing.js';
 import type { LiveGuide } from '../targets/live.js';
 import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
@@ -204,7 +204,7 @@ export function liveGuideKey(facts: LiveFacts | undefined, guide: string): { id:
  */
 export function filtersMet<F extends Pick<WireFilter, 'name' | 'enabled' | 'priority' | 'appliesTo'>>(filters: readonly F[], t: Pick<WireTemplate, 'id' | 'name' | 'labels'>): F[] {
   return filters
-    .filter((f) => f.enabled && (filterCovers(f.appliesTo, t.name, t.labels ?? {}) || f.appliesTo?.templates?.includes(t.id) === true))
+    .filter((f) => f.enabled && coversOnTarget(f.appliesTo, t))
     .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -3,7 +3,7 @@
 // `test` (which cases not to run, evals/live-facts.ts; and which safety filters its calls met
 // that are not git's, a note); plan reports the same differences its own way (an immutable
 // version's error, a guide's update, a filter's create, update or delete).
-import { filterCovers, type FilterDifferences } from '../model/filters.js';
+import { coversOnTarget, filterCovers, type FilterDifferences } from '../model/filters.js';
 import type { DesiredState, SafetyFilter } from '../model/types.js';
 import type { LiveGuide } from '../targets/live.js';
 import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
@@ -84,7 +84,7 @@ export function filtersNotAsInGit(state: DesiredState, templates: readonly WireT
     if (!tested.has(t.name)) continue;
     const gitLabels = state.templates.find((d) => d.name === t.name)?.labels ?? {};
     const inGit = (f: SafetyFilter | undefined) => f !== undefined && f.enabled && filterCovers(f.appliesTo, t.name, gitLabels);
-    const onTarget = (f: WireFilter | undefined) => f !== undefined && f.enabled && (filterCovers(f.appliesTo, t.name, t.labels) || f.appliesTo?.templates?.includes(t.id) === true);
+    const onTarget = (f: WireFilter | undefined) => f !== undefined && f.enabled && coversOnTarget(f.appliesTo, t);
     const d: FilterDifferences = { absent: [], differ: [], coversInGitOnly: [], coversOnTargetOnly: [], notInGit: [] };
     for (const name of [...new Set([...mine.keys(), ...theirs.keys()])].sort(byCodeUnits)) {
       const g = mine.get(name);

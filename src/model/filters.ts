@@ -16,6 +16,14 @@ export function filterCovers(appliesTo: SafetyFilter['appliesTo'], template: str
 }
 
 /**
+ * Whether a live filter's selector covers a live template: as filterCovers, and a target's
+ * `appliesTo.templates` may name the template by its id too (the gateway takes either).
+ */
+export function coversOnTarget(appliesTo: SafetyFilter['appliesTo'], template: { id: string; name: string; labels?: Labels | undefined }): boolean {
+  return filterCovers(appliesTo, template.name, template.labels ?? {}) || appliesTo?.templates?.includes(template.id) === true;
+}
+
+/**
  * How the enabled safety filters covering a template on the target differ from git's covering it,
  * by filter name (kinds/as-in-git.ts finds them; `test` notes them: its calls met the target's).
  */
